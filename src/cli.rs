@@ -1,0 +1,63 @@
+//! The command line. Parsing only checks the words; `cmd` does the work.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::cmd;
+
+/// A claim-and-source verification workbench: one SQLite case file per
+/// investigation.
+#[derive(Debug, Parser)]
+#[command(
+    name = "crosscheck",
+    version,
+    about,
+    after_help = "Examples:\n  crosscheck demo\n  crosscheck init --seed\n  crosscheck claim list --status disputed\n  crosscheck compare air-patrol-airspace --parties RU,CN,JP,KR\n\nExit codes: 0 success, 1 failure (I/O, database), 2 invalid input, 3 not found, 4 verify found a problem."
+)]
+pub struct Cli {
+    /// The case file to use.
+    #[arg(long, global = true, env = "CROSSCHECK_DB", default_value = "crosscheck.db", value_name = "PATH")]
+    pub db: PathBuf,
+
+    /// Who is making the change, for the history (default: CROSSCHECK_ANALYST, else your login name).
+    #[arg(long = "as", global = true, value_name = "NAME")]
+    pub analyst: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a case file (safe to run again: an existing file is left as it is).
+    #[command(after_help = "Examples:\n  crosscheck init\n  crosscheck --db vostok.db init --seed")]
+    Init(cmd::init::Args),
+    /// Show the shipped case, built in memory: claims with verdicts, then the contested claims side by side.
+    #[command(after_help = "Example:\n  crosscheck demo")]
+    Demo(cmd::demo::Args),
+    /// Add and list parties: states, their bodies, organisations, outlets, analysts.
+    #[command(subcommand)]
+    Party(cmd::party::Command),
+    /// Add, list, show and edit sources (documents).
+    #[command(subcommand)]
+    Source(cmd::source::Command),
+    /// Add, list, show and edit claims.
+    #[command(subcommand)]
+    Claim(cmd::claim::Command),
+    /// Record and list what parties said about claims.
+    #[command(subcommand)]
+    Statement(cmd::statement::Command),
+    /// Link sources to claims as evidence, and list the links.
+    #[command(subcommand)]
+    Evidence(cmd::evidence::Command),
+    /// Set a claim's verdict, with the reason.
+    #[command(after_help = "Examples:\n  crosscheck mark C3 disputed --reason \"Russia's 300,000 against analysts' 50,000 to 100,000\"\n  crosscheck --as \"A. Editor\" mark border-length supported --reason \"Border agency: 4,209.3 km\"")]
+    Mark(cmd::mark::Args),
+    /// Show the record of changes: who, when, what and why.
+    #[command(after_help = "Examples:\n  crosscheck history\n  crosscheck history C3\n  crosscheck history --format csv > history.csv")]
+    History(cmd::history::Args),
+    /// Compare what parties said about claims, side by side.
+    #[command(after_help = "Examples:\n  crosscheck compare\n  crosscheck compare --topic air-patrol-2019 --parties RU,CN,JP,KR\n  crosscheck compare vostok-2018-troops --format json")]
+    Compare(cmd::compare::Args),
+}

@@ -1,0 +1,139 @@
+//! Opening a case file: pragmas, then migrations tracked in `PRAGMA user_version`.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+use crate::error::UserError;
+
+/// The schema, one SQL file per version, applied in order. Append-only: never
+/// edit a migration that has shipped; add the next one.
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_schema.sql", include_str!("../migrations/0001_schema.sql")),
+    ("0002_states.sql", include_str!("../migrations/0002_states.sql")),
+];
+
+/// How long a writer waits for another process's lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Opens an existing case file. It never creates one: a mistyped path must not
+/// leave an empty database behind.
+pub fn open(path: &Path) -> Result<Connection> {
+    if !path.exists() {
+        return Err(UserError::NoDatabase(path.display().to_string()).into());
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+    )
+    .with_context(|| format!("cannot open case file {}", path.display()))?;
+    prepare(conn, path)
+}
+
+/// Creates the case file if needed and brings its schema up to date.
+pub fn create(path: &Path) -> Result<(Connection, bool)> {
+    let existed = path.exists();
+    let conn = Connection::open(path).with_context(|| format!("cannot create case file {}", path.display()))?;
+    Ok((prepare(conn, path)?, !existed))
+}
+
+/// An in-memory case, for `demo` and tests.
+pub fn memory() -> Result<Connection> {
+    let mut conn = Connection::open_in_memory()?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    add_functions(&conn)?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+fn prepare(mut conn: Connection, path: &Path) -> Result<Connection> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    // WAL lets readers go on while one process writes; NORMAL sync is safe in WAL.
+    let _mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .with_context(|| format!("cannot use case file {} (is it an SQLite database?)", path.display()))?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    add_functions(&conn)?;
+    migrate(&mut conn).with_context(|| format!("cannot bring case file {} up to date", path.display()))?;
+    Ok(conn)
+}
+
+/// SQL functions crosscheck's own queries use. They exist only in crosscheck's
+/// connections; the schema never depends on them.
+fn add_functions(conn: &Connection) -> Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    // cc_figure(low, high, unit): "300,000 servicemen", "50,000–100,000 servicemen", or "".
+    conn.create_scalar_function("cc_figure", 3, FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC, |ctx| {
+        let figure = crate::model::Figure::from_columns(ctx.get::<Option<f64>>(0)?, ctx.get::<Option<f64>>(1)?);
+        let unit: String = ctx.get::<Option<String>>(2)?.unwrap_or_default();
+        Ok(match figure {
+            Some(f) if unit.is_empty() => f.human(),
+            Some(f) => format!("{} {unit}", f.human()),
+            None => String::new(),
+        })
+    })?;
+    Ok(())
+}
+
+/// The schema version this build of crosscheck writes.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// Applies every migration newer than `PRAGMA user_version`, each in its own
+/// transaction together with the version bump.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > latest_version() {
+        anyhow::bail!(
+            "this case file has schema version {current}, newer than this crosscheck understands ({}); upgrade crosscheck",
+            latest_version()
+        );
+    }
+    for (index, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(sql).with_context(|| format!("migration {name} failed"))?;
+        tx.pragma_update(None, "user_version", (index + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Starts the one transaction a writing command runs in. IMMEDIATE takes the
+/// write lock at once, so that the history chain is read and extended by one
+/// process at a time.
+pub fn write(conn: &mut Connection) -> Result<Transaction<'_>> {
+    Ok(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+}
+
+/// The current UTC time, as stored in every timestamp column.
+pub fn now(conn: &Connection) -> Result<String> {
+    Ok(conn.query_row("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')", [], |r| r.get(0))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_apply_to_a_fresh_database_and_set_the_version() {
+        let conn = memory().unwrap();
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, latest_version());
+        let states: i64 = conn
+            .query_row("SELECT count(*) FROM party WHERE kind = 'state'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(states, 249);
+    }
+
+    #[test]
+    fn migrating_twice_changes_nothing() {
+        let mut conn = memory().unwrap();
+        migrate(&mut conn).unwrap();
+        let parties: i64 = conn.query_row("SELECT count(*) FROM party", [], |r| r.get(0)).unwrap();
+        assert_eq!(parties, 249);
+    }
+}

@@ -1,0 +1,94 @@
+//! Errors that decide the exit code. Everything else is an `anyhow` error with
+//! context, and exits 1.
+
+use std::process::ExitCode;
+
+/// Input the user can correct. Each names the value and what is allowed.
+#[derive(Debug, thiserror::Error)]
+pub enum UserError {
+    /// A value that is not allowed for a field.
+    #[error("invalid {field} {value:?}: {allowed}")]
+    Invalid { field: String, value: String, allowed: String },
+    /// A required field left empty.
+    #[error("{field} is required: {hint}")]
+    Missing { field: String, hint: String },
+    /// A handle that names no record.
+    #[error("no {what} {handle:?}: {hint}")]
+    NotFound { what: &'static str, handle: String, hint: String },
+    /// The case file does not exist.
+    #[error("no case file at {0}: create one with `crosscheck init` (or `crosscheck init --seed` for the sample case), or choose another with --db or CROSSCHECK_DB")]
+    NoDatabase(String),
+    /// A record that already exists.
+    #[error("{0}")]
+    Conflict(String),
+    /// An error in an input file, with where it happened.
+    #[error("{file}, line {line}{}: {message}", column_part(.column))]
+    InFile { file: String, line: u64, column: String, message: String },
+    /// Anything else the user asked for that cannot be done as asked.
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl UserError {
+    pub fn invalid(field: &str, value: &str, allowed: impl Into<String>) -> Self {
+        UserError::Invalid { field: field.to_string(), value: value.to_string(), allowed: allowed.into() }
+    }
+
+    pub fn missing(field: &str, hint: impl Into<String>) -> Self {
+        UserError::Missing { field: field.to_string(), hint: hint.into() }
+    }
+}
+
+fn column_part(column: &str) -> String {
+    if column.is_empty() { String::new() } else { format!(", column {column}") }
+}
+
+/// A check that found problems (`crosscheck verify`).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct CheckFailed(pub String);
+
+/// Exit codes, documented in the README.
+pub mod exit {
+    /// Success.
+    pub const OK: u8 = 0;
+    /// An unexpected failure: I/O, a locked or damaged database, disk full.
+    pub const FAILURE: u8 = 1;
+    /// Bad input: a bad flag, value or input file. Nothing was written.
+    pub const INVALID: u8 = 2;
+    /// A handle or case file that does not exist. Nothing was written.
+    pub const NOT_FOUND: u8 = 3;
+    /// `verify` found a problem in the case file.
+    pub const CHECK_FAILED: u8 = 4;
+}
+
+/// Picks the exit code for an error chain.
+pub fn exit_code(err: &anyhow::Error) -> ExitCode {
+    for cause in err.chain() {
+        if let Some(user) = cause.downcast_ref::<UserError>() {
+            return ExitCode::from(match user {
+                UserError::NotFound { .. } | UserError::NoDatabase(_) => exit::NOT_FOUND,
+                _ => exit::INVALID,
+            });
+        }
+        if cause.downcast_ref::<CheckFailed>().is_some() {
+            return ExitCode::from(exit::CHECK_FAILED);
+        }
+    }
+    ExitCode::from(exit::FAILURE)
+}
+
+/// True when the error is a closed pipe on stdout (`crosscheck ... | head`).
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<csv::Error>()
+                .is_some_and(|e| matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe))
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .is_some_and(|e| e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
+    })
+}

@@ -1,0 +1,337 @@
+//! The users' vocabulary: verdicts, stances, grades, kinds, dates and figures,
+//! each with the one parser that every command and importer goes through.
+
+use std::fmt;
+
+use crate::error::UserError;
+
+/// Defines an enum of fixed words: parsing names the value and lists the words
+/// allowed, and `as_str` gives the word stored in the database.
+macro_rules! words {
+    ($(#[$meta:meta])* $name:ident, $field:literal { $($variant:ident = $word:literal: $doc:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $(#[doc = $doc] $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub const FIELD: &'static str = $field;
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $word),+ }
+            }
+
+            pub fn describe(self) -> &'static str {
+                match self { $($name::$variant => $doc),+ }
+            }
+
+            /// The allowed words, for error messages and help.
+            pub fn allowed() -> String {
+                let words: Vec<&str> = Self::ALL.iter().map(|w| w.as_str()).collect();
+                format!("allowed: {}", words.join(", "))
+            }
+
+            pub fn parse(value: &str) -> Result<Self, UserError> {
+                let wanted = value.trim();
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|w| w.as_str().eq_ignore_ascii_case(wanted))
+                    .ok_or_else(|| UserError::invalid($field, value, Self::allowed()))
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = UserError;
+            fn from_str(s: &str) -> Result<Self, UserError> {
+                Self::parse(s)
+            }
+        }
+    };
+}
+
+words! {
+    /// The verdict on a claim.
+    Status, "status" {
+        Unverified = "unverified": "not yet checked (the default)",
+        InReview = "in-review": "being checked",
+        Supported = "supported": "the evidence supports it",
+        Refuted = "refuted": "the evidence refutes it",
+        Misleading = "misleading": "true in part, but gives a false impression",
+        Disputed = "disputed": "competing accounts, unresolved",
+        Unverifiable = "unverifiable": "cannot be checked (opinion, forecast, no record)",
+    }
+}
+
+words! {
+    /// A party's position on a claim.
+    Stance, "stance" {
+        Affirms = "affirms": "says the claim is true",
+        Denies = "denies": "says the claim is false",
+        Disputes = "disputes": "contests the claim or its framing",
+        Qualifies = "qualifies": "accepts it in part, with conditions",
+    }
+}
+
+words! {
+    /// How a source bears on a claim.
+    Relation, "relation" {
+        Supports = "supports": "the source supports the claim",
+        Refutes = "refutes": "the source refutes the claim",
+        Context = "context": "the source gives context",
+    }
+}
+
+words! {
+    /// What kind of party makes statements.
+    PartyKind, "party kind" {
+        State = "state": "a state, by ISO 3166 alpha-2 code",
+        Body = "body": "a body of a state: ministry, joint chiefs, embassy",
+        Organisation = "organisation": "an international or private organisation",
+        Outlet = "outlet": "a newspaper, agency or broadcaster",
+        Analyst = "analyst": "an analyst or researcher",
+    }
+}
+
+words! {
+    /// What kind of document a source is.
+    SourceKind, "source kind" {
+        OfficialStatement = "official-statement": "a statement by a government or body",
+        NewsReport = "news-report": "a news report",
+        WhitePaper = "white-paper": "a white paper",
+        LegalAct = "legal-act": "a law, order, treaty or charter",
+        Dataset = "dataset": "a dataset",
+        Analysis = "analysis": "an analysis or commentary by an expert",
+        Reference = "reference": "a reference work",
+        Opinion = "opinion": "an opinion piece or blog",
+        Other = "other": "anything else",
+    }
+}
+
+words! {
+    /// NATO Admiralty grade of a source's reliability.
+    Reliability, "reliability" {
+        A = "A": "completely reliable",
+        B = "B": "usually reliable",
+        C = "C": "fairly reliable",
+        D = "D": "not usually reliable",
+        E = "E": "unreliable",
+        F = "F": "reliability cannot be judged",
+    }
+}
+
+/// NATO Admiralty grade of a piece of information's credibility, 1 to 6.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Credibility(pub u8);
+
+impl Credibility {
+    pub const FIELD: &'static str = "credibility";
+    const WORDS: [&'static str; 6] = [
+        "confirmed by other sources",
+        "probably true",
+        "possibly true",
+        "doubtful",
+        "improbable",
+        "truth cannot be judged",
+    ];
+
+    pub fn allowed() -> String {
+        let grades: Vec<String> = Self::WORDS.iter().enumerate().map(|(i, w)| format!("{} {w}", i + 1)).collect();
+        format!("allowed: {}", grades.join(", "))
+    }
+
+    pub fn parse(value: &str) -> Result<Self, UserError> {
+        match value.trim().parse::<u8>() {
+            Ok(n @ 1..=6) => Ok(Credibility(n)),
+            _ => Err(UserError::invalid(Self::FIELD, value, Self::allowed())),
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        Self::WORDS[usize::from(self.0 - 1)]
+    }
+}
+
+/// Checks a calendar date given to the day, month or year (2019-07-23,
+/// 2019-07, 2019): sources and statements are often dated only that far.
+/// Returns the date as written; an empty value stays empty.
+pub fn parse_date(field: &str, value: &str) -> Result<String, UserError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(String::new());
+    }
+    let bad = || UserError::invalid(field, value, "allowed: a date as YYYY-MM-DD, YYYY-MM or YYYY");
+    let parts: Vec<&str> = value.split('-').collect();
+    let number = |s: &str, len: usize| -> Option<u32> {
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
+    };
+    let year = parts.first().and_then(|y| number(y, 4)).ok_or_else(bad)?;
+    if let Some(month) = parts.get(1) {
+        let month = number(month, 2).filter(|m| (1..=12).contains(m)).ok_or_else(bad)?;
+        if let Some(day) = parts.get(2) {
+            let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+            let days = match month {
+                2 if leap => 29,
+                2 => 28,
+                4 | 6 | 9 | 11 => 30,
+                _ => 31,
+            };
+            number(day, 2).filter(|d| (1..=days).contains(d)).ok_or_else(bad)?;
+        }
+    }
+    if parts.len() > 3 || year == 0 {
+        return Err(bad());
+    }
+    Ok(value.to_string())
+}
+
+/// A figure: one value, or a low to high range.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Figure {
+    pub low: f64,
+    pub high: f64,
+}
+
+impl Figure {
+    /// Parses `300000`, `300,000`, `50000..100000` or `50,000 to 100,000`. An
+    /// empty value is no figure.
+    pub fn parse(field: &str, value: &str) -> Result<Option<Figure>, UserError> {
+        let text = value.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        let bad = || {
+            UserError::invalid(
+                field,
+                value,
+                "allowed: a number (300000 or 300,000) or a range LOW..HIGH (50000..100000) with LOW not above HIGH",
+            )
+        };
+        let number = |s: &str| -> Option<f64> {
+            let cleaned: String = s.trim().chars().filter(|c| *c != ',' && *c != '_').collect();
+            if cleaned.is_empty() || cleaned.contains(['e', 'E', 'n', 'N', 'i', 'I']) {
+                return None;
+            }
+            cleaned.parse::<f64>().ok().filter(|n| n.is_finite())
+        };
+        let (low, high) = if let Some((a, b)) = text.split_once("..").or_else(|| text.split_once(" to ")) {
+            (number(a).ok_or_else(bad)?, number(b).ok_or_else(bad)?)
+        } else {
+            let n = number(text).ok_or_else(bad)?;
+            (n, n)
+        };
+        if low > high {
+            return Err(bad());
+        }
+        Ok(Some(Figure { low, high }))
+    }
+
+    pub fn from_columns(low: Option<f64>, high: Option<f64>) -> Option<Figure> {
+        Some(Figure { low: low?, high: high? })
+    }
+
+    /// The machine form that `parse` reads back: `300000` or `50000..100000`.
+    pub fn plain(&self) -> String {
+        if self.low == self.high {
+            plain_number(self.low)
+        } else {
+            format!("{}..{}", plain_number(self.low), plain_number(self.high))
+        }
+    }
+
+    /// The form people read: `300,000` or `50,000–100,000`.
+    pub fn human(&self) -> String {
+        if self.low == self.high {
+            grouped(self.low)
+        } else {
+            format!("{}–{}", grouped(self.low), grouped(self.high))
+        }
+    }
+}
+
+/// A number without exponent or needless decimals.
+pub fn plain_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { format!("{n}") }
+}
+
+/// A number with thousands separators: 300,000; 4,209.3.
+pub fn grouped(n: f64) -> String {
+    let plain = plain_number(n.abs());
+    let (int, frac) = plain.split_once('.').map_or((plain.as_str(), None), |(i, f)| (i, Some(f)));
+    let mut out = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(frac) = frac {
+        out.push('.');
+        out.push_str(frac);
+    }
+    if n < 0.0 { format!("-{out}") } else { out }
+}
+
+/// A slug or party code: letters, digits and hyphens, not starting with a
+/// digit, and not shaped like a typed handle (C3, ST12) or a UUID.
+pub fn parse_slug(field: &str, value: &str) -> Result<String, UserError> {
+    let v = value.trim();
+    let ok = !v.is_empty()
+        && v.len() <= 64
+        && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+        && v.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && crate::handle::parse_typed(v).is_none()
+        && uuid::Uuid::parse_str(v).is_err();
+    if ok {
+        Ok(v.to_string())
+    } else {
+        Err(UserError::invalid(
+            field,
+            value,
+            "allowed: 1 to 64 ASCII letters, digits, '-', '_' or '.', starting with a letter, and not shaped like a handle such as C3 or S12",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_accept_partial_dates_and_reject_impossible_ones() {
+        for ok in ["2019", "2019-07", "2019-07-23", "2020-02-29", ""] {
+            assert_eq!(parse_date("date", ok).unwrap(), ok);
+        }
+        for bad in ["2019-02-29", "2019-13", "2019-7-23", "23/07/2019", "2019-07-32", "0000", "2019-07-23-1", "yesterday"] {
+            let err = parse_date("date", bad).unwrap_err().to_string();
+            assert!(err.contains(bad) && err.contains("YYYY-MM-DD"), "{err}");
+        }
+    }
+
+    #[test]
+    fn figures_parse_values_and_ranges() {
+        assert_eq!(Figure::parse("f", "300,000").unwrap(), Some(Figure { low: 300000.0, high: 300000.0 }));
+        assert_eq!(Figure::parse("f", "50000..100000").unwrap(), Some(Figure { low: 50000.0, high: 100000.0 }));
+        assert_eq!(Figure::parse("f", "50,000 to 100,000").unwrap().unwrap().human(), "50,000–100,000");
+        assert_eq!(Figure::parse("f", "4209.3").unwrap().unwrap().human(), "4,209.3");
+        assert_eq!(Figure::parse("f", "").unwrap(), None);
+        for bad in ["lots", "100..50", "1e5", "NaN", "inf", "..", "5.."] {
+            assert!(Figure::parse("f", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn words_parse_case_insensitively_and_list_what_is_allowed() {
+        assert_eq!(Status::parse("In-Review").unwrap(), Status::InReview);
+        let err = Status::parse("true").unwrap_err().to_string();
+        assert!(err.contains("\"true\"") && err.contains("unverified, in-review, supported"), "{err}");
+        assert!(Credibility::parse("7").is_err());
+        assert_eq!(Reliability::parse("b").unwrap(), Reliability::B);
+    }
+}

@@ -1,0 +1,186 @@
+//! Records as named text fields: the one path by which `add`, `edit`, the
+//! importer and the seed all create and change records, so that every value
+//! is checked by the same code whichever way it came in.
+
+use anyhow::Result;
+use rusqlite::Connection;
+use serde_json::{Map, Value};
+
+use crate::error::UserError;
+use crate::handle::{self, Kind};
+use crate::history::{self, Actor, Change};
+
+/// Field values by name, in the order of the record's fields. Names are the
+/// column headers that reports write and the importer reads.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Fields(pub Vec<(&'static str, String)>);
+
+impl Fields {
+    pub fn new() -> Fields {
+        Fields(Vec::new())
+    }
+
+    /// The value of a field, or "" when it was not given.
+    pub fn get(&self, name: &str) -> &str {
+        self.0.iter().find(|(n, _)| *n == name).map_or("", |(_, v)| v.as_str())
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.0.iter().any(|(n, _)| *n == name)
+    }
+
+    pub fn set(&mut self, name: &'static str, value: impl Into<String>) {
+        let value = value.into();
+        match self.0.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((name, value)),
+        }
+    }
+
+    /// Sets a field only when a value was given.
+    pub fn set_opt(&mut self, name: &'static str, value: Option<impl Into<String>>) {
+        if let Some(v) = value {
+            self.set(name, v);
+        }
+    }
+
+    /// A field that must not be empty.
+    pub fn required(&self, name: &str, hint: &str) -> Result<&str, UserError> {
+        let v = self.get(name);
+        if v.trim().is_empty() { Err(UserError::missing(name, hint)) } else { Ok(v) }
+    }
+
+    /// Every field given here overrides the one in `base`.
+    pub fn over(&self, base: &Fields) -> Fields {
+        let mut merged = base.clone();
+        for (name, value) in &self.0 {
+            merged.set(name, value.clone());
+        }
+        merged
+    }
+
+    pub fn to_json(&self) -> Value {
+        Value::Object(self.0.iter().map(|(k, v)| (k.to_string(), Value::String(v.clone()))).collect::<Map<_, _>>())
+    }
+}
+
+/// A kind of record that can be made from fields and written back as fields.
+pub trait Record: Sized {
+    const KIND: Kind;
+    /// The fields, in report order.
+    const FIELDS: &'static [&'static str];
+
+    /// Checks every value and resolves references to other records.
+    fn from_fields(conn: &Connection, fields: &Fields) -> Result<Self>;
+    /// The record as fields, references written as handles people type.
+    fn to_fields(&self, conn: &Connection) -> Result<Fields>;
+    fn uuid(&self) -> &str;
+    /// The claim this record bears on, for the claim's history.
+    fn claim_uuid(&self, conn: &Connection) -> Result<Option<String>>;
+    fn load(conn: &Connection, id: i64) -> Result<Self>;
+    fn insert(&self, conn: &Connection, import_id: Option<i64>, now: &str) -> Result<i64>;
+    fn update(&self, conn: &Connection, id: i64, now: &str) -> Result<()>;
+}
+
+/// Reads a UUID field, or makes a new one when it is empty.
+pub fn uuid_field(fields: &Fields) -> Result<String, UserError> {
+    let given = fields.get("uuid").trim();
+    if given.is_empty() {
+        return Ok(uuid::Uuid::new_v4().to_string());
+    }
+    uuid::Uuid::parse_str(given)
+        .map(|u| u.hyphenated().to_string())
+        .map_err(|_| UserError::invalid("uuid", given, "allowed: a UUID such as 0b5e3f6a-6f7d-4c1e-9a37-2c9d1f1f8a10, or empty for a new one"))
+}
+
+/// Creates a record and writes its history entry. Returns its id.
+pub fn create<R: Record>(conn: &Connection, actor: &Actor, fields: &Fields) -> Result<i64> {
+    let record = R::from_fields(conn, fields)?;
+    ensure_new::<R>(conn, record.uuid())?;
+    let id = record.insert(conn, None, &actor.at)?;
+    let handle = handle::format(R::KIND, id);
+    let after = record.to_fields(conn)?;
+    let claim = record.claim_uuid(conn)?;
+    let action = match R::KIND {
+        Kind::Statement | Kind::Evidence => "link",
+        _ => "create",
+    };
+    history::append(
+        conn,
+        actor,
+        Change {
+            action,
+            entity: R::KIND.table(),
+            entity_uuid: record.uuid(),
+            handle: &handle,
+            claim_uuid: claim.as_deref(),
+            before: None,
+            after: Some(after.to_json()),
+            reason: "",
+        },
+    )?;
+    Ok(id)
+}
+
+/// Refuses a UUID that is already in the case.
+pub fn ensure_new<R: Record>(conn: &Connection, uuid: &str) -> Result<()> {
+    let exists: bool = conn.query_row(
+        &format!("SELECT EXISTS (SELECT 1 FROM {} WHERE uuid = ?1)", R::KIND.table()),
+        [uuid],
+        |r| r.get(0),
+    )?;
+    if exists {
+        return Err(UserError::Conflict(format!(
+            "a {} with UUID {uuid} is already in this case; use `edit`, or import with --update to change it",
+            R::KIND.table()
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// Changes the given fields of a record and writes what changed, before and
+/// after, to its history. Returns false when nothing changed.
+pub fn edit<R: Record>(conn: &Connection, actor: &Actor, id: i64, changes: &Fields, reason: &str) -> Result<bool> {
+    let current = R::load(conn, id)?;
+    let before = current.to_fields(conn)?;
+    if changes.has("uuid") && !changes.get("uuid").eq_ignore_ascii_case(current.uuid()) {
+        return Err(UserError::Usage(format!(
+            "the UUID of {} cannot change: it is how other case files know this record",
+            handle::format(R::KIND, id)
+        ))
+        .into());
+    }
+    let mut merged = changes.over(&before);
+    merged.set("uuid", current.uuid());
+    let record = R::from_fields(conn, &merged)?;
+    let after = record.to_fields(conn)?;
+    if after == before {
+        return Ok(false);
+    }
+    record.update(conn, id, &actor.at)?;
+    let (mut old, mut new) = (Map::new(), Map::new());
+    for ((name, was), (_, is)) in before.0.iter().zip(&after.0) {
+        if was != is {
+            old.insert(name.to_string(), Value::String(was.clone()));
+            new.insert(name.to_string(), Value::String(is.clone()));
+        }
+    }
+    let handle = handle::format(R::KIND, id);
+    let claim = record.claim_uuid(conn)?;
+    history::append(
+        conn,
+        actor,
+        Change {
+            action: "edit",
+            entity: R::KIND.table(),
+            entity_uuid: record.uuid(),
+            handle: &handle,
+            claim_uuid: claim.as_deref(),
+            before: Some(Value::Object(old)),
+            after: Some(Value::Object(new)),
+            reason,
+        },
+    )?;
+    Ok(true)
+}

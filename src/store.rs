@@ -1,0 +1,747 @@
+//! The five kinds of record, each mapped to and from its table in one place.
+
+use anyhow::{Context, Result};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use crate::error::UserError;
+use crate::handle::{self, Kind};
+use crate::model::{Credibility, Figure, PartyKind, Relation, Reliability, SourceKind, Stance, Status, parse_date, parse_slug};
+use crate::record::{Fields, Record, uuid_field};
+
+/// The handle people type for a referenced record: a party's code, a claim's
+/// or source's slug, else the typed handle.
+pub fn reference(conn: &Connection, kind: Kind, id: i64) -> Result<String> {
+    let sql = match kind {
+        Kind::Party => "SELECT code FROM party WHERE id = ?1",
+        Kind::Source => "SELECT slug FROM source WHERE id = ?1",
+        Kind::Claim => "SELECT slug FROM claim WHERE id = ?1",
+        Kind::Statement | Kind::Evidence => return Ok(handle::format(kind, id)),
+    };
+    let key: Option<Option<String>> = conn.prepare_cached(sql)?.query_row([id], |r| r.get(0)).optional()?;
+    Ok(key.flatten().unwrap_or_else(|| handle::format(kind, id)))
+}
+
+fn optional_ref(conn: &Connection, kind: Kind, text: &str) -> Result<Option<i64>> {
+    if text.trim().is_empty() { Ok(None) } else { handle::resolve(conn, kind, text).map(Some) }
+}
+
+fn optional_slug(field: &str, value: &str) -> Result<Option<String>, UserError> {
+    if value.trim().is_empty() { Ok(None) } else { parse_slug(field, value).map(Some) }
+}
+
+fn figure_fields(fields: &Fields) -> Result<(Option<Figure>, String), UserError> {
+    let figure = Figure::parse("figure", fields.get("figure"))?;
+    let unit = fields.get("unit").trim().to_string();
+    if figure.is_none() && !unit.is_empty() {
+        return Err(UserError::missing("figure", format!("a unit ({unit:?}) was given without a figure; give --figure too, or leave out the unit")));
+    }
+    Ok((figure, unit))
+}
+
+fn web_address(field: &str, value: &str) -> Result<String, UserError> {
+    let v = value.trim();
+    if v.is_empty() || ((v.starts_with("https://") || v.starts_with("http://")) && !v.contains(char::is_whitespace)) {
+        Ok(v.to_string())
+    } else {
+        Err(UserError::invalid(field, value, "allowed: an http:// or https:// address without spaces, or empty"))
+    }
+}
+
+fn language(value: &str) -> Result<String, UserError> {
+    let v = value.trim();
+    let ok = v.is_empty()
+        || v.split('-').enumerate().all(|(i, part)| {
+            let n = part.len();
+            part.chars().all(|c| c.is_ascii_alphanumeric()) && if i == 0 { (2..=3).contains(&n) && part.chars().all(|c| c.is_ascii_lowercase()) } else { (1..=8).contains(&n) }
+        });
+    if ok {
+        Ok(v.to_string())
+    } else {
+        Err(UserError::invalid("language", value, "allowed: a language code such as en, ru, zh, ja, ko (ISO 639-1, or a BCP 47 tag such as zh-Hant)"))
+    }
+}
+
+fn figure_text(figure: &Option<Figure>) -> String {
+    figure.map(|f| f.plain()).unwrap_or_default()
+}
+
+// ---------------------------------------------------------------- party
+
+#[derive(Debug, Clone)]
+pub struct Party {
+    pub uuid: String,
+    pub code: String,
+    pub name: String,
+    pub kind: PartyKind,
+    pub parent_id: Option<i64>,
+    pub notes: String,
+}
+
+impl Record for Party {
+    const KIND: Kind = Kind::Party;
+    const FIELDS: &'static [&'static str] = &["uuid", "code", "name", "kind", "parent", "notes"];
+
+    fn from_fields(conn: &Connection, f: &Fields) -> Result<Self> {
+        let uuid = uuid_field(f)?;
+        let code = f.required("code", "give a short code people will type, such as RU-MOD or kofman")?.trim().to_string();
+        let kind = PartyKind::parse(f.required("kind", &PartyKind::allowed())?)?;
+        let two_letters = code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase());
+        if kind == PartyKind::State && !two_letters {
+            return Err(UserError::invalid("code", &code, "a state's code is its two-letter ISO 3166 code in capitals, such as RU").into());
+        }
+        if kind != PartyKind::State {
+            if code.len() == 2 {
+                return Err(UserError::invalid("code", &code, "two-letter codes are kept for states (ISO 3166); use a longer code such as RU-MOD").into());
+            }
+            parse_slug("code", &code)?;
+        }
+        let name = f.required("name", "give the party's name")?.trim().to_string();
+        let parent_id = optional_ref(conn, Kind::Party, f.get("parent"))?;
+        Ok(Party { uuid, code, name, kind, parent_id, notes: f.get("notes").to_string() })
+    }
+
+    fn to_fields(&self, conn: &Connection) -> Result<Fields> {
+        let parent = match self.parent_id {
+            Some(id) => reference(conn, Kind::Party, id)?,
+            None => String::new(),
+        };
+        Ok(Fields(vec![
+            ("uuid", self.uuid.clone()),
+            ("code", self.code.clone()),
+            ("name", self.name.clone()),
+            ("kind", self.kind.to_string()),
+            ("parent", parent),
+            ("notes", self.notes.clone()),
+        ]))
+    }
+
+    fn uuid(&self) -> &str {
+        &self.uuid
+    }
+
+    fn claim_uuid(&self, _: &Connection) -> Result<Option<String>> {
+        Ok(None)
+    }
+
+    fn load(conn: &Connection, id: i64) -> Result<Self> {
+        conn.query_row("SELECT uuid, code, name, kind, parent_id, notes FROM party WHERE id = ?1", [id], |r| {
+            Ok(Party {
+                uuid: r.get(0)?,
+                code: r.get(1)?,
+                name: r.get(2)?,
+                kind: PartyKind::parse(&r.get::<_, String>(3)?).unwrap_or(PartyKind::Organisation),
+                parent_id: r.get(4)?,
+                notes: r.get(5)?,
+            })
+        })
+        .with_context(|| format!("cannot read party P{id}"))
+    }
+
+    fn insert(&self, conn: &Connection, import_id: Option<i64>, now: &str) -> Result<i64> {
+        conn.prepare_cached(
+            "INSERT INTO party (uuid, code, name, kind, parent_id, notes, import_id, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+        )?
+        .execute(params![self.uuid, self.code, self.name, self.kind.as_str(), self.parent_id, self.notes, import_id, now])
+        .map_err(|e| unique_violation(e, "party code", &self.code))?;
+        Ok(conn.last_insert_rowid())
+    }
+
+    fn update(&self, conn: &Connection, id: i64, now: &str) -> Result<()> {
+        conn.execute(
+            "UPDATE party SET code = ?2, name = ?3, kind = ?4, parent_id = ?5, notes = ?6, updated_at = ?7 WHERE id = ?1",
+            params![id, self.code, self.name, self.kind.as_str(), self.parent_id, self.notes, now],
+        )
+        .map_err(|e| unique_violation(e, "party code", &self.code))?;
+        Ok(())
+    }
+}
+
+/// Turns a UNIQUE constraint failure into an error that names the value.
+fn unique_violation(err: rusqlite::Error, what: &str, value: &str) -> anyhow::Error {
+    if let rusqlite::Error::SqliteFailure(e, _) = &err {
+        if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE {
+            return UserError::Conflict(format!("{what} {value:?} is already taken in this case; choose another")).into();
+        }
+    }
+    err.into()
+}
+
+// ---------------------------------------------------------------- source
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub uuid: String,
+    pub slug: Option<String>,
+    pub title: String,
+    pub publisher: String,
+    pub url: String,
+    pub copy_url: String,
+    pub published: String,
+    pub language: String,
+    pub kind: SourceKind,
+    pub reliability: Reliability,
+    pub notes: String,
+}
+
+impl Record for Source {
+    const KIND: Kind = Kind::Source;
+    const FIELDS: &'static [&'static str] =
+        &["uuid", "slug", "title", "publisher", "url", "copy_url", "published", "language", "kind", "reliability", "notes"];
+
+    fn from_fields(_: &Connection, f: &Fields) -> Result<Self> {
+        Ok(Source {
+            uuid: uuid_field(f)?,
+            slug: optional_slug("slug", f.get("slug"))?,
+            title: f.required("title", "give the document's title")?.to_string(),
+            publisher: f.get("publisher").to_string(),
+            url: web_address("url", f.get("url"))?,
+            copy_url: web_address("copy_url", f.get("copy_url"))?,
+            published: parse_date("published", f.get("published"))?,
+            language: language(f.get("language"))?,
+            kind: match f.get("kind") {
+                "" => SourceKind::Other,
+                k => SourceKind::parse(k)?,
+            },
+            reliability: match f.get("reliability") {
+                "" => Reliability::F,
+                r => Reliability::parse(r)?,
+            },
+            notes: f.get("notes").to_string(),
+        })
+    }
+
+    fn to_fields(&self, _: &Connection) -> Result<Fields> {
+        Ok(Fields(vec![
+            ("uuid", self.uuid.clone()),
+            ("slug", self.slug.clone().unwrap_or_default()),
+            ("title", self.title.clone()),
+            ("publisher", self.publisher.clone()),
+            ("url", self.url.clone()),
+            ("copy_url", self.copy_url.clone()),
+            ("published", self.published.clone()),
+            ("language", self.language.clone()),
+            ("kind", self.kind.to_string()),
+            ("reliability", self.reliability.to_string()),
+            ("notes", self.notes.clone()),
+        ]))
+    }
+
+    fn uuid(&self) -> &str {
+        &self.uuid
+    }
+
+    fn claim_uuid(&self, _: &Connection) -> Result<Option<String>> {
+        Ok(None)
+    }
+
+    fn load(conn: &Connection, id: i64) -> Result<Self> {
+        conn.query_row(
+            "SELECT uuid, slug, title, publisher, url, copy_url, published, language, kind, reliability, notes FROM source WHERE id = ?1",
+            [id],
+            |r| {
+                Ok(Source {
+                    uuid: r.get(0)?,
+                    slug: r.get(1)?,
+                    title: r.get(2)?,
+                    publisher: r.get(3)?,
+                    url: r.get(4)?,
+                    copy_url: r.get(5)?,
+                    published: r.get(6)?,
+                    language: r.get(7)?,
+                    kind: SourceKind::parse(&r.get::<_, String>(8)?).unwrap_or(SourceKind::Other),
+                    reliability: Reliability::parse(&r.get::<_, String>(9)?).unwrap_or(Reliability::F),
+                    notes: r.get(10)?,
+                })
+            },
+        )
+        .with_context(|| format!("cannot read source S{id}"))
+    }
+
+    fn insert(&self, conn: &Connection, import_id: Option<i64>, now: &str) -> Result<i64> {
+        conn.prepare_cached(
+            "INSERT INTO source (uuid, slug, title, publisher, url, copy_url, published, language, kind, reliability, notes, import_id, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+        )?
+        .execute(params![
+            self.uuid,
+            self.slug,
+            self.title,
+            self.publisher,
+            self.url,
+            self.copy_url,
+            self.published,
+            self.language,
+            self.kind.as_str(),
+            self.reliability.as_str(),
+            self.notes,
+            import_id,
+            now
+        ])
+        .map_err(|e| unique_violation(e, "source slug", self.slug.as_deref().unwrap_or("")))?;
+        Ok(conn.last_insert_rowid())
+    }
+
+    fn update(&self, conn: &Connection, id: i64, now: &str) -> Result<()> {
+        conn.execute(
+            "UPDATE source SET slug = ?2, title = ?3, publisher = ?4, url = ?5, copy_url = ?6, published = ?7, language = ?8,
+             kind = ?9, reliability = ?10, notes = ?11, updated_at = ?12 WHERE id = ?1",
+            params![
+                id,
+                self.slug,
+                self.title,
+                self.publisher,
+                self.url,
+                self.copy_url,
+                self.published,
+                self.language,
+                self.kind.as_str(),
+                self.reliability.as_str(),
+                self.notes,
+                now
+            ],
+        )
+        .map_err(|e| unique_violation(e, "source slug", self.slug.as_deref().unwrap_or("")))?;
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------- claim
+
+#[derive(Debug, Clone)]
+pub struct Claim {
+    pub uuid: String,
+    pub slug: Option<String>,
+    pub text: String,
+    pub topic: String,
+    pub claimed_on: String,
+    pub appeared_in: String,
+    pub figure: Option<Figure>,
+    pub unit: String,
+    pub status: Status,
+    pub reason: String,
+    pub status_by: String,
+    pub status_at: String,
+}
+
+impl Record for Claim {
+    const KIND: Kind = Kind::Claim;
+    const FIELDS: &'static [&'static str] = &[
+        "uuid",
+        "slug",
+        "text",
+        "topic",
+        "claimed_on",
+        "appeared_in",
+        "figure",
+        "unit",
+        "status",
+        "reason",
+        "status_by",
+        "status_at",
+    ];
+
+    fn from_fields(_: &Connection, f: &Fields) -> Result<Self> {
+        let (figure, unit) = figure_fields(f)?;
+        let status = match f.get("status") {
+            "" => Status::Unverified,
+            s => Status::parse(s)?,
+        };
+        let reason = f.get("reason").to_string();
+        if status != Status::Unverified && reason.trim().is_empty() {
+            return Err(UserError::missing("reason", format!("a claim marked {status} needs the reason for the verdict")).into());
+        }
+        Ok(Claim {
+            uuid: uuid_field(f)?,
+            slug: optional_slug("slug", f.get("slug"))?,
+            text: f.required("text", "give the claim's text")?.to_string(),
+            topic: f.get("topic").trim().to_string(),
+            claimed_on: parse_date("claimed_on", f.get("claimed_on"))?,
+            appeared_in: f.get("appeared_in").to_string(),
+            figure,
+            unit,
+            status,
+            reason,
+            status_by: f.get("status_by").to_string(),
+            status_at: f.get("status_at").to_string(),
+        })
+    }
+
+    fn to_fields(&self, _: &Connection) -> Result<Fields> {
+        Ok(Fields(vec![
+            ("uuid", self.uuid.clone()),
+            ("slug", self.slug.clone().unwrap_or_default()),
+            ("text", self.text.clone()),
+            ("topic", self.topic.clone()),
+            ("claimed_on", self.claimed_on.clone()),
+            ("appeared_in", self.appeared_in.clone()),
+            ("figure", figure_text(&self.figure)),
+            ("unit", self.unit.clone()),
+            ("status", self.status.to_string()),
+            ("reason", self.reason.clone()),
+            ("status_by", self.status_by.clone()),
+            ("status_at", self.status_at.clone()),
+        ]))
+    }
+
+    fn uuid(&self) -> &str {
+        &self.uuid
+    }
+
+    fn claim_uuid(&self, _: &Connection) -> Result<Option<String>> {
+        Ok(Some(self.uuid.clone()))
+    }
+
+    fn load(conn: &Connection, id: i64) -> Result<Self> {
+        conn.query_row(
+            "SELECT uuid, slug, text, topic, claimed_on, appeared_in, figure_low, figure_high, figure_unit, status, status_reason, status_by, status_at
+             FROM claim WHERE id = ?1",
+            [id],
+            |r| {
+                Ok(Claim {
+                    uuid: r.get(0)?,
+                    slug: r.get(1)?,
+                    text: r.get(2)?,
+                    topic: r.get(3)?,
+                    claimed_on: r.get(4)?,
+                    appeared_in: r.get(5)?,
+                    figure: Figure::from_columns(r.get(6)?, r.get(7)?),
+                    unit: r.get(8)?,
+                    status: Status::parse(&r.get::<_, String>(9)?).unwrap_or(Status::Unverified),
+                    reason: r.get(10)?,
+                    status_by: r.get(11)?,
+                    status_at: r.get(12)?,
+                })
+            },
+        )
+        .with_context(|| format!("cannot read claim C{id}"))
+    }
+
+    fn insert(&self, conn: &Connection, import_id: Option<i64>, now: &str) -> Result<i64> {
+        conn.prepare_cached(
+            "INSERT INTO claim (uuid, slug, text, topic, claimed_on, appeared_in, figure_low, figure_high, figure_unit,
+                                status, status_reason, status_by, status_at, import_id, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
+        )?
+        .execute(params![
+            self.uuid,
+            self.slug,
+            self.text,
+            self.topic,
+            self.claimed_on,
+            self.appeared_in,
+            self.figure.map(|f| f.low),
+            self.figure.map(|f| f.high),
+            self.unit,
+            self.status.as_str(),
+            self.reason,
+            self.status_by,
+            self.status_at,
+            import_id,
+            now
+        ])
+        .map_err(|e| unique_violation(e, "claim slug", self.slug.as_deref().unwrap_or("")))?;
+        Ok(conn.last_insert_rowid())
+    }
+
+    fn update(&self, conn: &Connection, id: i64, now: &str) -> Result<()> {
+        conn.execute(
+            "UPDATE claim SET slug = ?2, text = ?3, topic = ?4, claimed_on = ?5, appeared_in = ?6, figure_low = ?7, figure_high = ?8,
+             figure_unit = ?9, status = ?10, status_reason = ?11, status_by = ?12, status_at = ?13, updated_at = ?14 WHERE id = ?1",
+            params![
+                id,
+                self.slug,
+                self.text,
+                self.topic,
+                self.claimed_on,
+                self.appeared_in,
+                self.figure.map(|f| f.low),
+                self.figure.map(|f| f.high),
+                self.unit,
+                self.status.as_str(),
+                self.reason,
+                self.status_by,
+                self.status_at,
+                now
+            ],
+        )
+        .map_err(|e| unique_violation(e, "claim slug", self.slug.as_deref().unwrap_or("")))?;
+        Ok(())
+    }
+}
+
+fn claim_uuid_of(conn: &Connection, claim_id: i64) -> Result<Option<String>> {
+    Ok(conn.prepare_cached("SELECT uuid FROM claim WHERE id = ?1")?.query_row([claim_id], |r| r.get(0)).optional()?)
+}
+
+// ---------------------------------------------------------------- statement
+
+#[derive(Debug, Clone)]
+pub struct Statement {
+    pub uuid: String,
+    pub claim_id: i64,
+    pub party_id: i64,
+    pub stance: Stance,
+    pub said_on: String,
+    pub speaker: String,
+    pub quote: String,
+    pub summary: String,
+    pub source_id: Option<i64>,
+    pub figure: Option<Figure>,
+    pub unit: String,
+    pub notes: String,
+}
+
+impl Record for Statement {
+    const KIND: Kind = Kind::Statement;
+    const FIELDS: &'static [&'static str] =
+        &["uuid", "claim", "party", "stance", "said_on", "speaker", "quote", "summary", "source", "figure", "unit", "notes"];
+
+    fn from_fields(conn: &Connection, f: &Fields) -> Result<Self> {
+        let uuid = uuid_field(f)?;
+        let claim_id = handle::resolve(conn, Kind::Claim, f.required("claim", "give the claim's handle, such as C3")?)?;
+        let party_id = handle::resolve(conn, Kind::Party, f.required("party", "give the party's code, such as RU or RU-MOD")?)?;
+        let stance = Stance::parse(f.required("stance", &Stance::allowed())?)?;
+        let (quote, summary) = (f.get("quote").to_string(), f.get("summary").to_string());
+        if quote.trim().is_empty() && summary.trim().is_empty() {
+            return Err(UserError::missing("quote", "give the party's words as a quote, or a summary of them").into());
+        }
+        let (figure, unit) = figure_fields(f)?;
+        Ok(Statement {
+            uuid,
+            claim_id,
+            party_id,
+            stance,
+            said_on: parse_date("said_on", f.get("said_on"))?,
+            speaker: f.get("speaker").to_string(),
+            quote,
+            summary,
+            source_id: optional_ref(conn, Kind::Source, f.get("source"))?,
+            figure,
+            unit,
+            notes: f.get("notes").to_string(),
+        })
+    }
+
+    fn to_fields(&self, conn: &Connection) -> Result<Fields> {
+        let source = match self.source_id {
+            Some(id) => reference(conn, Kind::Source, id)?,
+            None => String::new(),
+        };
+        Ok(Fields(vec![
+            ("uuid", self.uuid.clone()),
+            ("claim", reference(conn, Kind::Claim, self.claim_id)?),
+            ("party", reference(conn, Kind::Party, self.party_id)?),
+            ("stance", self.stance.to_string()),
+            ("said_on", self.said_on.clone()),
+            ("speaker", self.speaker.clone()),
+            ("quote", self.quote.clone()),
+            ("summary", self.summary.clone()),
+            ("source", source),
+            ("figure", figure_text(&self.figure)),
+            ("unit", self.unit.clone()),
+            ("notes", self.notes.clone()),
+        ]))
+    }
+
+    fn uuid(&self) -> &str {
+        &self.uuid
+    }
+
+    fn claim_uuid(&self, conn: &Connection) -> Result<Option<String>> {
+        claim_uuid_of(conn, self.claim_id)
+    }
+
+    fn load(conn: &Connection, id: i64) -> Result<Self> {
+        conn.query_row(
+            "SELECT uuid, claim_id, party_id, stance, said_on, speaker, quote, summary, source_id, figure_low, figure_high, figure_unit, notes
+             FROM statement WHERE id = ?1",
+            [id],
+            |r: &Row<'_>| {
+                Ok(Statement {
+                    uuid: r.get(0)?,
+                    claim_id: r.get(1)?,
+                    party_id: r.get(2)?,
+                    stance: Stance::parse(&r.get::<_, String>(3)?).unwrap_or(Stance::Qualifies),
+                    said_on: r.get(4)?,
+                    speaker: r.get(5)?,
+                    quote: r.get(6)?,
+                    summary: r.get(7)?,
+                    source_id: r.get(8)?,
+                    figure: Figure::from_columns(r.get(9)?, r.get(10)?),
+                    unit: r.get(11)?,
+                    notes: r.get(12)?,
+                })
+            },
+        )
+        .with_context(|| format!("cannot read statement ST{id}"))
+    }
+
+    fn insert(&self, conn: &Connection, import_id: Option<i64>, now: &str) -> Result<i64> {
+        conn.prepare_cached(
+            "INSERT INTO statement (uuid, claim_id, party_id, stance, said_on, speaker, quote, summary, source_id,
+                                    figure_low, figure_high, figure_unit, notes, import_id, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
+        )?
+        .execute(params![
+            self.uuid,
+            self.claim_id,
+            self.party_id,
+            self.stance.as_str(),
+            self.said_on,
+            self.speaker,
+            self.quote,
+            self.summary,
+            self.source_id,
+            self.figure.map(|f| f.low),
+            self.figure.map(|f| f.high),
+            self.unit,
+            self.notes,
+            import_id,
+            now
+        ])?;
+        Ok(conn.last_insert_rowid())
+    }
+
+    fn update(&self, conn: &Connection, id: i64, now: &str) -> Result<()> {
+        conn.execute(
+            "UPDATE statement SET claim_id = ?2, party_id = ?3, stance = ?4, said_on = ?5, speaker = ?6, quote = ?7, summary = ?8,
+             source_id = ?9, figure_low = ?10, figure_high = ?11, figure_unit = ?12, notes = ?13, updated_at = ?14 WHERE id = ?1",
+            params![
+                id,
+                self.claim_id,
+                self.party_id,
+                self.stance.as_str(),
+                self.said_on,
+                self.speaker,
+                self.quote,
+                self.summary,
+                self.source_id,
+                self.figure.map(|f| f.low),
+                self.figure.map(|f| f.high),
+                self.unit,
+                self.notes,
+                now
+            ],
+        )?;
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------- evidence
+
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    pub uuid: String,
+    pub claim_id: i64,
+    pub source_id: i64,
+    pub relation: Relation,
+    pub excerpt: String,
+    pub locator: String,
+    pub credibility: Credibility,
+    pub notes: String,
+}
+
+impl Record for Evidence {
+    const KIND: Kind = Kind::Evidence;
+    const FIELDS: &'static [&'static str] = &["uuid", "claim", "source", "relation", "excerpt", "locator", "credibility", "notes"];
+
+    fn from_fields(conn: &Connection, f: &Fields) -> Result<Self> {
+        let uuid = uuid_field(f)?;
+        let claim_id = handle::resolve(conn, Kind::Claim, f.required("claim", "give the claim's handle, such as C3")?)?;
+        let source_id = handle::resolve(conn, Kind::Source, f.required("source", "give the source's handle, such as S12")?)?;
+        Ok(Evidence {
+            uuid,
+            claim_id,
+            source_id,
+            relation: Relation::parse(f.required("relation", &Relation::allowed())?)?,
+            excerpt: f.get("excerpt").to_string(),
+            locator: f.get("locator").to_string(),
+            credibility: match f.get("credibility") {
+                "" => Credibility(6),
+                c => Credibility::parse(c)?,
+            },
+            notes: f.get("notes").to_string(),
+        })
+    }
+
+    fn to_fields(&self, conn: &Connection) -> Result<Fields> {
+        Ok(Fields(vec![
+            ("uuid", self.uuid.clone()),
+            ("claim", reference(conn, Kind::Claim, self.claim_id)?),
+            ("source", reference(conn, Kind::Source, self.source_id)?),
+            ("relation", self.relation.to_string()),
+            ("excerpt", self.excerpt.clone()),
+            ("locator", self.locator.clone()),
+            ("credibility", self.credibility.0.to_string()),
+            ("notes", self.notes.clone()),
+        ]))
+    }
+
+    fn uuid(&self) -> &str {
+        &self.uuid
+    }
+
+    fn claim_uuid(&self, conn: &Connection) -> Result<Option<String>> {
+        claim_uuid_of(conn, self.claim_id)
+    }
+
+    fn load(conn: &Connection, id: i64) -> Result<Self> {
+        conn.query_row(
+            "SELECT uuid, claim_id, source_id, relation, excerpt, locator, credibility, notes FROM evidence WHERE id = ?1",
+            [id],
+            |r| {
+                Ok(Evidence {
+                    uuid: r.get(0)?,
+                    claim_id: r.get(1)?,
+                    source_id: r.get(2)?,
+                    relation: Relation::parse(&r.get::<_, String>(3)?).unwrap_or(Relation::Context),
+                    excerpt: r.get(4)?,
+                    locator: r.get(5)?,
+                    credibility: Credibility(r.get(6)?),
+                    notes: r.get(7)?,
+                })
+            },
+        )
+        .with_context(|| format!("cannot read evidence E{id}"))
+    }
+
+    fn insert(&self, conn: &Connection, import_id: Option<i64>, now: &str) -> Result<i64> {
+        conn.prepare_cached(
+            "INSERT INTO evidence (uuid, claim_id, source_id, relation, excerpt, locator, credibility, notes, import_id, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+        )?
+        .execute(params![
+            self.uuid,
+            self.claim_id,
+            self.source_id,
+            self.relation.as_str(),
+            self.excerpt,
+            self.locator,
+            self.credibility.0,
+            self.notes,
+            import_id,
+            now
+        ])?;
+        Ok(conn.last_insert_rowid())
+    }
+
+    fn update(&self, conn: &Connection, id: i64, now: &str) -> Result<()> {
+        conn.execute(
+            "UPDATE evidence SET claim_id = ?2, source_id = ?3, relation = ?4, excerpt = ?5, locator = ?6, credibility = ?7, notes = ?8,
+             updated_at = ?9 WHERE id = ?1",
+            params![
+                id,
+                self.claim_id,
+                self.source_id,
+                self.relation.as_str(),
+                self.excerpt,
+                self.locator,
+                self.credibility.0,
+                self.notes,
+                now
+            ],
+        )?;
+        Ok(())
+    }
+}
