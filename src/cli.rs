@@ -60,4 +60,16 @@ pub enum Command {
     /// Compare what parties said about claims, side by side.
     #[command(after_help = "Examples:\n  crosscheck compare\n  crosscheck compare --topic air-patrol-2019 --parties RU,CN,JP,KR\n  crosscheck compare vostok-2018-troops --format json")]
     Compare(cmd::compare::Args),
+    /// Write a report of parties, sources, claims, statements or evidence (CSV, TSV, JSON, JSON lines, Markdown, HTML).
+    Report(cmd::report::Args),
+    /// Export verdicts for search engines as schema.org ClaimReview JSON-LD.
+    Export(cmd::export::Args),
+    /// Import parties, sources, claims, statements or evidence from CSV, TSV, JSON or JSON lines.
+    Import(cmd::import::Args),
+    /// Check the case file: integrity, foreign keys, the history chain, every capture.
+    Verify(cmd::verify::Args),
+    /// Copy the case file consistently, even while others write to it.
+    Backup(cmd::backup::Args),
+    /// Search claims, statements, sources and evidence, in any script.
+    Search(cmd::search::Args),
 }

@@ -11,16 +11,23 @@ use crate::error::UserError;
 use crate::history::Actor;
 use crate::output::{self, Cell, Column, OutputArgs};
 
+pub mod backup;
+pub mod capture;
 pub mod claim;
 pub mod compare;
 pub mod demo;
 pub mod evidence;
+pub mod export;
 pub mod history;
+pub mod import;
 pub mod init;
 pub mod mark;
 pub mod party;
+pub mod report;
+pub mod search;
 pub mod source;
 pub mod statement;
+pub mod verify;
 
 /// What every command is given: where the case file is and who is working.
 #[derive(Debug, Clone)]
@@ -70,6 +77,12 @@ pub fn run(cli: Cli) -> Result<()> {
                 Command::Mark(args) => mark::run(args, &mut conn, &ctx),
                 Command::History(args) => history::run(args, &conn),
                 Command::Compare(args) => compare::run(args, &conn),
+                Command::Report(args) => report::run(args, &mut conn, &ctx),
+                Command::Export(args) => export::run(args, &mut conn, &ctx),
+                Command::Import(args) => import::run(args, &mut conn, &ctx),
+                Command::Verify(args) => verify::run(args, &mut conn, &ctx),
+                Command::Backup(args) => backup::run(args, &mut conn, &ctx),
+                Command::Search(args) => search::run(args, &mut conn, &ctx),
                 Command::Init(_) | Command::Demo(_) => unreachable!("handled above"),
             }
         }

@@ -25,6 +25,10 @@ pub enum Command {
     /// Change a source's fields; the history keeps the old values.
     #[command(after_help = "Example:\n  crosscheck source edit S3 --reliability A --reason \"Confirmed against the ministry's own site\"")]
     Edit(EditArgs),
+    /// Keep a capture of the source (PDF, HTML, image, WARC) in the case file, with its SHA-256.
+    Attach(super::capture::AttachArgs),
+    /// Write a kept capture back out, byte for byte.
+    Extract(super::capture::ExtractArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -161,6 +165,8 @@ pub fn run(command: Command, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
             fields.set_opt("notes", args.notes);
             super::edit::<Source>(conn, ctx, &args.source, &fields, &args.reason)
         }
+        Command::Attach(args) => super::capture::attach(args, conn, ctx),
+        Command::Extract(args) => super::capture::extract(args, conn, ctx),
     }
 }
 

@@ -1,0 +1,161 @@
+//! A hermetic case for each test: its own temporary directory and case file,
+//! the real binary, and the environment variables of the tool removed.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::io::Write;
+
+pub struct Case {
+    pub dir: tempfile::TempDir,
+}
+
+/// What a run printed and how it exited.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub command: String,
+}
+
+impl Run {
+    fn describe(&self) -> String {
+        format!("command: {}\nexit: {}\n--- stdout\n{}\n--- stderr\n{}", self.command, self.code, self.stdout, self.stderr)
+    }
+}
+
+impl Case {
+    /// An empty directory: no case file yet.
+    pub fn empty() -> Case {
+        Case { dir: tempfile::tempdir().expect("temporary directory") }
+    }
+
+    /// A new, empty case file.
+    pub fn new() -> Case {
+        let case = Case::empty();
+        case.ok(&["init"]);
+        case
+    }
+
+    /// A case file with the shipped case.
+    pub fn seeded() -> Case {
+        let case = Case::empty();
+        case.ok(&["init", "--seed"]);
+        case
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.path("case.db")
+    }
+
+    /// The command, run in the case's directory on its case file.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_crosscheck"));
+        cmd.current_dir(self.dir.path())
+            .env_remove("CROSSCHECK_DB")
+            .env_remove("CROSSCHECK_ANALYST")
+            .env("CROSSCHECK_DB", self.db())
+            .env("CROSSCHECK_ANALYST", "tester")
+            .env("NO_COLOR", "1")
+            .env("COLUMNS", "160")
+            .args(args);
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with_input(args, None)
+    }
+
+    pub fn run_with_input(&self, args: &[&str], input: Option<&[u8]>) -> Run {
+        let mut cmd = self.command(args);
+        cmd.stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("crosscheck runs");
+        if let Some(bytes) = input {
+            child.stdin.take().unwrap().write_all(bytes).unwrap();
+        }
+        let Output { status, stdout, stderr } = child.wait_with_output().unwrap();
+        Run {
+            code: status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&stderr).into_owned(),
+            command: format!("crosscheck {}", args.join(" ")),
+        }
+    }
+
+    /// Runs and expects success; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let run = self.run(args);
+        assert_eq!(run.code, 0, "expected success\n{}", run.describe());
+        run.stdout
+    }
+
+    /// Runs and expects the given non-zero exit code; returns stderr.
+    pub fn fails(&self, code: i32, args: &[&str]) -> String {
+        let run = self.run(args);
+        assert_eq!(run.code, code, "expected exit {code}\n{}", run.describe());
+        assert!(!run.stderr.trim().is_empty(), "a failure must say why\n{}", run.describe());
+        run.stderr
+    }
+
+    /// Runs a query on the case file directly, each value as text.
+    pub fn sql(&self, query: &str) -> Vec<Vec<String>> {
+        sql(&self.db(), query)
+    }
+
+    /// One number from a query.
+    pub fn count(&self, query: &str) -> i64 {
+        self.sql(query)[0][0].parse().expect("a number")
+    }
+
+    pub fn write(&self, name: &str, contents: &str) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+}
+
+pub fn sql(db: &Path, query: &str) -> Vec<Vec<String>> {
+    let conn = rusqlite::Connection::open(db).expect("open case file");
+    let mut stmt = conn.prepare(query).expect("query prepares");
+    let n = stmt.column_count();
+    stmt.query_map([], |r| {
+        (0..n)
+            .map(|i| {
+                Ok(match r.get_ref(i)? {
+                    rusqlite::types::ValueRef::Null => String::new(),
+                    rusqlite::types::ValueRef::Integer(v) => v.to_string(),
+                    rusqlite::types::ValueRef::Real(v) => v.to_string(),
+                    rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                    rusqlite::types::ValueRef::Blob(b) => format!("<{} bytes>", b.len()),
+                })
+            })
+            .collect()
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+/// Parses CSV output into records, header first.
+pub fn csv_records(text: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.expect("valid CSV").iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// A snapshot of every table, to show that a failed command changed nothing.
+pub fn snapshot(case: &Case) -> Vec<Vec<Vec<String>>> {
+    ["party", "source", "claim", "statement", "evidence", "history", "import"]
+        .iter()
+        .map(|t| case.sql(&format!("SELECT * FROM {t} ORDER BY id")))
+        .collect()
+}
