@@ -52,13 +52,17 @@ pub enum Command {
     #[command(subcommand)]
     Evidence(cmd::evidence::Command),
     /// Set a claim's verdict, with the reason.
-    #[command(after_help = "Examples:\n  crosscheck mark C3 disputed --reason \"Russia's 300,000 against analysts' 50,000 to 100,000\"\n  crosscheck --as \"A. Editor\" mark border-length supported --reason \"Border agency: 4,209.3 km\"")]
+    #[command(
+        after_help = "Examples:\n  crosscheck mark C3 disputed --reason \"Russia's 300,000 against analysts' 50,000 to 100,000\"\n  crosscheck --as \"A. Editor\" mark border-length supported --reason \"Border agency: 4,209.3 km\""
+    )]
     Mark(cmd::mark::Args),
     /// Show the record of changes: who, when, what and why.
     #[command(after_help = "Examples:\n  crosscheck history\n  crosscheck history C3\n  crosscheck history --format csv > history.csv")]
     History(cmd::history::Args),
     /// Compare what parties said about claims, side by side.
-    #[command(after_help = "Examples:\n  crosscheck compare\n  crosscheck compare --topic air-patrol-2019 --parties RU,CN,JP,KR\n  crosscheck compare vostok-2018-troops --format json")]
+    #[command(
+        after_help = "Examples:\n  crosscheck compare\n  crosscheck compare --topic air-patrol-2019 --parties RU,CN,JP,KR\n  crosscheck compare vostok-2018-troops --format json"
+    )]
     Compare(cmd::compare::Args),
     /// Write a report of parties, sources, claims, statements or evidence (CSV, TSV, JSON, JSON lines, Markdown, HTML).
     Report(cmd::report::Args),

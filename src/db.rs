@@ -66,15 +66,20 @@ fn prepare(mut conn: Connection, path: &Path) -> Result<Connection> {
 fn add_functions(conn: &Connection) -> Result<()> {
     use rusqlite::functions::FunctionFlags;
     // cc_figure(low, high, unit): "300,000 servicemen", "50,000–100,000 servicemen", or "".
-    conn.create_scalar_function("cc_figure", 3, FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC, |ctx| {
-        let figure = crate::model::Figure::from_columns(ctx.get::<Option<f64>>(0)?, ctx.get::<Option<f64>>(1)?);
-        let unit: String = ctx.get::<Option<String>>(2)?.unwrap_or_default();
-        Ok(match figure {
-            Some(f) if unit.is_empty() => f.human(),
-            Some(f) => format!("{} {unit}", f.human()),
-            None => String::new(),
-        })
-    })?;
+    conn.create_scalar_function(
+        "cc_figure",
+        3,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let figure = crate::model::Figure::from_columns(ctx.get::<Option<f64>>(0)?, ctx.get::<Option<f64>>(1)?);
+            let unit: String = ctx.get::<Option<String>>(2)?.unwrap_or_default();
+            Ok(match figure {
+                Some(f) if unit.is_empty() => f.human(),
+                Some(f) => format!("{} {unit}", f.human()),
+                None => String::new(),
+            })
+        },
+    )?;
     Ok(())
 }
 

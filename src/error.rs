@@ -16,14 +16,21 @@ pub enum UserError {
     #[error("no {what} {handle:?}: {hint}")]
     NotFound { what: &'static str, handle: String, hint: String },
     /// The case file does not exist.
-    #[error("no case file at {0}: create one with `crosscheck init` (or `crosscheck init --seed` for the sample case), or choose another with --db or CROSSCHECK_DB")]
+    #[error(
+        "no case file at {0}: create one with `crosscheck init` (or `crosscheck init --seed` for the sample case), or choose another with --db or CROSSCHECK_DB"
+    )]
     NoDatabase(String),
     /// A record that already exists.
     #[error("{0}")]
     Conflict(String),
     /// An error in an input file, with where it happened.
     #[error("{file}, line {line}{}: {message}", column_part(.column))]
-    InFile { file: String, line: u64, column: String, message: String },
+    InFile {
+        file: String,
+        line: u64,
+        column: String,
+        message: String,
+    },
     /// Anything else the user asked for that cannot be done as asked.
     #[error("{0}")]
     Usage(String),
@@ -31,16 +38,27 @@ pub enum UserError {
 
 impl UserError {
     pub fn invalid(field: &str, value: &str, allowed: impl Into<String>) -> Self {
-        UserError::Invalid { field: field.to_string(), value: value.to_string(), allowed: allowed.into() }
+        UserError::Invalid {
+            field: field.to_string(),
+            value: value.to_string(),
+            allowed: allowed.into(),
+        }
     }
 
     pub fn missing(field: &str, hint: impl Into<String>) -> Self {
-        UserError::Missing { field: field.to_string(), hint: hint.into() }
+        UserError::Missing {
+            field: field.to_string(),
+            hint: hint.into(),
+        }
     }
 }
 
 fn column_part(column: &str) -> String {
-    if column.is_empty() { String::new() } else { format!(", column {column}") }
+    if column.is_empty() {
+        String::new()
+    } else {
+        format!(", column {column}")
+    }
 }
 
 /// A check that found problems (`crosscheck verify`).

@@ -107,13 +107,17 @@ pub fn resolve(conn: &Connection, kind: Kind, text: &str) -> Result<i64, anyhow:
         conn.query_row(&format!("SELECT id FROM {table} WHERE id = ?1"), params![id], |r| r.get(0))
             .optional()?
     } else if uuid::Uuid::parse_str(wanted).is_ok() {
-        conn.query_row(&format!("SELECT id FROM {table} WHERE uuid = ?1"), params![wanted.to_ascii_lowercase()], |r| {
+        conn.query_row(
+            &format!("SELECT id FROM {table} WHERE uuid = ?1"),
+            params![wanted.to_ascii_lowercase()],
+            |r| r.get(0),
+        )
+        .optional()?
+    } else if let Some(column) = kind.key_column() {
+        conn.query_row(&format!("SELECT id FROM {table} WHERE {column} = ?1"), params![wanted], |r| {
             r.get(0)
         })
         .optional()?
-    } else if let Some(column) = kind.key_column() {
-        conn.query_row(&format!("SELECT id FROM {table} WHERE {column} = ?1"), params![wanted], |r| r.get(0))
-            .optional()?
     } else {
         None
     };
@@ -122,14 +126,14 @@ pub fn resolve(conn: &Connection, kind: Kind, text: &str) -> Result<i64, anyhow:
 
 fn not_found(kind: Kind, text: &str, other: Option<Kind>) -> UserError {
     let hint = match other {
-        Some(other) => format!(
-            "{text} is a {} handle; give {}",
-            other.table(),
-            kind.forms()
-        ),
+        Some(other) => format!("{text} is a {} handle; give {}", other.table(), kind.forms()),
         None => format!("give {} (see `{}`)", kind.forms(), kind.list_command()),
     };
-    UserError::NotFound { what: kind.table(), handle: text.to_string(), hint }
+    UserError::NotFound {
+        what: kind.table(),
+        handle: text.to_string(),
+        hint,
+    }
 }
 
 #[cfg(test)]

@@ -52,7 +52,8 @@ pub struct Entry {
 }
 
 impl Entry {
-    pub const COLUMNS: &'static str = "id, uuid, at, analyst, action, entity, entity_uuid, handle, claim_uuid, before, after, reason, prev_hash, hash";
+    pub const COLUMNS: &'static str =
+        "id, uuid, at, analyst, action, entity, entity_uuid, handle, claim_uuid, before, after, reason, prev_hash, hash";
 
     pub fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
         Ok(Entry {
@@ -109,15 +110,27 @@ fn content_hash(
 ) -> String {
     // A JSON array is an unambiguous encoding: no field can spill into the next.
     let content = serde_json::json!([
-        prev_hash, uuid, at, analyst, action, entity, entity_uuid, handle, claim_uuid, before, after, reason
+        prev_hash,
+        uuid,
+        at,
+        analyst,
+        action,
+        entity,
+        entity_uuid,
+        handle,
+        claim_uuid,
+        before,
+        after,
+        reason
     ]);
     hex::encode(Sha256::digest(content.to_string().as_bytes()))
 }
 
 /// The hash of the newest entry, which the next entry links to.
 pub fn last_hash(conn: &Connection) -> Result<String> {
-    let hash: Option<String> =
-        conn.query_row("SELECT hash FROM history ORDER BY id DESC LIMIT 1", [], |r| r.get(0)).ok();
+    let hash: Option<String> = conn
+        .query_row("SELECT hash FROM history ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+        .ok();
     Ok(hash.unwrap_or_else(|| GENESIS.to_string()))
 }
 

@@ -161,7 +161,10 @@ fn record_imported_verdict(conn: &Connection, actor: &Actor, id: i64) -> Result<
     if claim.status == crate::model::Status::Unverified {
         return Ok(());
     }
-    let verdict_by = Actor { analyst: claim.status_by.clone(), at: actor.at.clone() };
+    let verdict_by = Actor {
+        analyst: claim.status_by.clone(),
+        at: actor.at.clone(),
+    };
     history::append(
         conn,
         &verdict_by,
@@ -191,7 +194,13 @@ pub fn finish(
 ) -> Result<()> {
     conn.execute(
         "UPDATE import SET sha256 = ?2, inserted = ?3, updated = ?4, rejected = ?5 WHERE id = ?1",
-        params![import_id, sha256, counts.inserted as i64, counts.updated as i64, counts.rejected as i64],
+        params![
+            import_id,
+            sha256,
+            counts.inserted as i64,
+            counts.updated as i64,
+            counts.rejected as i64
+        ],
     )?;
     history::append(
         conn,
@@ -225,7 +234,10 @@ pub struct HashingReader<R> {
 
 impl<R: Read> HashingReader<R> {
     pub fn new(inner: R) -> Self {
-        HashingReader { inner, hasher: Sha256::new() }
+        HashingReader {
+            inner,
+            hasher: Sha256::new(),
+        }
     }
 
     /// Reads what is left, so that the hash covers the whole file.
@@ -246,14 +258,7 @@ impl<R: Read> Read for HashingReader<R> {
 /// Reads a CSV file with a header row whose names are the entity's fields,
 /// and imports every row. The first bad row stops it with an error naming
 /// the file, line, column and value; the caller's transaction then rolls back.
-pub fn import_csv(
-    conn: &Connection,
-    actor: &Actor,
-    entity: Entity,
-    options: Options,
-    file_name: &str,
-    input: impl Read,
-) -> Result<Counts> {
+pub fn import_csv(conn: &Connection, actor: &Actor, entity: Entity, options: Options, file_name: &str, input: impl Read) -> Result<Counts> {
     let mut reader = HashingReader::new(input);
     let import = begin(conn, actor, entity, file_name)?;
     let mut counts = Counts::default();
@@ -317,7 +322,12 @@ fn match_headers(entity: Entity, headers: &csv::StringRecord, file_name: &str) -
 }
 
 fn in_file(file: &str, line: u64, column: &str, message: String) -> UserError {
-    UserError::InFile { file: file.to_string(), line, column: column.to_string(), message }
+    UserError::InFile {
+        file: file.to_string(),
+        line,
+        column: column.to_string(),
+        message,
+    }
 }
 
 fn csv_problem(e: &csv::Error) -> String {

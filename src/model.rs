@@ -169,7 +169,9 @@ pub fn parse_date(field: &str, value: &str) -> Result<String, UserError> {
     let bad = || UserError::invalid(field, value, "allowed: a date as YYYY-MM-DD, YYYY-MM or YYYY");
     let parts: Vec<&str> = value.split('-').collect();
     let number = |s: &str, len: usize| -> Option<u32> {
-        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
     };
     let year = parts.first().and_then(|y| number(y, 4)).ok_or_else(bad)?;
     if let Some(month) = parts.get(1) {
@@ -257,7 +259,11 @@ impl Figure {
 
 /// A number without exponent or needless decimals.
 pub fn plain_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { format!("{n}") }
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
 }
 
 /// A number with thousands separators: 300,000; 4,209.3.
@@ -308,7 +314,16 @@ mod tests {
         for ok in ["2019", "2019-07", "2019-07-23", "2020-02-29", ""] {
             assert_eq!(parse_date("date", ok).unwrap(), ok);
         }
-        for bad in ["2019-02-29", "2019-13", "2019-7-23", "23/07/2019", "2019-07-32", "0000", "2019-07-23-1", "yesterday"] {
+        for bad in [
+            "2019-02-29",
+            "2019-13",
+            "2019-7-23",
+            "23/07/2019",
+            "2019-07-32",
+            "0000",
+            "2019-07-23-1",
+            "yesterday",
+        ] {
             let err = parse_date("date", bad).unwrap_err().to_string();
             assert!(err.contains(bad) && err.contains("YYYY-MM-DD"), "{err}");
         }
@@ -316,8 +331,20 @@ mod tests {
 
     #[test]
     fn figures_parse_values_and_ranges() {
-        assert_eq!(Figure::parse("f", "300,000").unwrap(), Some(Figure { low: 300000.0, high: 300000.0 }));
-        assert_eq!(Figure::parse("f", "50000..100000").unwrap(), Some(Figure { low: 50000.0, high: 100000.0 }));
+        assert_eq!(
+            Figure::parse("f", "300,000").unwrap(),
+            Some(Figure {
+                low: 300000.0,
+                high: 300000.0
+            })
+        );
+        assert_eq!(
+            Figure::parse("f", "50000..100000").unwrap(),
+            Some(Figure {
+                low: 50000.0,
+                high: 100000.0
+            })
+        );
         assert_eq!(Figure::parse("f", "50,000 to 100,000").unwrap().unwrap().human(), "50,000–100,000");
         assert_eq!(Figure::parse("f", "4209.3").unwrap().unwrap().human(), "4,209.3");
         assert_eq!(Figure::parse("f", "").unwrap(), None);
@@ -330,7 +357,10 @@ mod tests {
     fn words_parse_case_insensitively_and_list_what_is_allowed() {
         assert_eq!(Status::parse("In-Review").unwrap(), Status::InReview);
         let err = Status::parse("true").unwrap_err().to_string();
-        assert!(err.contains("\"true\"") && err.contains("unverified, in-review, supported"), "{err}");
+        assert!(
+            err.contains("\"true\"") && err.contains("unverified, in-review, supported"),
+            "{err}"
+        );
         assert!(Credibility::parse("7").is_err());
         assert_eq!(Reliability::parse("b").unwrap(), Reliability::B);
     }

@@ -108,8 +108,14 @@ pub fn columns(names: &[&str]) -> Vec<Column> {
     names
         .iter()
         .map(|n| match n.strip_prefix('-') {
-            Some(name) => Column { name: name.to_string(), in_table: false },
-            None => Column { name: n.to_string(), in_table: true },
+            Some(name) => Column {
+                name: name.to_string(),
+                in_table: false,
+            },
+            None => Column {
+                name: n.to_string(),
+                in_table: true,
+            },
         })
         .collect()
 }
@@ -133,23 +139,47 @@ impl Terminal {
     pub fn detect() -> Terminal {
         let tty = std::io::stdout().is_terminal();
         let no_colour = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<u16>().ok()).filter(|w| *w >= 20);
-        Terminal { width: columns, colour: tty && !no_colour }
+        let columns = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<u16>().ok())
+            .filter(|w| *w >= 20);
+        Terminal {
+            width: columns,
+            colour: tty && !no_colour,
+        }
     }
 }
 
 /// Builds the sink for a format.
 pub fn sink<'a>(args: &OutputArgs, columns: Vec<Column>, out: Box<dyn Write + 'a>) -> Result<Box<dyn Sink + 'a>> {
     Ok(match args.format {
-        Format::Table => Box::new(TableSink { columns, rows: Vec::new(), out, terminal: Terminal::detect() }),
+        Format::Table => Box::new(TableSink {
+            columns,
+            rows: Vec::new(),
+            out,
+            terminal: Terminal::detect(),
+        }),
         Format::Csv | Format::Tsv => {
             let delimiter = if args.format == Format::Csv { b',' } else { b'\t' };
             let mut writer = csv::WriterBuilder::new().delimiter(delimiter).from_writer(out);
             writer.write_record(columns.iter().map(|c| c.name.as_str()))?;
-            Box::new(CsvSink { writer, escape: !args.raw_cells })
+            Box::new(CsvSink {
+                writer,
+                escape: !args.raw_cells,
+            })
         }
-        Format::Json => Box::new(JsonSink { columns, out, first: true, lines: false }),
-        Format::Jsonl => Box::new(JsonSink { columns, out, first: true, lines: true }),
+        Format::Json => Box::new(JsonSink {
+            columns,
+            out,
+            first: true,
+            lines: false,
+        }),
+        Format::Jsonl => Box::new(JsonSink {
+            columns,
+            out,
+            first: true,
+            lines: true,
+        }),
     })
 }
 
@@ -180,7 +210,9 @@ impl Sink for TableSink<'_> {
         let shown: Vec<usize> = (0..self.columns.len()).filter(|i| self.columns[*i].in_table).collect();
         let table = render_table(
             &shown.iter().map(|i| self.columns[*i].name.as_str()).collect::<Vec<_>>(),
-            self.rows.iter().map(|row| shown.iter().map(|i| row.get(*i).map(Cell::text).unwrap_or_default()).collect()),
+            self.rows
+                .iter()
+                .map(|row| shown.iter().map(|i| row.get(*i).map(Cell::text).unwrap_or_default()).collect()),
             self.terminal,
         );
         if self.rows.is_empty() {
@@ -202,7 +234,11 @@ pub fn render_table(headers: &[&str], rows: impl Iterator<Item = Vec<String>>, t
     // Lines between rows only where a row spans several lines.
     let multi_line = rows.iter().flatten().any(|cell| cell.contains('\n'));
     table
-        .load_style(if multi_line { presets::UTF8_FULL } else { presets::UTF8_FULL_CONDENSED })
+        .load_style(if multi_line {
+            presets::UTF8_FULL
+        } else {
+            presets::UTF8_FULL_CONDENSED
+        })
         .set_content_arrangement(ContentArrangement::Dynamic);
     if !terminal.colour {
         table.force_no_tty();
@@ -216,12 +252,20 @@ pub fn render_table(headers: &[&str], rows: impl Iterator<Item = Vec<String>>, t
     }
     table.set_header(headers.iter().map(|h| {
         let cell = TableCell::new(h);
-        if terminal.colour { cell.add_attribute(Attribute::Bold) } else { cell }
+        if terminal.colour {
+            cell.add_attribute(Attribute::Bold)
+        } else {
+            cell
+        }
     }));
     let status_column = headers.iter().position(|h| *h == "status" || *h == "verdict");
     for row in rows {
         table.add_row(row.into_iter().enumerate().map(|(i, text)| {
-            let colour = if terminal.colour && Some(i) == status_column { status_colour(&text) } else { None };
+            let colour = if terminal.colour && Some(i) == status_column {
+                status_colour(&text)
+            } else {
+                None
+            };
             let cell = TableCell::new(inert(&text));
             match colour {
                 Some(c) => cell.fg(c),
@@ -264,8 +308,7 @@ pub fn inert(text: &str) -> String {
 }
 
 fn is_dangerous(c: char) -> bool {
-    (c.is_control() && c != '\n')
-        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    (c.is_control() && c != '\n') || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The characters that make a spreadsheet read a cell as a formula.
@@ -359,7 +402,9 @@ mod tests {
 
     #[test]
     fn formula_escaping_round_trips() {
-        for text in ["=1+1", "+7", "-5", "@SUM(A1)", "\tx", "\rx", "'=x", "''+x", "'plain", "plain", "", "'", "a=b"] {
+        for text in [
+            "=1+1", "+7", "-5", "@SUM(A1)", "\tx", "\rx", "'=x", "''+x", "'plain", "plain", "", "'", "a=b",
+        ] {
             let escaped = escape_formula(text);
             assert!(!escaped.starts_with(FORMULA_START), "{text:?} -> {escaped:?}");
             assert_eq!(unescape_formula(&escaped), text, "{text:?}");

@@ -47,7 +47,11 @@ impl Fields {
     /// A field that must not be empty.
     pub fn required(&self, name: &str, hint: &str) -> Result<&str, UserError> {
         let v = self.get(name);
-        if v.trim().is_empty() { Err(UserError::missing(name, hint)) } else { Ok(v) }
+        if v.trim().is_empty() {
+            Err(UserError::missing(name, hint))
+        } else {
+            Ok(v)
+        }
     }
 
     /// Every field given here overrides the one in `base`.
@@ -60,7 +64,12 @@ impl Fields {
     }
 
     pub fn to_json(&self) -> Value {
-        Value::Object(self.0.iter().map(|(k, v)| (k.to_string(), Value::String(v.clone()))).collect::<Map<_, _>>())
+        Value::Object(
+            self.0
+                .iter()
+                .map(|(k, v)| (k.to_string(), Value::String(v.clone())))
+                .collect::<Map<_, _>>(),
+        )
     }
 }
 
@@ -88,9 +97,13 @@ pub fn uuid_field(fields: &Fields) -> Result<String, UserError> {
     if given.is_empty() {
         return Ok(uuid::Uuid::new_v4().to_string());
     }
-    uuid::Uuid::parse_str(given)
-        .map(|u| u.hyphenated().to_string())
-        .map_err(|_| UserError::invalid("uuid", given, "allowed: a UUID such as 0b5e3f6a-6f7d-4c1e-9a37-2c9d1f1f8a10, or empty for a new one"))
+    uuid::Uuid::parse_str(given).map(|u| u.hyphenated().to_string()).map_err(|_| {
+        UserError::invalid(
+            "uuid",
+            given,
+            "allowed: a UUID such as 0b5e3f6a-6f7d-4c1e-9a37-2c9d1f1f8a10, or empty for a new one",
+        )
+    })
 }
 
 /// Creates a record and writes its history entry. Returns its id.

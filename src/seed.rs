@@ -21,7 +21,10 @@ pub const ANALYST: &str = "seed";
 
 /// Loads the case into an open transaction.
 pub fn load(conn: &Connection, at: &str) -> Result<()> {
-    let actor = Actor { analyst: ANALYST.to_string(), at: at.to_string() };
+    let actor = Actor {
+        analyst: ANALYST.to_string(),
+        at: at.to_string(),
+    };
     for (entity, name, text) in FILES {
         import::import_csv(conn, &actor, *entity, Options::default(), name, text.as_bytes())?;
     }
@@ -36,5 +39,9 @@ pub fn is_loaded(conn: &Connection) -> Result<bool> {
         .nth(1)
         .and_then(|line| line.split(',').next())
         .unwrap_or_default();
-    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM claim WHERE uuid = ?1)", [first_claim_uuid], |r| r.get(0))?)
+    Ok(
+        conn.query_row("SELECT EXISTS (SELECT 1 FROM claim WHERE uuid = ?1)", [first_claim_uuid], |r| {
+            r.get(0)
+        })?,
+    )
 }

@@ -22,18 +22,29 @@ pub fn reference(conn: &Connection, kind: Kind, id: i64) -> Result<String> {
 }
 
 fn optional_ref(conn: &Connection, kind: Kind, text: &str) -> Result<Option<i64>> {
-    if text.trim().is_empty() { Ok(None) } else { handle::resolve(conn, kind, text).map(Some) }
+    if text.trim().is_empty() {
+        Ok(None)
+    } else {
+        handle::resolve(conn, kind, text).map(Some)
+    }
 }
 
 fn optional_slug(field: &str, value: &str) -> Result<Option<String>, UserError> {
-    if value.trim().is_empty() { Ok(None) } else { parse_slug(field, value).map(Some) }
+    if value.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse_slug(field, value).map(Some)
+    }
 }
 
 fn figure_fields(fields: &Fields) -> Result<(Option<Figure>, String), UserError> {
     let figure = Figure::parse("figure", fields.get("figure"))?;
     let unit = fields.get("unit").trim().to_string();
     if figure.is_none() && !unit.is_empty() {
-        return Err(UserError::missing("figure", format!("a unit ({unit:?}) was given without a figure; give --figure too, or leave out the unit")));
+        return Err(UserError::missing(
+            "figure",
+            format!("a unit ({unit:?}) was given without a figure; give --figure too, or leave out the unit"),
+        ));
     }
     Ok((figure, unit))
 }
@@ -43,7 +54,11 @@ fn web_address(field: &str, value: &str) -> Result<String, UserError> {
     if v.is_empty() || ((v.starts_with("https://") || v.starts_with("http://")) && !v.contains(char::is_whitespace)) {
         Ok(v.to_string())
     } else {
-        Err(UserError::invalid(field, value, "allowed: an http:// or https:// address without spaces, or empty"))
+        Err(UserError::invalid(
+            field,
+            value,
+            "allowed: an http:// or https:// address without spaces, or empty",
+        ))
     }
 }
 
@@ -52,12 +67,21 @@ fn language(value: &str) -> Result<String, UserError> {
     let ok = v.is_empty()
         || v.split('-').enumerate().all(|(i, part)| {
             let n = part.len();
-            part.chars().all(|c| c.is_ascii_alphanumeric()) && if i == 0 { (2..=3).contains(&n) && part.chars().all(|c| c.is_ascii_lowercase()) } else { (1..=8).contains(&n) }
+            part.chars().all(|c| c.is_ascii_alphanumeric())
+                && if i == 0 {
+                    (2..=3).contains(&n) && part.chars().all(|c| c.is_ascii_lowercase())
+                } else {
+                    (1..=8).contains(&n)
+                }
         });
     if ok {
         Ok(v.to_string())
     } else {
-        Err(UserError::invalid("language", value, "allowed: a language code such as en, ru, zh, ja, ko (ISO 639-1, or a BCP 47 tag such as zh-Hant)"))
+        Err(UserError::invalid(
+            "language",
+            value,
+            "allowed: a language code such as en, ru, zh, ja, ko (ISO 639-1, or a BCP 47 tag such as zh-Hant)",
+        ))
     }
 }
 
@@ -83,21 +107,41 @@ impl Record for Party {
 
     fn from_fields(conn: &Connection, f: &Fields) -> Result<Self> {
         let uuid = uuid_field(f)?;
-        let code = f.required("code", "give a short code people will type, such as RU-MOD or kofman")?.trim().to_string();
+        let code = f
+            .required("code", "give a short code people will type, such as RU-MOD or kofman")?
+            .trim()
+            .to_string();
         let kind = PartyKind::parse(f.required("kind", &PartyKind::allowed())?)?;
         let two_letters = code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase());
         if kind == PartyKind::State && !two_letters {
-            return Err(UserError::invalid("code", &code, "a state's code is its two-letter ISO 3166 code in capitals, such as RU").into());
+            return Err(UserError::invalid(
+                "code",
+                &code,
+                "a state's code is its two-letter ISO 3166 code in capitals, such as RU",
+            )
+            .into());
         }
         if kind != PartyKind::State {
             if code.len() == 2 {
-                return Err(UserError::invalid("code", &code, "two-letter codes are kept for states (ISO 3166); use a longer code such as RU-MOD").into());
+                return Err(UserError::invalid(
+                    "code",
+                    &code,
+                    "two-letter codes are kept for states (ISO 3166); use a longer code such as RU-MOD",
+                )
+                .into());
             }
             parse_slug("code", &code)?;
         }
         let name = f.required("name", "give the party's name")?.trim().to_string();
         let parent_id = optional_ref(conn, Kind::Party, f.get("parent"))?;
-        Ok(Party { uuid, code, name, kind, parent_id, notes: f.get("notes").to_string() })
+        Ok(Party {
+            uuid,
+            code,
+            name,
+            kind,
+            parent_id,
+            notes: f.get("notes").to_string(),
+        })
     }
 
     fn to_fields(&self, conn: &Connection) -> Result<Fields> {
@@ -124,16 +168,20 @@ impl Record for Party {
     }
 
     fn load(conn: &Connection, id: i64) -> Result<Self> {
-        conn.query_row("SELECT uuid, code, name, kind, parent_id, notes FROM party WHERE id = ?1", [id], |r| {
-            Ok(Party {
-                uuid: r.get(0)?,
-                code: r.get(1)?,
-                name: r.get(2)?,
-                kind: PartyKind::parse(&r.get::<_, String>(3)?).unwrap_or(PartyKind::Organisation),
-                parent_id: r.get(4)?,
-                notes: r.get(5)?,
-            })
-        })
+        conn.query_row(
+            "SELECT uuid, code, name, kind, parent_id, notes FROM party WHERE id = ?1",
+            [id],
+            |r| {
+                Ok(Party {
+                    uuid: r.get(0)?,
+                    code: r.get(1)?,
+                    name: r.get(2)?,
+                    kind: PartyKind::parse(&r.get::<_, String>(3)?).unwrap_or(PartyKind::Organisation),
+                    parent_id: r.get(4)?,
+                    notes: r.get(5)?,
+                })
+            },
+        )
         .with_context(|| format!("cannot read party P{id}"))
     }
 
@@ -142,7 +190,16 @@ impl Record for Party {
             "INSERT INTO party (uuid, code, name, kind, parent_id, notes, import_id, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
         )?
-        .execute(params![self.uuid, self.code, self.name, self.kind.as_str(), self.parent_id, self.notes, import_id, now])
+        .execute(params![
+            self.uuid,
+            self.code,
+            self.name,
+            self.kind.as_str(),
+            self.parent_id,
+            self.notes,
+            import_id,
+            now
+        ])
         .map_err(|e| unique_violation(e, "party code", &self.code))?;
         Ok(conn.last_insert_rowid())
     }
@@ -186,8 +243,19 @@ pub struct Source {
 
 impl Record for Source {
     const KIND: Kind = Kind::Source;
-    const FIELDS: &'static [&'static str] =
-        &["uuid", "slug", "title", "publisher", "url", "copy_url", "published", "language", "kind", "reliability", "notes"];
+    const FIELDS: &'static [&'static str] = &[
+        "uuid",
+        "slug",
+        "title",
+        "publisher",
+        "url",
+        "copy_url",
+        "published",
+        "language",
+        "kind",
+        "reliability",
+        "notes",
+    ];
 
     fn from_fields(_: &Connection, f: &Fields) -> Result<Self> {
         Ok(Source {
@@ -471,7 +539,10 @@ impl Record for Claim {
 }
 
 fn claim_uuid_of(conn: &Connection, claim_id: i64) -> Result<Option<String>> {
-    Ok(conn.prepare_cached("SELECT uuid FROM claim WHERE id = ?1")?.query_row([claim_id], |r| r.get(0)).optional()?)
+    Ok(conn
+        .prepare_cached("SELECT uuid FROM claim WHERE id = ?1")?
+        .query_row([claim_id], |r| r.get(0))
+        .optional()?)
 }
 
 // ---------------------------------------------------------------- statement
@@ -494,13 +565,18 @@ pub struct Statement {
 
 impl Record for Statement {
     const KIND: Kind = Kind::Statement;
-    const FIELDS: &'static [&'static str] =
-        &["uuid", "claim", "party", "stance", "said_on", "speaker", "quote", "summary", "source", "figure", "unit", "notes"];
+    const FIELDS: &'static [&'static str] = &[
+        "uuid", "claim", "party", "stance", "said_on", "speaker", "quote", "summary", "source", "figure", "unit", "notes",
+    ];
 
     fn from_fields(conn: &Connection, f: &Fields) -> Result<Self> {
         let uuid = uuid_field(f)?;
         let claim_id = handle::resolve(conn, Kind::Claim, f.required("claim", "give the claim's handle, such as C3")?)?;
-        let party_id = handle::resolve(conn, Kind::Party, f.required("party", "give the party's code, such as RU or RU-MOD")?)?;
+        let party_id = handle::resolve(
+            conn,
+            Kind::Party,
+            f.required("party", "give the party's code, such as RU or RU-MOD")?,
+        )?;
         let stance = Stance::parse(f.required("stance", &Stance::allowed())?)?;
         let (quote, summary) = (f.get("quote").to_string(), f.get("summary").to_string());
         if quote.trim().is_empty() && summary.trim().is_empty() {

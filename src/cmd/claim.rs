@@ -14,10 +14,14 @@ use crate::store::Claim;
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     /// Add a claim; prints its handle (C3) on stdout.
-    #[command(after_help = "Example:\n  crosscheck claim add \"About 300,000 servicemen took part in Vostok-2018\" \\\n    --topic vostok-2018 --date 2019 --appeared-in \"Joining Forces (2019)\" \\\n    --figure 300000 --unit servicemen --slug vostok-troops")]
+    #[command(
+        after_help = "Example:\n  crosscheck claim add \"About 300,000 servicemen took part in Vostok-2018\" \\\n    --topic vostok-2018 --date 2019 --appeared-in \"Joining Forces (2019)\" \\\n    --figure 300000 --unit servicemen --slug vostok-troops"
+    )]
     Add(AddArgs),
     /// List claims with their verdicts.
-    #[command(after_help = "Examples:\n  crosscheck claim list\n  crosscheck claim list --status disputed,misleading\n  crosscheck claim list --topic vostok-2018 --format json")]
+    #[command(
+        after_help = "Examples:\n  crosscheck claim list\n  crosscheck claim list --status disputed,misleading\n  crosscheck claim list --topic vostok-2018 --format json"
+    )]
     List(ListArgs),
     /// Show everything about one claim: statements, evidence, verdict, history.
     #[command(after_help = "Example:\n  crosscheck claim show vostok-2018-troops")]

@@ -68,7 +68,10 @@ pub fn run(args: Args, conn: &Connection) -> Result<()> {
 /// Picks the claims and parties, and reads every account.
 pub fn build(conn: &Connection, claims: &[String], topic: Option<&str>, parties: Option<&str>) -> Result<(Vec<Row>, Vec<String>)> {
     let ids: Vec<i64> = if !claims.is_empty() {
-        claims.iter().map(|c| handle::resolve(conn, Kind::Claim, c)).collect::<Result<_>>()?
+        claims
+            .iter()
+            .map(|c| handle::resolve(conn, Kind::Claim, c))
+            .collect::<Result<_>>()?
     } else if let Some(topic) = topic {
         query_ids(
             conn,
@@ -212,11 +215,19 @@ fn account_text(a: &Account, short: bool, show_party: bool) -> String {
 }
 
 fn with_unit(f: Figure, unit: &str) -> String {
-    if unit.is_empty() { f.human() } else { format!("{} {unit}", f.human()) }
+    if unit.is_empty() {
+        f.human()
+    } else {
+        format!("{} {unit}", f.human())
+    }
 }
 
 fn shorten(s: &str, max: usize) -> String {
-    if s.chars().count() <= max { s.to_string() } else { format!("{}…", s.chars().take(max - 1).collect::<String>().trim_end()) }
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(max - 1).collect::<String>().trim_end())
+    }
 }
 
 /// The figures of a claim and its accounts side by side, with their spread:
@@ -241,22 +252,47 @@ pub fn figures_text(row: &Row, separator: &str) -> String {
     let low = lows.iter().copied().fold(f64::INFINITY, f64::min);
     let high = highs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     if parts.len() > 1 && high > low {
-        let ratio = if low > 0.0 { format!(" ({}×)", crate::model::grouped((high / low * 10.0).round() / 10.0)) } else { String::new() };
-        parts.push(format!("spread: {} to {}{ratio}", crate::model::grouped(low), crate::model::grouped(high)));
+        let ratio = if low > 0.0 {
+            format!(" ({}×)", crate::model::grouped((high / low * 10.0).round() / 10.0))
+        } else {
+            String::new()
+        };
+        parts.push(format!(
+            "spread: {} to {}{ratio}",
+            crate::model::grouped(low),
+            crate::model::grouped(high)
+        ));
     }
     parts.join(separator)
 }
 
 pub fn print(rows: &[Row], parties: &[String], args: &OutputArgs) -> Result<()> {
     let table = args.format == Format::Table;
-    let mut columns = vec![Column { name: "claim".into(), in_table: true }];
+    let mut columns = vec![Column {
+        name: "claim".into(),
+        in_table: true,
+    }];
     if !table {
-        columns.push(Column { name: "text".into(), in_table: false });
-        columns.push(Column { name: "status".into(), in_table: false });
+        columns.push(Column {
+            name: "text".into(),
+            in_table: false,
+        });
+        columns.push(Column {
+            name: "status".into(),
+            in_table: false,
+        });
     }
-    columns.extend(parties.iter().map(|p| Column { name: p.clone(), in_table: true }));
-    columns.push(Column { name: "figures".into(), in_table: true });
-    let show_figures = rows.iter().any(|r| r.figure.is_some() || r.accounts.iter().any(|a| a.figure.is_some()));
+    columns.extend(parties.iter().map(|p| Column {
+        name: p.clone(),
+        in_table: true,
+    }));
+    columns.push(Column {
+        name: "figures".into(),
+        in_table: true,
+    });
+    let show_figures = rows
+        .iter()
+        .any(|r| r.figure.is_some() || r.accounts.iter().any(|a| a.figure.is_some()));
     if table && !show_figures {
         columns.pop();
     }
@@ -264,7 +300,11 @@ pub fn print(rows: &[Row], parties: &[String], args: &OutputArgs) -> Result<()> 
     let cells = rows.iter().map(|row| {
         let handle = handle::format(Kind::Claim, row.claim_id);
         let mut cells = if table {
-            let name = if row.slug.is_empty() { handle } else { format!("{handle} {}", row.slug) };
+            let name = if row.slug.is_empty() {
+                handle
+            } else {
+                format!("{handle} {}", row.slug)
+            };
             vec![Cell::Text(format!("{name}\n{}\nverdict: {}", shorten(&row.text, 140), row.status))]
         } else {
             let name = if row.slug.is_empty() { handle } else { row.slug.clone() };

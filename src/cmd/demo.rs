@@ -26,12 +26,29 @@ pub fn run(_: Args, _: &Ctx) -> Result<()> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let claims = rows.len();
     let mut out = std::io::stdout().lock();
-    writeln!(out, "Joining Forces: Russia and China are Fostering Military Cooperation (2019): {claims} claims and their verdicts\n")?;
-    writeln!(out, "{}", output::render_table(&["claim", "text", "verdict", "reason"], rows.into_iter(), Terminal::detect()))?;
-    writeln!(out, "\nContested claims, side by side: what each party said, when, and where it is recorded\n")?;
+    writeln!(
+        out,
+        "Joining Forces: Russia and China are Fostering Military Cooperation (2019): {claims} claims and their verdicts\n"
+    )?;
+    writeln!(
+        out,
+        "{}",
+        output::render_table(&["claim", "text", "verdict", "reason"], rows.into_iter(), Terminal::detect())
+    )?;
+    writeln!(
+        out,
+        "\nContested claims, side by side: what each party said, when, and where it is recorded\n"
+    )?;
     drop(out);
     let (rows, parties) = super::compare::build(&conn, &[], None, None)?;
-    super::compare::print(&rows, &parties, &OutputArgs { format: Format::Table, raw_cells: false })?;
+    super::compare::print(
+        &rows,
+        &parties,
+        &OutputArgs {
+            format: Format::Table,
+            raw_cells: false,
+        },
+    )?;
     eprintln!("\nThis case was built in memory; nothing was written. `crosscheck init --seed` creates a case file with it.");
     Ok(())
 }

@@ -14,7 +14,9 @@ use crate::store::Evidence;
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     /// Link a source to a claim; prints the link's handle (E5) on stdout.
-    #[command(after_help = "Example:\n  crosscheck evidence add border-length S1 supports --credibility 1 --locator \"para 1\" \\\n    --excerpt \"it measures 4,209.3 kilometres\"")]
+    #[command(
+        after_help = "Example:\n  crosscheck evidence add border-length S1 supports --credibility 1 --locator \"para 1\" \\\n    --excerpt \"it measures 4,209.3 kilometres\""
+    )]
     Add(AddArgs),
     /// List evidence.
     #[command(after_help = "Examples:\n  crosscheck evidence list --claim C3\n  crosscheck evidence list --relation refutes --format json")]
@@ -97,7 +99,17 @@ pub fn list(conn: &Connection, args: &ListArgs, output: &OutputArgs) -> Result<(
          WHERE (?1 IS NULL OR e.claim_id = ?1) AND (?2 IS NULL OR e.source_id = ?2) AND (?3 IS NULL OR e.relation = ?3)
          ORDER BY e.id",
         &[&claim, &source, &relation],
-        columns(&["handle", "-uuid", "claim", "source", "relation", "excerpt", "locator", "credibility", "-notes"]),
+        columns(&[
+            "handle",
+            "-uuid",
+            "claim",
+            "source",
+            "relation",
+            "excerpt",
+            "locator",
+            "credibility",
+            "-notes",
+        ]),
         output,
         |r| {
             Ok(vec![

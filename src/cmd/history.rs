@@ -23,8 +23,7 @@ pub fn run(args: Args, conn: &Connection) -> Result<()> {
         None => (None, false),
         Some(text) => {
             let (kind, id) = resolve_any(conn, text)?;
-            let uuid: String =
-                conn.query_row(&format!("SELECT uuid FROM {} WHERE id = ?1", kind.table()), [id], |r| r.get(0))?;
+            let uuid: String = conn.query_row(&format!("SELECT uuid FROM {} WHERE id = ?1", kind.table()), [id], |r| r.get(0))?;
             (Some(uuid), kind == Kind::Claim)
         }
     };
@@ -38,7 +37,18 @@ pub fn run(args: Args, conn: &Connection) -> Result<()> {
         ),
         &[&uuid, &is_claim],
         columns(&[
-            "entry", "at", "analyst", "action", "entity", "record", "-entity_uuid", "change", "reason", "-before", "-after", "-prev_hash",
+            "entry",
+            "at",
+            "analyst",
+            "action",
+            "entity",
+            "record",
+            "-entity_uuid",
+            "change",
+            "reason",
+            "-before",
+            "-after",
+            "-prev_hash",
             "-hash",
         ]),
         &args.output,
@@ -71,7 +81,11 @@ pub fn resolve_any(conn: &Connection, text: &str) -> Result<(Kind, i64)> {
     }
     for kind in [Kind::Claim, Kind::Source, Kind::Party, Kind::Statement, Kind::Evidence] {
         let by_uuid: Option<i64> = conn
-            .query_row(&format!("SELECT id FROM {} WHERE uuid = ?1", kind.table()), [text.trim().to_ascii_lowercase()], |r| r.get(0))
+            .query_row(
+                &format!("SELECT id FROM {} WHERE uuid = ?1", kind.table()),
+                [text.trim().to_ascii_lowercase()],
+                |r| r.get(0),
+            )
             .optional()?;
         if let Some(id) = by_uuid {
             return Ok((kind, id));
@@ -129,5 +143,11 @@ fn summarise(e: &Entry) -> String {
 }
 
 fn shorten(s: &str) -> String {
-    if s.chars().count() > 40 { format!("{}…", s.chars().take(39).collect::<String>()) } else if s.is_empty() { "∅".to_string() } else { s.to_string() }
+    if s.chars().count() > 40 {
+        format!("{}…", s.chars().take(39).collect::<String>())
+    } else if s.is_empty() {
+        "∅".to_string()
+    } else {
+        s.to_string()
+    }
 }

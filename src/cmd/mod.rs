@@ -57,12 +57,18 @@ impl Ctx {
 
     /// Who is writing and when, taken once per command.
     pub fn actor(&self, conn: &Connection) -> Result<Actor> {
-        Ok(Actor { analyst: self.analyst()?, at: db::now(conn)? })
+        Ok(Actor {
+            analyst: self.analyst()?,
+            at: db::now(conn)?,
+        })
     }
 }
 
 pub fn run(cli: Cli) -> Result<()> {
-    let ctx = Ctx { db: cli.db, analyst: cli.analyst };
+    let ctx = Ctx {
+        db: cli.db,
+        analyst: cli.analyst,
+    };
     match cli.command {
         Command::Init(args) => init::run(args, &ctx),
         Command::Demo(args) => demo::run(args, &ctx),
@@ -126,7 +132,13 @@ pub fn split_list(value: &str) -> Vec<String> {
 
 /// Changes the given fields of one record in one transaction, and says on
 /// stderr what happened.
-pub fn edit<R: crate::record::Record>(conn: &mut Connection, ctx: &Ctx, text: &str, fields: &crate::record::Fields, reason: &str) -> Result<()> {
+pub fn edit<R: crate::record::Record>(
+    conn: &mut Connection,
+    ctx: &Ctx,
+    text: &str,
+    fields: &crate::record::Fields,
+    reason: &str,
+) -> Result<()> {
     if fields.0.is_empty() {
         return Err(UserError::Usage(format!(
             "nothing to change: give at least one field to set, for example `crosscheck {} edit {text} --notes \"...\"`",
@@ -167,14 +179,20 @@ pub fn print_section(conn: &Connection, title: &str, sql: &str, id: i64, headers
     let mut stmt = conn.prepare(sql)?;
     let count = stmt.column_count();
     let rows: Vec<Vec<String>> = stmt
-        .query_map([id], |r| (0..count).map(|i| value_text(r.get_ref(i)?)).collect::<rusqlite::Result<Vec<_>>>())?
+        .query_map([id], |r| {
+            (0..count).map(|i| value_text(r.get_ref(i)?)).collect::<rusqlite::Result<Vec<_>>>()
+        })?
         .collect::<rusqlite::Result<_>>()?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "\n{title}")?;
     if rows.is_empty() {
         writeln!(out, "  (none)")?;
     } else {
-        writeln!(out, "{}", output::render_table(headers, rows.into_iter(), output::Terminal::detect()))?;
+        writeln!(
+            out,
+            "{}",
+            output::render_table(headers, rows.into_iter(), output::Terminal::detect())
+        )?;
     }
     Ok(())
 }

@@ -14,7 +14,9 @@ use crate::store::Party;
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     /// Add a body, organisation, outlet or analyst (states are built in by ISO 3166 code: RU, CN, JP, KR...).
-    #[command(after_help = "Examples:\n  crosscheck party add RU-MOD --name \"Russian Ministry of Defence\" --kind body --parent RU\n  crosscheck party add kofman --name \"Michael Kofman\" --kind analyst")]
+    #[command(
+        after_help = "Examples:\n  crosscheck party add RU-MOD --name \"Russian Ministry of Defence\" --kind body --parent RU\n  crosscheck party add kofman --name \"Michael Kofman\" --kind analyst"
+    )]
     Add(AddArgs),
     /// List parties: by default those that are not states, and the states in use.
     #[command(after_help = "Examples:\n  crosscheck party list\n  crosscheck party list --all --kind state --format csv")]

@@ -14,7 +14,9 @@ use crate::store::Source;
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     /// Add a source; prints its handle (S12) on stdout.
-    #[command(after_help = "Example:\n  crosscheck source add \"Russia calls South Korean military pilots' actions 'aerial hooliganism'\" \\\n    --publisher TASS --url https://tass.com/politics/1070039 --published 2019-07-23 \\\n    --language en --kind news-report --reliability B")]
+    #[command(
+        after_help = "Example:\n  crosscheck source add \"Russia calls South Korean military pilots' actions 'aerial hooliganism'\" \\\n    --publisher TASS --url https://tass.com/politics/1070039 --published 2019-07-23 \\\n    --language en --kind news-report --reliability B"
+    )]
     Add(SourceFields),
     /// List sources.
     #[command(after_help = "Examples:\n  crosscheck source list\n  crosscheck source list --reliability A,B --format csv")]
@@ -170,7 +172,11 @@ pub fn run(command: Command, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
     }
 }
 
-fn word_list<T>(value: &Option<String>, parse: impl Fn(&str) -> Result<T, crate::error::UserError>, word: impl Fn(T) -> &'static str) -> Result<Option<String>> {
+fn word_list<T>(
+    value: &Option<String>,
+    parse: impl Fn(&str) -> Result<T, crate::error::UserError>,
+    word: impl Fn(T) -> &'static str,
+) -> Result<Option<String>> {
     match value {
         None => Ok(None),
         Some(v) => {
@@ -193,7 +199,18 @@ pub fn list(conn: &Connection, args: &ListArgs, output: &OutputArgs) -> Result<(
          ORDER BY id",
         &[&kinds, &grades, &args.publisher],
         columns(&[
-            "handle", "-uuid", "slug", "title", "publisher", "-url", "-copy_url", "published", "-language", "kind", "reliability", "-notes",
+            "handle",
+            "-uuid",
+            "slug",
+            "title",
+            "publisher",
+            "-url",
+            "-copy_url",
+            "published",
+            "-language",
+            "kind",
+            "reliability",
+            "-notes",
         ]),
         output,
         |r| {

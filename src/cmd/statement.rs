@@ -14,7 +14,9 @@ use crate::store::Statement;
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     /// Record a party's account of a claim; prints its handle (ST4) on stdout.
-    #[command(after_help = "Examples:\n  crosscheck statement add C3 RU-MOD denies --date 2019-07-23 --source S7 \\\n    --quote \"According to flight data, there were no violations of other countries' airspace.\"\n  crosscheck statement add vostok-2018-troops the-diplomat disputes --figure 50000..100000 --unit servicemen \\\n    --summary \"Likely 50,000 to 100,000 at most\" --source S9")]
+    #[command(
+        after_help = "Examples:\n  crosscheck statement add C3 RU-MOD denies --date 2019-07-23 --source S7 \\\n    --quote \"According to flight data, there were no violations of other countries' airspace.\"\n  crosscheck statement add vostok-2018-troops the-diplomat disputes --figure 50000..100000 --unit servicemen \\\n    --summary \"Likely 50,000 to 100,000 at most\" --source S9"
+    )]
     Add(AddArgs),
     /// List statements.
     #[command(after_help = "Examples:\n  crosscheck statement list --claim C3\n  crosscheck statement list --party RU --format csv")]
