@@ -287,6 +287,15 @@ fn status_colour(status: &str) -> Option<Color> {
     }
 }
 
+/// Cuts text to at most `max` characters, marking the cut with an ellipsis.
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(max.saturating_sub(1)).collect::<String>().trim_end())
+    }
+}
+
 /// Shows control characters, terminal escape sequences and text-direction
 /// overrides as visible escapes (`\x1b`, `\u{202e}`), so that a crafted field
 /// cannot clear the screen, recolour or hide text. Newlines stay.

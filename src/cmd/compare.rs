@@ -8,7 +8,7 @@ use rusqlite::Connection;
 use crate::error::UserError;
 use crate::handle::{self, Kind};
 use crate::model::Figure;
-use crate::output::{self, Cell, Column, Format, OutputArgs};
+use crate::output::{self, Cell, Column, Format, OutputArgs, shorten};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -17,7 +17,7 @@ pub struct Args {
     /// Compare the claims on this topic.
     #[arg(long)]
     pub topic: Option<String>,
-    /// The parties to show as columns, comma-separated: RU,CN,JP,KR. A state's column includes its bodies. Default: every state that spoke, then one column for everyone else.
+    /// The parties to show as columns, comma-separated: RU,CN,JP,KR. A state's column includes its bodies; the word `others` adds a column for everyone not named. Default: every state that spoke, then one column for everyone else.
     #[arg(long)]
     pub parties: Option<String>,
     #[command(flatten)]
@@ -35,7 +35,10 @@ pub struct Account {
     pub speaker: String,
     pub words: String,
     pub is_quote: bool,
+    /// The source as people type it (its slug, else its handle).
     pub source: String,
+    /// The source's short handle, for tables: S12.
+    pub source_handle: String,
     pub figure: Option<Figure>,
     pub unit: String,
 }
@@ -88,6 +91,7 @@ pub fn build(conn: &Connection, claims: &[String], topic: Option<&str>, parties:
         )?
     };
     // The chosen columns: a party and, for a state, its bodies.
+    let others_named = parties.is_some_and(|list| super::split_list(list).iter().any(|c| c.eq_ignore_ascii_case(OTHERS)));
     let chosen: Option<Vec<(String, i64)>> = match parties {
         None => None,
         Some(list) => {
@@ -98,6 +102,7 @@ pub fn build(conn: &Connection, claims: &[String], topic: Option<&str>, parties:
             Some(
                 codes
                     .iter()
+                    .filter(|c| !c.eq_ignore_ascii_case(OTHERS))
                     .map(|c| {
                         let id = handle::resolve(conn, Kind::Party, c)?;
                         Ok((crate::store::reference(conn, Kind::Party, id)?, id))
@@ -111,7 +116,7 @@ pub fn build(conn: &Connection, claims: &[String], topic: Option<&str>, parties:
     let mut stmt = conn.prepare_cached(
         "SELECT s.claim_id, p.id, p.code, coalesce(pp.id, p.id), coalesce(pp.code, p.code), coalesce(pp.kind, p.kind),
                 s.stance, s.said_on, s.speaker, s.quote, s.summary, coalesce(src.slug, 'S' || src.id, ''),
-                s.figure_low, s.figure_high, s.figure_unit
+                s.figure_low, s.figure_high, s.figure_unit, coalesce('S' || src.id, '')
          FROM statement s JOIN party p ON p.id = s.party_id LEFT JOIN party pp ON pp.id = p.parent_id
          LEFT JOIN source src ON src.id = s.source_id
          WHERE s.claim_id = ?1 ORDER BY s.said_on = '', s.said_on, s.id",
@@ -130,6 +135,7 @@ pub fn build(conn: &Connection, claims: &[String], topic: Option<&str>, parties:
             let column = match &chosen {
                 Some(list) => match list.iter().find(|(_, pid)| *pid == party_id || *pid == root_id) {
                     Some((code, _)) => code.clone(),
+                    None if others_named => OTHERS.to_string(),
                     None => continue,
                 },
                 None if root_kind == "state" => root_code,
@@ -149,6 +155,7 @@ pub fn build(conn: &Connection, claims: &[String], topic: Option<&str>, parties:
                 words: if is_quote { quote } else { summary },
                 is_quote,
                 source: r.get(11)?,
+                source_handle: r.get(15)?,
                 figure: Figure::from_columns(r.get(12)?, r.get(13)?),
                 unit: r.get(14)?,
             });
@@ -164,7 +171,13 @@ pub fn build(conn: &Connection, claims: &[String], topic: Option<&str>, parties:
         });
     }
     let parties = match chosen {
-        Some(list) => list.into_iter().map(|(code, _)| code).collect(),
+        Some(list) => {
+            let mut columns: Vec<String> = list.into_iter().map(|(code, _)| code).collect();
+            if others_named {
+                columns.push(OTHERS.to_string());
+            }
+            columns
+        }
         None => {
             // States that spoke most come first; everyone else last.
             let mut states: Vec<(String, (usize, usize))> = seen.into_iter().filter(|(c, _)| c != OTHERS).collect();
@@ -192,7 +205,7 @@ fn account_text(a: &Account, short: bool, show_party: bool) -> String {
         head.push(' ');
         head.push_str(&a.said_on);
     }
-    let words = if short { shorten(&a.words, 110) } else { a.words.clone() };
+    let words = if short { shorten(&a.words, 90) } else { a.words.clone() };
     let words = if a.is_quote { format!("“{words}”") } else { words };
     let mut who = Vec::new();
     if show_party {
@@ -208,8 +221,9 @@ fn account_text(a: &Account, short: bool, show_party: bool) -> String {
     if let Some(f) = a.figure {
         text.push_str(&format!(" [{}]", with_unit(f, &a.unit)));
     }
-    if !a.source.is_empty() {
-        text.push_str(&format!(" ({})", a.source));
+    let source = if short { &a.source_handle } else { &a.source };
+    if !source.is_empty() {
+        text.push_str(&format!(" ({source})"));
     }
     text
 }
@@ -222,13 +236,6 @@ fn with_unit(f: Figure, unit: &str) -> String {
     }
 }
 
-fn shorten(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        format!("{}…", s.chars().take(max - 1).collect::<String>().trim_end())
-    }
-}
 
 /// The figures of a claim and its accounts side by side, with their spread:
 /// "claim 300,000 servicemen; RU 300,000; others 50,000–100,000; spread
@@ -244,7 +251,10 @@ pub fn figures_text(row: &Row, separator: &str) -> String {
     }
     for a in &row.accounts {
         if let Some(f) = a.figure {
-            parts.push(format!("{}: {}", a.party, with_unit(f, &a.unit)));
+            let part = format!("{}: {}", a.party, with_unit(f, &a.unit));
+            if !parts.contains(&part) {
+                parts.push(part);
+            }
             lows.push(f.low);
             highs.push(f.high);
         }
@@ -305,7 +315,7 @@ pub fn print(rows: &[Row], parties: &[String], args: &OutputArgs) -> Result<()> 
             } else {
                 format!("{handle} {}", row.slug)
             };
-            vec![Cell::Text(format!("{name}\n{}\nverdict: {}", shorten(&row.text, 140), row.status))]
+            vec![Cell::Text(format!("{name}\n{}\nverdict: {}", shorten(&row.text, 90), row.status))]
         } else {
             let name = if row.slug.is_empty() { handle } else { row.slug.clone() };
             vec![Cell::Text(name), Cell::Text(row.text.clone()), Cell::Text(row.status.clone())]

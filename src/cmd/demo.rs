@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::Result;
 
 use super::Ctx;
-use crate::output::{self, Format, OutputArgs, Terminal};
+use crate::output::{self, Format, OutputArgs, Terminal, shorten};
 use crate::{db, seed};
 
 #[derive(Debug, clap::Args)]
@@ -22,7 +22,7 @@ pub fn run(_: Args, _: &Ctx) -> Result<()> {
         "SELECT 'C' || id || CASE WHEN slug IS NULL THEN '' ELSE ' ' || slug END, text, status, status_reason FROM claim ORDER BY id",
     )?;
     let rows = stmt
-        .query_map([], |r| Ok(vec![r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?]))?
+        .query_map([], |r| Ok(vec![r.get::<_, String>(0)?, shorten(&r.get::<_, String>(1)?, 90), r.get(2)?, shorten(&r.get::<_, String>(3)?, 120)]))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let claims = rows.len();
     let mut out = std::io::stdout().lock();
@@ -40,7 +40,7 @@ pub fn run(_: Args, _: &Ctx) -> Result<()> {
         "\nContested claims, side by side: what each party said, when, and where it is recorded\n"
     )?;
     drop(out);
-    let (rows, parties) = super::compare::build(&conn, &[], None, None)?;
+    let (rows, parties) = super::compare::build(&conn, &[], None, Some("RU,CN,JP,KR,others"))?;
     super::compare::print(
         &rows,
         &parties,
@@ -49,6 +49,8 @@ pub fn run(_: Args, _: &Ctx) -> Result<()> {
             raw_cells: false,
         },
     )?;
-    eprintln!("\nThis case was built in memory; nothing was written. `crosscheck init --seed` creates a case file with it.");
+    eprintln!("\nFull texts and reasons: `crosscheck init --seed`, then `crosscheck claim show C6`.");
+    eprintln!("This case was built in memory; nothing was written. `crosscheck init --seed` creates a case file with it.");
     Ok(())
 }
+

@@ -143,11 +143,5 @@ fn summarise(e: &Entry) -> String {
 }
 
 fn shorten(s: &str) -> String {
-    if s.chars().count() > 40 {
-        format!("{}…", s.chars().take(39).collect::<String>())
-    } else if s.is_empty() {
-        "∅".to_string()
-    } else {
-        s.to_string()
-    }
+    if s.is_empty() { "∅".to_string() } else { crate::output::shorten(s, 40) }
 }
