@@ -65,12 +65,6 @@ impl Kind {
             Kind::Evidence => "crosscheck evidence list",
         }
     }
-
-    pub fn from_table(table: &str) -> Option<Kind> {
-        [Kind::Party, Kind::Source, Kind::Claim, Kind::Statement, Kind::Evidence]
-            .into_iter()
-            .find(|k| k.table() == table)
-    }
 }
 
 /// The handle of a record: `C3`.

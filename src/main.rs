@@ -20,7 +20,7 @@ mod store;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     match cmd::run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => ExitCode::from(error::exit::OK),
         // `crosscheck claim list | head -1`: the reader has what it wanted.
         Err(err) if error::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {

@@ -15,12 +15,11 @@ macro_rules! words {
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub const FIELD: &'static str = $field;
-
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $word),+ }
             }
 
+            #[allow(dead_code)]
             pub fn describe(self) -> &'static str {
                 match self { $($name::$variant => $doc),+ }
             }
@@ -151,10 +150,6 @@ impl Credibility {
             Ok(n @ 1..=6) => Ok(Credibility(n)),
             _ => Err(UserError::invalid(Self::FIELD, value, Self::allowed())),
         }
-    }
-
-    pub fn describe(self) -> &'static str {
-        Self::WORDS[usize::from(self.0 - 1)]
     }
 }
 

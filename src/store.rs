@@ -216,10 +216,10 @@ impl Record for Party {
 
 /// Turns a UNIQUE constraint failure into an error that names the value.
 fn unique_violation(err: rusqlite::Error, what: &str, value: &str) -> anyhow::Error {
-    if let rusqlite::Error::SqliteFailure(e, _) = &err {
-        if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE {
-            return UserError::Conflict(format!("{what} {value:?} is already taken in this case; choose another")).into();
-        }
+    if let rusqlite::Error::SqliteFailure(e, _) = &err
+        && e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+    {
+        return UserError::Conflict(format!("{what} {value:?} is already taken in this case; choose another")).into();
     }
     err.into()
 }

@@ -49,48 +49,154 @@ fn a_command_on_a_missing_case_file_says_how_to_create_one_and_creates_nothing()
 fn a_scripted_session_works_end_to_end() {
     let case = Case::new();
     let s1 = case.ok(&[
-        "source", "add", "Russia calls South Korean military pilots' actions 'aerial hooliganism'",
-        "--publisher", "TASS", "--url", "https://tass.com/politics/1070039", "--published", "2019-07-23",
-        "--language", "en", "--kind", "news-report", "--reliability", "B", "--slug", "tass-hooliganism",
+        "source",
+        "add",
+        "Russia calls South Korean military pilots' actions 'aerial hooliganism'",
+        "--publisher",
+        "TASS",
+        "--url",
+        "https://tass.com/politics/1070039",
+        "--published",
+        "2019-07-23",
+        "--language",
+        "en",
+        "--kind",
+        "news-report",
+        "--reliability",
+        "B",
+        "--slug",
+        "tass-hooliganism",
     ]);
     assert_eq!(s1, "S1\n", "source add prints the handle and nothing else on stdout");
-    let s2 = case.ok(&["source", "add", "Briefing by Hua Chunying", "--publisher", "Global Times", "--reliability", "C"]);
+    let s2 = case.ok(&[
+        "source",
+        "add",
+        "Briefing by Hua Chunying",
+        "--publisher",
+        "Global Times",
+        "--reliability",
+        "C",
+    ]);
     assert_eq!(s2, "S2\n");
     let c1 = case.ok(&[
-        "claim", "add", "A Russian aircraft violated the airspace over the Liancourt Rocks",
-        "--topic", "air-patrol-2019", "--date", "2019", "--appeared-in", "Joining Forces (2019)", "--slug", "airspace",
+        "claim",
+        "add",
+        "A Russian aircraft violated the airspace over the Liancourt Rocks",
+        "--topic",
+        "air-patrol-2019",
+        "--date",
+        "2019",
+        "--appeared-in",
+        "Joining Forces (2019)",
+        "--slug",
+        "airspace",
     ]);
     assert_eq!(c1, "C1\n");
-    case.ok(&["party", "add", "RU-MOD", "--name", "Russian Ministry of Defence", "--kind", "body", "--parent", "RU"]);
+    case.ok(&[
+        "party",
+        "add",
+        "RU-MOD",
+        "--name",
+        "Russian Ministry of Defence",
+        "--kind",
+        "body",
+        "--parent",
+        "RU",
+    ]);
     let st = [
-        case.ok(&["statement", "add", "airspace", "RU-MOD", "denies", "--date", "2019-07-23", "--source", "S1",
-                  "--speaker", "Sergei Kobylash", "--quote", "neither South Korea's nor Japan's airspace was violated"]),
-        case.ok(&["statement", "add", "C1", "CN", "disputes", "--date", "2019-07-23", "--source", "S2",
-                  "--speaker", "Hua Chunying", "--quote", "is not airspace, and countries have the freedom to fly through it"]),
-        case.ok(&["statement", "add", "C1", "JP", "affirms", "--date", "2019-07-23",
-                  "--summary", "Japanese airspace near 竹島 was violated twice"]),
-        case.ok(&["statement", "add", "C1", "KR", "affirms", "--date", "2019-07-23",
-                  "--summary", "독도 영공 침범: an A-50 entered twice"]),
+        case.ok(&[
+            "statement",
+            "add",
+            "airspace",
+            "RU-MOD",
+            "denies",
+            "--date",
+            "2019-07-23",
+            "--source",
+            "S1",
+            "--speaker",
+            "Sergei Kobylash",
+            "--quote",
+            "neither South Korea's nor Japan's airspace was violated",
+        ]),
+        case.ok(&[
+            "statement",
+            "add",
+            "C1",
+            "CN",
+            "disputes",
+            "--date",
+            "2019-07-23",
+            "--source",
+            "S2",
+            "--speaker",
+            "Hua Chunying",
+            "--quote",
+            "is not airspace, and countries have the freedom to fly through it",
+        ]),
+        case.ok(&[
+            "statement",
+            "add",
+            "C1",
+            "JP",
+            "affirms",
+            "--date",
+            "2019-07-23",
+            "--summary",
+            "Japanese airspace near 竹島 was violated twice",
+        ]),
+        case.ok(&[
+            "statement",
+            "add",
+            "C1",
+            "KR",
+            "affirms",
+            "--date",
+            "2019-07-23",
+            "--summary",
+            "독도 영공 침범: an A-50 entered twice",
+        ]),
     ];
     assert_eq!(st.iter().map(|s| s.trim()).collect::<Vec<_>>(), ["ST1", "ST2", "ST3", "ST4"]);
-    let e = case.ok(&["evidence", "add", "C1", "tass-hooliganism", "refutes", "--credibility", "3", "--locator", "para 2",
-                      "--excerpt", "The closest aircraft stayed at a distance of more than 25 kilometers"]);
+    let e = case.ok(&[
+        "evidence",
+        "add",
+        "C1",
+        "tass-hooliganism",
+        "refutes",
+        "--credibility",
+        "3",
+        "--locator",
+        "para 2",
+        "--excerpt",
+        "The closest aircraft stayed at a distance of more than 25 kilometers",
+    ]);
     assert_eq!(e, "E1\n");
-    let mark = case.run(&["--as", "A. Editor", "mark", "C1", "disputed", "--reason", "Seoul and Tokyo against Moscow and Beijing"]);
+    let mark = case.run(&[
+        "--as",
+        "A. Editor",
+        "mark",
+        "C1",
+        "disputed",
+        "--reason",
+        "Seoul and Tokyo against Moscow and Beijing",
+    ]);
     assert_eq!(mark.code, 0, "{}", mark.stderr);
     assert!(mark.stdout.is_empty());
     assert!(mark.stderr.contains("C1 marked disputed (was unverified)"), "{}", mark.stderr);
 
     // The verdict records who, when and why.
     let verdict = case.sql("SELECT status, status_reason, status_by, status_at FROM claim WHERE id = 1");
-    assert_eq!(verdict[0][0..3], ["disputed", "Seoul and Tokyo against Moscow and Beijing", "A. Editor"]);
+    assert_eq!(
+        verdict[0][0..3],
+        ["disputed", "Seoul and Tokyo against Moscow and Beijing", "A. Editor"]
+    );
     assert!(verdict[0][3].starts_with("20") && verdict[0][3].ends_with('Z'));
 
     // History: who did what, in order, and the mark with its reason.
     let history = csv_records(&case.ok(&["history", "C1", "--format", "csv"]));
     assert_eq!(history[0][..6], ["entry", "at", "analyst", "action", "entity", "record"]);
-    let actions: Vec<(&str, &str, &str)> =
-        history[1..].iter().map(|r| (r[2].as_str(), r[3].as_str(), r[5].as_str())).collect();
+    let actions: Vec<(&str, &str, &str)> = history[1..].iter().map(|r| (r[2].as_str(), r[3].as_str(), r[5].as_str())).collect();
     assert_eq!(
         actions,
         [
@@ -108,7 +214,19 @@ fn a_scripted_session_works_end_to_end() {
 
     // show: everything about the claim.
     let show = case.ok(&["claim", "show", "airspace"]);
-    for needle in ["disputed", "Seoul and Tokyo", "ST1", "RU-MOD", "Hua Chunying", "竹島", "독도", "E1", "B3", "para 2", "mark"] {
+    for needle in [
+        "disputed",
+        "Seoul and Tokyo",
+        "ST1",
+        "RU-MOD",
+        "Hua Chunying",
+        "竹島",
+        "독도",
+        "E1",
+        "B3",
+        "para 2",
+        "mark",
+    ] {
         assert!(show.contains(needle), "claim show lacks {needle:?}:\n{show}");
     }
 
@@ -121,14 +239,20 @@ fn a_scripted_session_works_end_to_end() {
         rows[1][3],
         "denies 2019-07-23: “neither South Korea's nor Japan's airspace was violated” — RU-MOD, Sergei Kobylash (tass-hooliganism)"
     );
-    assert_eq!(rows[1][4], "disputes 2019-07-23: “is not airspace, and countries have the freedom to fly through it” — Hua Chunying (S2)");
+    assert_eq!(
+        rows[1][4],
+        "disputes 2019-07-23: “is not airspace, and countries have the freedom to fly through it” — Hua Chunying (S2)"
+    );
     assert_eq!(rows[1][5], "affirms 2019-07-23: Japanese airspace near 竹島 was violated twice");
     assert_eq!(rows[1][6], "affirms 2019-07-23: 독도 영공 침범: an A-50 entered twice");
     let table = case.ok(&["compare", "--parties", "RU,CN,JP,KR"]);
     for needle in ["RU", "CN", "JP", "KR", "denies", "disputes", "affirms", "(S1)", "(S2)"] {
         assert!(table.contains(needle), "compare table lacks {needle}:\n{table}");
     }
-    assert!(table.lines().all(|l| l.chars().count() <= 160), "the table fits the terminal width:\n{table}");
+    assert!(
+        table.lines().all(|l| l.chars().count() <= 160),
+        "the table fits the terminal width:\n{table}"
+    );
 }
 
 #[test]
@@ -151,14 +275,24 @@ fn every_list_writes_every_format() {
         let rows = json.as_array().expect("a JSON array");
         assert!(rows.len() > 5, "{list:?} has rows");
         assert_eq!(csv.len(), rows.len() + 1, "{list:?}: CSV has a header and the same rows as JSON");
-        assert_eq!(tsv.lines().next().unwrap().split('\t').collect::<Vec<_>>(), csv[0], "{list:?}: TSV header");
+        assert_eq!(
+            tsv.lines().next().unwrap().split('\t').collect::<Vec<_>>(),
+            csv[0],
+            "{list:?}: TSV header"
+        );
         assert_eq!(jsonl.lines().count(), rows.len(), "{list:?}: one JSON line a row");
         for (line, row) in jsonl.lines().zip(rows) {
             assert_eq!(&serde_json::from_str::<serde_json::Value>(line).unwrap(), row);
         }
         let first = jsonl.lines().next().unwrap();
-        let key_positions: Vec<usize> = csv[0].iter().map(|k| first.find(&format!("\"{k}\":")).expect("every column is a key")).collect();
-        assert!(key_positions.windows(2).all(|w| w[0] < w[1]), "{list:?}: JSON keys in column order: {first}");
+        let key_positions: Vec<usize> = csv[0]
+            .iter()
+            .map(|k| first.find(&format!("\"{k}\":")).expect("every column is a key"))
+            .collect();
+        assert!(
+            key_positions.windows(2).all(|w| w[0] < w[1]),
+            "{list:?}: JSON keys in column order: {first}"
+        );
         assert!(table.contains('│'), "{list:?}: a table by default");
     }
 }
@@ -173,7 +307,10 @@ fn list_filters_select_rows() {
     let ru = csv_records(&case.ok(&["statement", "list", "--party", "RU", "--format", "csv"]));
     let party = ru[0].iter().position(|h| h == "party").unwrap();
     assert!(ru.len() > 3);
-    assert!(ru[1..].iter().all(|r| r[party] == "RU" || r[party].starts_with("RU-")), "a state includes its bodies");
+    assert!(
+        ru[1..].iter().all(|r| r[party] == "RU" || r[party].starts_with("RU-")),
+        "a state includes its bodies"
+    );
     let err = case.fails(2, &["claim", "list", "--status", "true"]);
     assert!(err.contains("\"true\"") && err.contains("allowed: unverified, in-review"), "{err}");
 }
@@ -185,21 +322,76 @@ fn bad_values_name_the_value_list_what_is_allowed_and_change_nothing() {
     case.ok(&["source", "add", "A source"]);
     let before = snapshot(&case);
     let cases: Vec<(i32, Vec<&str>, Vec<&str>)> = vec![
-        (2, vec!["mark", "C1", "true", "--reason", "x"], vec!["invalid status \"true\"", "allowed: unverified, in-review, supported, refuted, misleading, disputed, unverifiable"]),
+        (
+            2,
+            vec!["mark", "C1", "true", "--reason", "x"],
+            vec![
+                "invalid status \"true\"",
+                "allowed: unverified, in-review, supported, refuted, misleading, disputed, unverifiable",
+            ],
+        ),
         (2, vec!["mark", "C1", "supported", "--reason", "  "], vec!["reason is required"]),
-        (2, vec!["statement", "add", "C1", "RU", "agrees", "--quote", "x"], vec!["invalid stance \"agrees\"", "affirms, denies, disputes, qualifies"]),
-        (2, vec!["statement", "add", "C1", "RU", "affirms"], vec!["quote is required", "summary"]),
-        (2, vec!["source", "add", "T", "--reliability", "G"], vec!["invalid reliability \"G\"", "allowed: A, B, C, D, E, F"]),
-        (2, vec!["evidence", "add", "C1", "S1", "supports", "--credibility", "7"], vec!["invalid credibility \"7\"", "1 confirmed by other sources", "6 truth cannot be judged"]),
-        (2, vec!["claim", "add", "X", "--date", "2019-02-30"], vec!["invalid claimed_on \"2019-02-30\"", "YYYY-MM-DD"]),
-        (2, vec!["claim", "add", "X", "--figure", "lots"], vec!["invalid figure \"lots\"", "LOW..HIGH"]),
-        (2, vec!["claim", "add", "X", "--slug", "a-claim"], vec!["claim slug \"a-claim\" is already taken"]),
-        (2, vec!["source", "add", "T", "--url", "javascript:alert(1)"], vec!["invalid url", "http://"]),
+        (
+            2,
+            vec!["statement", "add", "C1", "RU", "agrees", "--quote", "x"],
+            vec!["invalid stance \"agrees\"", "affirms, denies, disputes, qualifies"],
+        ),
+        (
+            2,
+            vec!["statement", "add", "C1", "RU", "affirms"],
+            vec!["quote is required", "summary"],
+        ),
+        (
+            2,
+            vec!["source", "add", "T", "--reliability", "G"],
+            vec!["invalid reliability \"G\"", "allowed: A, B, C, D, E, F"],
+        ),
+        (
+            2,
+            vec!["evidence", "add", "C1", "S1", "supports", "--credibility", "7"],
+            vec![
+                "invalid credibility \"7\"",
+                "1 confirmed by other sources",
+                "6 truth cannot be judged",
+            ],
+        ),
+        (
+            2,
+            vec!["claim", "add", "X", "--date", "2019-02-30"],
+            vec!["invalid claimed_on \"2019-02-30\"", "YYYY-MM-DD"],
+        ),
+        (
+            2,
+            vec!["claim", "add", "X", "--figure", "lots"],
+            vec!["invalid figure \"lots\"", "LOW..HIGH"],
+        ),
+        (
+            2,
+            vec!["claim", "add", "X", "--slug", "a-claim"],
+            vec!["claim slug \"a-claim\" is already taken"],
+        ),
+        (
+            2,
+            vec!["source", "add", "T", "--url", "javascript:alert(1)"],
+            vec!["invalid url", "http://"],
+        ),
         (2, vec!["claim", "add", ""], vec!["text is required"]),
-        (2, vec!["party", "add", "XY", "--name", "X", "--kind", "body"], vec!["two-letter codes are kept for states"]),
-        (3, vec!["mark", "C9", "supported", "--reason", "x"], vec!["no claim \"C9\"", "crosscheck claim list"]),
+        (
+            2,
+            vec!["party", "add", "XY", "--name", "X", "--kind", "body"],
+            vec!["two-letter codes are kept for states"],
+        ),
+        (
+            3,
+            vec!["mark", "C9", "supported", "--reason", "x"],
+            vec!["no claim \"C9\"", "crosscheck claim list"],
+        ),
         (3, vec!["mark", "S1", "supported", "--reason", "x"], vec!["S1 is a source handle"]),
-        (3, vec!["statement", "add", "C1", "ZZ-NOPE", "affirms", "--quote", "x"], vec!["no party \"ZZ-NOPE\""]),
+        (
+            3,
+            vec!["statement", "add", "C1", "ZZ-NOPE", "affirms", "--quote", "x"],
+            vec!["no party \"ZZ-NOPE\""],
+        ),
         (3, vec!["history", "nothing-here"], vec!["no record \"nothing-here\""]),
     ];
     for (code, args, needles) in cases {
@@ -264,7 +456,10 @@ fn the_history_refuses_changes_even_from_sqlite_directly() {
     let case = Case::new();
     case.ok(&["claim", "add", "A claim"]);
     let conn = rusqlite::Connection::open(case.db()).unwrap();
-    let update = conn.execute("UPDATE history SET analyst = 'someone else'", []).unwrap_err().to_string();
+    let update = conn
+        .execute("UPDATE history SET analyst = 'someone else'", [])
+        .unwrap_err()
+        .to_string();
     assert!(update.contains("history is append-only"), "{update}");
     let delete = conn.execute("DELETE FROM history", []).unwrap_err().to_string();
     assert!(delete.contains("history is append-only"), "{delete}");
@@ -275,7 +470,15 @@ fn the_history_refuses_changes_even_from_sqlite_directly() {
 fn edits_keep_the_old_values_in_the_history() {
     let case = Case::new();
     case.ok(&["source", "add", "A report", "--reliability", "C"]);
-    let run = case.run(&["source", "edit", "S1", "--reliability", "A", "--reason", "Checked against the ministry's site"]);
+    let run = case.run(&[
+        "source",
+        "edit",
+        "S1",
+        "--reliability",
+        "A",
+        "--reason",
+        "Checked against the ministry's site",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("updated S1"));
     let again = case.run(&["source", "edit", "S1", "--reliability", "A"]);
@@ -302,17 +505,34 @@ fn the_analyst_comes_from_as_then_the_environment() {
 fn the_seed_is_whole_and_every_verdict_has_a_reason() {
     let case = Case::seeded();
     assert!(case.sql("PRAGMA foreign_key_check").is_empty());
-    assert_eq!(case.count("SELECT count(*) FROM claim WHERE status <> 'unverified' AND trim(status_reason) = ''"), 0);
-    assert_eq!(case.count("SELECT count(*) FROM claim WHERE status <> 'unverified' AND status_by <> 'seed'"), 0);
+    assert_eq!(
+        case.count("SELECT count(*) FROM claim WHERE status <> 'unverified' AND trim(status_reason) = ''"),
+        0
+    );
+    assert_eq!(
+        case.count("SELECT count(*) FROM claim WHERE status <> 'unverified' AND status_by <> 'seed'"),
+        0
+    );
     assert_eq!(
         case.count("SELECT count(*) FROM claim WHERE status <> 'unverified'"),
         case.count("SELECT count(*) FROM history WHERE action = 'mark' AND analyst = 'seed'"),
         "every seeded verdict is in the history"
     );
     // Every statement and evidence row points at a claim, party and source that exist.
-    assert_eq!(case.count("SELECT count(*) FROM statement WHERE claim_id NOT IN (SELECT id FROM claim) OR party_id NOT IN (SELECT id FROM party)"), 0);
-    assert_eq!(case.count("SELECT count(*) FROM statement WHERE source_id IS NULL OR source_id NOT IN (SELECT id FROM source)"), 0);
-    assert_eq!(case.count("SELECT count(*) FROM evidence WHERE claim_id NOT IN (SELECT id FROM claim) OR source_id NOT IN (SELECT id FROM source)"), 0);
+    assert_eq!(
+        case.count("SELECT count(*) FROM statement WHERE claim_id NOT IN (SELECT id FROM claim) OR party_id NOT IN (SELECT id FROM party)"),
+        0
+    );
+    assert_eq!(
+        case.count("SELECT count(*) FROM statement WHERE source_id IS NULL OR source_id NOT IN (SELECT id FROM source)"),
+        0
+    );
+    assert_eq!(
+        case.count(
+            "SELECT count(*) FROM evidence WHERE claim_id NOT IN (SELECT id FROM claim) OR source_id NOT IN (SELECT id FROM source)"
+        ),
+        0
+    );
     // The airspace claim has the four states' accounts, and the Russian denial of an apology.
     let states = case.sql(
         "SELECT DISTINCT coalesce(pp.code, p.code) FROM statement s JOIN claim c ON c.id = s.claim_id
@@ -320,9 +540,15 @@ fn the_seed_is_whole_and_every_verdict_has_a_reason() {
          WHERE c.slug = 'air-patrol-2019-airspace-violated' ORDER BY 1",
     );
     for code in ["CN", "JP", "KR", "RU"] {
-        assert!(states.iter().any(|r| r[0] == code), "no {code} account of the airspace claim: {states:?}");
+        assert!(
+            states.iter().any(|r| r[0] == code),
+            "no {code} account of the airspace claim: {states:?}"
+        );
     }
-    assert_eq!(case.count("SELECT count(*) FROM statement WHERE quote LIKE '%did not issue an official apology%'"), 1);
+    assert_eq!(
+        case.count("SELECT count(*) FROM statement WHERE quote LIKE '%did not issue an official apology%'"),
+        1
+    );
     // The troop figure: Russia's official figures and the analysts' estimates.
     let figures = case.sql(
         "SELECT s.figure_low, s.figure_high FROM statement s JOIN claim c ON c.id = s.claim_id
@@ -340,7 +566,10 @@ fn the_seed_is_whole_and_every_verdict_has_a_reason() {
         assert_eq!(hits, 0, "{unconfirmed} appears as fact");
     }
     // Every source names its publisher and title; a URL is the original's, a copy is marked as one.
-    assert_eq!(case.count("SELECT count(*) FROM source WHERE trim(title) = '' OR trim(publisher) = ''"), 0);
+    assert_eq!(
+        case.count("SELECT count(*) FROM source WHERE trim(title) = '' OR trim(publisher) = ''"),
+        0
+    );
     let opinions = case.count("SELECT count(*) FROM claim WHERE topic = 'outlook' AND status = 'unverifiable'");
     assert!(opinions >= 5, "the article's opinions are claims marked unverifiable");
 }
@@ -352,8 +581,14 @@ fn demo_shows_the_four_accounts_of_the_airspace_incident_and_writes_nothing() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let out = &run.stdout;
     assert!(out.contains("air-patrol-2019-airspace"), "{out}");
-    let header = out.lines().find(|l| l.contains("claim") && l.contains(" RU ") && l.contains(" KR ")).expect("a compare header");
-    let positions: Vec<usize> = ["RU", "CN", "JP", "KR"].iter().map(|c| header.find(&format!(" {c} ")).unwrap()).collect();
+    let header = out
+        .lines()
+        .find(|l| l.contains("claim") && l.contains(" RU ") && l.contains(" KR "))
+        .expect("a compare header");
+    let positions: Vec<usize> = ["RU", "CN", "JP", "KR"]
+        .iter()
+        .map(|c| header.find(&format!(" {c} ")).unwrap())
+        .collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "RU, CN, JP, KR side by side: {header}");
     for account in ["Kobylash", "Hua Chunying", "Suga", "Chung Eui-yong"] {
         assert!(out.contains(account), "demo lacks {account}");
@@ -369,7 +604,10 @@ fn table_output_shows_control_characters_inert() {
     assert!(!table.contains('\u{1b}') && !table.contains('\u{202e}'), "{table:?}");
     assert!(table.contains("\\x1b[2J") && table.contains("\\u{202e}"), "{table}");
     let json: serde_json::Value = serde_json::from_str(&case.ok(&["claim", "list", "--format", "json"])).unwrap();
-    assert_eq!(json[0]["text"], "clear\u{1b}[2J screen \u{202e}reversed", "JSON keeps the text exactly");
+    assert_eq!(
+        json[0]["text"], "clear\u{1b}[2J screen \u{202e}reversed",
+        "JSON keeps the text exactly"
+    );
 }
 
 #[test]

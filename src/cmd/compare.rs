@@ -27,7 +27,6 @@ pub struct Args {
 /// One statement, as the comparison needs it.
 #[derive(Debug, Clone)]
 pub struct Account {
-    pub claim_id: i64,
     pub column: String,
     pub party: String,
     pub stance: String,
@@ -146,7 +145,6 @@ pub fn build(conn: &Connection, claims: &[String], topic: Option<&str>, parties:
             let entry = seen.entry(column.clone()).or_insert((0, rows.len()));
             entry.0 += 1;
             accounts.push(Account {
-                claim_id: id,
                 column,
                 party: party_code,
                 stance: r.get(6)?,
@@ -235,7 +233,6 @@ fn with_unit(f: Figure, unit: &str) -> String {
         format!("{} {unit}", f.human())
     }
 }
-
 
 /// The figures of a claim and its accounts side by side, with their spread:
 /// "claim 300,000 servicemen; RU 300,000; others 50,000–100,000; spread

@@ -22,7 +22,14 @@ pub fn run(_: Args, _: &Ctx) -> Result<()> {
         "SELECT 'C' || id || CASE WHEN slug IS NULL THEN '' ELSE ' ' || slug END, text, status, status_reason FROM claim ORDER BY id",
     )?;
     let rows = stmt
-        .query_map([], |r| Ok(vec![r.get::<_, String>(0)?, shorten(&r.get::<_, String>(1)?, 90), r.get(2)?, shorten(&r.get::<_, String>(3)?, 120)]))?
+        .query_map([], |r| {
+            Ok(vec![
+                r.get::<_, String>(0)?,
+                shorten(&r.get::<_, String>(1)?, 90),
+                r.get(2)?,
+                shorten(&r.get::<_, String>(3)?, 120),
+            ])
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let claims = rows.len();
     let mut out = std::io::stdout().lock();
@@ -53,4 +60,3 @@ pub fn run(_: Args, _: &Ctx) -> Result<()> {
     eprintln!("This case was built in memory; nothing was written. `crosscheck init --seed` creates a case file with it.");
     Ok(())
 }
-

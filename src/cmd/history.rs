@@ -143,5 +143,9 @@ fn summarise(e: &Entry) -> String {
 }
 
 fn shorten(s: &str) -> String {
-    if s.is_empty() { "∅".to_string() } else { crate::output::shorten(s, 40) }
+    if s.is_empty() {
+        "∅".to_string()
+    } else {
+        crate::output::shorten(s, 40)
+    }
 }

@@ -17,7 +17,7 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  crosscheck statement add C3 RU-MOD denies --date 2019-07-23 --source S7 \\\n    --quote \"According to flight data, there were no violations of other countries' airspace.\"\n  crosscheck statement add vostok-2018-troops the-diplomat disputes --figure 50000..100000 --unit servicemen \\\n    --summary \"Likely 50,000 to 100,000 at most\" --source S9"
     )]
-    Add(AddArgs),
+    Add(Box<AddArgs>),
     /// List statements.
     #[command(after_help = "Examples:\n  crosscheck statement list --claim C3\n  crosscheck statement list --party RU --format csv")]
     List(ListArgs),
@@ -78,6 +78,7 @@ pub struct ListArgs {
 pub fn run(command: Command, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
     match command {
         Command::Add(args) => {
+            let args = *args;
             let mut fields = Fields::new();
             fields.set("claim", args.claim);
             fields.set("party", args.party);
