@@ -56,6 +56,12 @@ impl Kind {
         }
     }
 
+    pub fn from_table(table: &str) -> Option<Kind> {
+        [Kind::Party, Kind::Source, Kind::Claim, Kind::Statement, Kind::Evidence]
+            .into_iter()
+            .find(|k| k.table() == table)
+    }
+
     fn list_command(self) -> &'static str {
         match self {
             Kind::Party => "crosscheck party list",
