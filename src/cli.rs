@@ -13,7 +13,7 @@ use crate::cmd;
     name = "crosscheck",
     version,
     about,
-    after_help = "Examples:\n  crosscheck demo\n  crosscheck init --seed\n  crosscheck claim list --status disputed\n  crosscheck compare air-patrol-airspace --parties RU,CN,JP,KR\n\nExit codes: 0 success, 1 failure (I/O, database), 2 invalid input, 3 not found, 4 verify found a problem."
+    after_help = "Examples:\n  crosscheck demo\n  crosscheck init --seed\n  crosscheck claim list --status disputed\n  crosscheck compare air-patrol-2019-airspace-violated --parties RU,CN,JP,KR\n\nExit codes: 0 success, 1 failure (I/O, database), 2 invalid input, 3 not found, 4 verify found a problem."
 )]
 pub struct Cli {
     /// The case file to use.
