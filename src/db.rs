@@ -13,6 +13,7 @@ use crate::error::UserError;
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_schema.sql", include_str!("../migrations/0001_schema.sql")),
     ("0002_states.sql", include_str!("../migrations/0002_states.sql")),
+    ("0003_search.sql", include_str!("../migrations/0003_search.sql")),
 ];
 
 /// How long a writer waits for another process's lock before giving up.
@@ -79,6 +80,13 @@ fn add_functions(conn: &Connection) -> Result<()> {
                 None => String::new(),
             })
         },
+    )?;
+    // cc_search_text(text): the text as the search index holds it (src/search.rs).
+    conn.create_scalar_function(
+        "cc_search_text",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| Ok(crate::search::index_text(ctx.get_raw(0).as_str_or_null()?.unwrap_or_default())),
     )?;
     Ok(())
 }

@@ -146,6 +146,7 @@ fn import_one<R: Record>(conn: &Connection, actor: &Actor, import_id: i64, optio
         .into()),
         None => {
             let id = record.insert(conn, Some(import_id), &actor.at)?;
+            crate::search::index(conn, R::KIND, id)?;
             if R::KIND == Kind::Claim {
                 record_imported_verdict(conn, actor, id)?;
             }

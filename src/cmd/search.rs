@@ -1,13 +1,91 @@
-//! `crosscheck search QUERY`: full-text search in every script. (Being built: issue 5.)
+//! `crosscheck search QUERY`: full-text search in every script.
 
 use anyhow::Result;
 use rusqlite::Connection;
 
 use super::Ctx;
+use crate::db;
+use crate::error::UserError;
+use crate::handle::{self, Kind};
+use crate::output::{self, Cell, Format, OutputArgs, columns};
+use crate::search::{self, KINDS, Query};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(after_help = "Examples:
+  crosscheck search Vostok troops
+  crosscheck search 독도
+  crosscheck search \"joint patrol\" --kind claim,statement
+  crosscheck search учени* --format json
+  crosscheck search --rebuild
 
-pub fn run(_args: Args, _conn: &mut Connection, _ctx: &Ctx) -> Result<()> {
-    anyhow::bail!("search is not built yet")
+Every word must appear; \"quoted words\" must appear together in that order;
+a word ending in * matches every word it begins (учени* finds учения, учений).
+Chinese, Japanese and Korean are found from two characters on (竹島, 演习),
+and one character matches every word that contains it.")]
+pub struct Args {
+    /// What to search for, in any script.
+    #[arg(required_unless_present = "rebuild")]
+    pub query: Vec<String>,
+    /// Only these kinds of record (comma-separated): claim, statement, source, evidence.
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// At most this many results, best first.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: u32,
+    /// Make the search index anew from the records, for an index that is damaged or was changed by another tool.
+    #[arg(long)]
+    pub rebuild: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+pub fn run(args: Args, conn: &mut Connection, _ctx: &Ctx) -> Result<()> {
+    // Parse before rebuilding, so that a bad query or kind changes nothing.
+    let kinds = parse_kinds(args.kind.as_deref())?;
+    let query = match args.query.is_empty() {
+        true => None,
+        false => Some(Query::parse(&args.query.join(" "))?),
+    };
+    if args.rebuild {
+        let tx = db::write(conn)?;
+        let indexed = search::rebuild(&tx)?;
+        tx.commit()?;
+        eprintln!("search index rebuilt: {indexed} records");
+    }
+    let Some(query) = query else { return Ok(()) };
+    // Marks only where a person reads: scripts get the plain text.
+    let marks = (args.output.format == Format::Table).then_some(("[", "]"));
+    let hits = search::search(conn, &query, &kinds, args.limit, marks)?;
+    output::print(
+        &args.output,
+        columns(&["handle", "kind", "snippet", "-score", "-uuid"]),
+        hits.into_iter().map(|hit| {
+            vec![
+                Cell::Text(handle::format(hit.kind, hit.id)),
+                Cell::Text(hit.kind.table().to_string()),
+                Cell::Text(hit.snippet),
+                Cell::Real((hit.score * 1e4).round() / 1e4),
+                Cell::Text(hit.uuid),
+            ]
+        }),
+    )
+}
+
+/// The kinds to search: all, or those named in `--kind`.
+fn parse_kinds(value: Option<&str>) -> Result<Vec<Kind>, UserError> {
+    let Some(value) = value else { return Ok(KINDS.to_vec()) };
+    let mut kinds = Vec::new();
+    for word in super::split_list(value) {
+        let singular = word.to_ascii_lowercase();
+        let singular = singular.strip_suffix('s').unwrap_or(&singular);
+        match KINDS.iter().find(|k| k.table() == singular) {
+            Some(kind) if !kinds.contains(kind) => kinds.push(*kind),
+            Some(_) => {}
+            None => return Err(UserError::invalid("kind", &word, "allowed: claim, statement, source, evidence")),
+        }
+    }
+    if kinds.is_empty() {
+        return Err(UserError::invalid("kind", value, "allowed: claim, statement, source, evidence"));
+    }
+    Ok(kinds)
 }

@@ -1,0 +1,529 @@
+//! Full-text search in every script, with SQLite FTS5.
+//!
+//! FTS5's unicode61 tokenizer splits words at spaces and punctuation, folds
+//! case and (with remove_diacritics) accents: right for Latin and Cyrillic.
+//! Chinese and Japanese have no spaces, and Korean attaches particles to its
+//! words (독도는, 독도에), so unicode61 keeps a whole run of CJK text as one
+//! word, and a search for 竹島 or 독도 inside a sentence finds nothing. The
+//! trigram tokenizer finds substrings but cannot match a query shorter than
+//! three characters, and the words that matter most here are two: 독도,
+//! 竹島, 演习. A custom tokenizer would have to be written in C against
+//! FTS5's tokenizer API and registered on every connection, and the sqlite3
+//! shell could then not even open the index.
+//!
+//! So crosscheck turns text into index text in Rust before FTS5 sees it:
+//! Latin, Cyrillic and every other script pass through unchanged for
+//! unicode61, and each run of CJK characters becomes its overlapping
+//! two-character words plus its last character on its own (竹島問題 becomes
+//! `竹島 島問 問題 題`). A query goes through the same transformation, so a
+//! two-character query is one word of the index, a longer one a phrase of
+//! two-character words, and a one-character one a prefix. The index is
+//! contentless: the transformed text is not readable, so it is not stored;
+//! snippets are cut from the records' own text (the `search_text` view).
+
+use std::ops::Range;
+
+use anyhow::{Context, Result};
+use rusqlite::{Connection, params};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+use crate::error::UserError;
+use crate::handle::Kind;
+
+/// The kinds that are searched, in the order of their code in the index's
+/// rowid (a record's rowid is its id times four plus this position; see
+/// migrations/0003_search.sql).
+pub const KINDS: [Kind; 4] = [Kind::Claim, Kind::Statement, Kind::Source, Kind::Evidence];
+
+/// The index's definition, as migrations/0003_search.sql made it; `rebuild`
+/// makes it anew from this.
+const CREATE_INDEX: &str = "CREATE VIRTUAL TABLE search_index USING fts5 (
+    main, more, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2')";
+
+/// Fills the index from the records' text, in one statement.
+const FILL_INDEX: &str = "INSERT INTO search_index (rowid, main, more)
+    SELECT key, cc_search_text(main), cc_search_text(more) FROM search_text";
+
+/// How a match in the main text (a claim's text, a quote, a title, an
+/// excerpt) weighs against one in the rest (topic, speaker, publisher, notes).
+const RANK: &str = "bm25(2.0, 1.0)";
+
+/// True for the letters of Chinese, Japanese and Korean: Han ideographs,
+/// kana and Hangul. Their punctuation (、。「」・) is not a letter and stays a
+/// word boundary, as unicode61 treats it.
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x11FF        // Hangul Jamo
+        | 0x3005..=0x3007      // 々 〆 〇
+        | 0x3041..=0x30FF      // Hiragana, Katakana
+        | 0x3131..=0x318F      // Hangul compatibility Jamo
+        | 0x31F0..=0x31FF      // Katakana phonetic extensions
+        | 0x3400..=0x4DBF      // CJK extension A
+        | 0x4E00..=0x9FFF      // CJK unified ideographs
+        | 0xA960..=0xA97F      // Hangul Jamo extended A
+        | 0xAC00..=0xD7FF      // Hangul syllables, Jamo extended B
+        | 0xF900..=0xFAFF      // CJK compatibility ideographs
+        | 0xFF66..=0xFF9F      // halfwidth Katakana
+        | 0x20000..=0x323AF // CJK extensions B to H
+    ) && c.is_alphanumeric()
+}
+
+/// A piece of text: a run of CJK letters, or anything else.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Piece<'a> {
+    Cjk(&'a str),
+    Other(&'a str),
+}
+
+fn pieces(text: &str) -> impl Iterator<Item = Piece<'_>> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let first = rest.chars().next()?;
+        let cjk = is_cjk(first);
+        let end = rest.char_indices().find(|(_, c)| is_cjk(*c) != cjk).map_or(rest.len(), |(i, _)| i);
+        let (piece, tail) = rest.split_at(end);
+        rest = tail;
+        Some(if cjk { Piece::Cjk(piece) } else { Piece::Other(piece) })
+    })
+}
+
+/// Writes a CJK run's overlapping two-character words, space-separated.
+fn push_bigrams(out: &mut String, run: &str) {
+    let mut chars = run.char_indices().peekable();
+    while let Some((i, _)) = chars.next() {
+        if let Some(&(j, next)) = chars.peek() {
+            out.push_str(&run[i..j + next.len_utf8()]);
+            out.push(' ');
+        }
+    }
+}
+
+fn last_char(run: &str) -> &str {
+    let start = run.char_indices().next_back().map_or(0, |(i, _)| i);
+    &run[start..]
+}
+
+/// The text as the index holds it: CJK runs as overlapping two-character
+/// words followed by their last character, everything else unchanged.
+pub fn index_text(text: &str) -> String {
+    if !text.chars().any(is_cjk) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() * 2);
+    for piece in pieces(text) {
+        match piece {
+            Piece::Other(other) => out.push_str(other),
+            Piece::Cjk(run) => {
+                out.push(' ');
+                push_bigrams(&mut out, run);
+                out.push_str(last_char(run));
+                out.push(' ');
+            }
+        }
+    }
+    out
+}
+
+/// Keeps a record's entry in the index in step with its text: called after
+/// every insert and update of a claim, statement, source or evidence. Other
+/// kinds are not searched, and nothing happens for them.
+pub fn index(conn: &Connection, kind: Kind, id: i64) -> Result<()> {
+    if !KINDS.contains(&kind) {
+        return Ok(());
+    }
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO search_index (rowid, main, more)
+         SELECT key, cc_search_text(main), cc_search_text(more) FROM search_text WHERE kind = ?1 AND id = ?2",
+    )?
+    .execute(params![kind.table(), id])
+    .map_err(damaged)
+    .with_context(|| format!("cannot update the search index for {}", crate::handle::format(kind, id)))?;
+    Ok(())
+}
+
+/// Makes the index anew from the records' text, whatever state it is in.
+/// Returns the number of records indexed.
+pub fn rebuild(conn: &Connection) -> Result<usize> {
+    conn.execute_batch("DROP TABLE IF EXISTS search_index")
+        .or_else(|_| drop_damaged(conn))
+        .context("cannot remove the damaged search index")?;
+    conn.execute_batch(CREATE_INDEX)?;
+    Ok(conn.execute(FILL_INDEX, [])?)
+}
+
+/// Removes an index so damaged that FTS5 cannot open it to drop it: its
+/// shadow tables, then its entry in the schema.
+fn drop_damaged(conn: &Connection) -> rusqlite::Result<()> {
+    for shadow in ["data", "idx", "docsize", "config", "content"] {
+        conn.execute_batch(&format!("DROP TABLE IF EXISTS search_index_{shadow}"))?;
+    }
+    conn.pragma_update(None, "writable_schema", true)?;
+    let removed = conn.execute("DELETE FROM sqlite_schema WHERE name = 'search_index'", []);
+    conn.pragma_update(None, "writable_schema", false)?;
+    removed.map(drop)
+}
+
+/// Adds the way out to an error that comes from a damaged index.
+fn damaged(err: rusqlite::Error) -> anyhow::Error {
+    let corrupt = matches!(&err, rusqlite::Error::SqliteFailure(e, _)
+        if e.code == rusqlite::ErrorCode::DatabaseCorrupt);
+    let no_table = err.to_string().contains("search_index");
+    if corrupt || no_table {
+        anyhow::Error::new(err).context("the search index is damaged or missing; rebuild it with `crosscheck search --rebuild`")
+    } else {
+        err.into()
+    }
+}
+
+// ---------------------------------------------------------------- queries
+
+/// One term of a query: a word or a quoted phrase, all of whose words must
+/// appear in order.
+#[derive(Debug, Clone, PartialEq)]
+struct Term {
+    /// The term's text in index form, for an FTS5 string.
+    text: String,
+    /// The last word is a prefix (`учени*`, or a lone CJK character).
+    prefix: bool,
+    /// What to mark in the records' own text.
+    needles: Vec<Needle>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Needle {
+    /// A folded word, matched whole or as a prefix.
+    Word { folded: String, prefix: bool },
+    /// A run of CJK, matched as a substring.
+    Cjk(String),
+}
+
+/// A parsed query: words and "quoted phrases", all of which must match. A
+/// word ending in `*` matches every word it begins.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    terms: Vec<Term>,
+}
+
+impl Query {
+    /// Reads what the user typed. Nothing in it is FTS5 syntax: each term
+    /// becomes an FTS5 string, so quotes, colons, AND, NEAR and the like are
+    /// only text.
+    pub fn parse(input: &str) -> Result<Query, UserError> {
+        let mut terms = Vec::new();
+        for (i, part) in input.split('"').enumerate() {
+            if i % 2 == 1 {
+                terms.extend(Term::new(part, false));
+            } else {
+                for word in part.split_whitespace() {
+                    let bare = word.trim_end_matches('*');
+                    terms.extend(Term::new(bare, bare.len() < word.len()));
+                }
+            }
+        }
+        if terms.is_empty() {
+            return Err(UserError::invalid(
+                "query",
+                input,
+                "give at least one word to search for, in any script: Vostok, учения, 독도, 竹島, 演习",
+            ));
+        }
+        Ok(Query { terms })
+    }
+
+    /// The FTS5 MATCH expression: each term an FTS5 string, joined by AND.
+    pub fn expression(&self) -> String {
+        let strings: Vec<String> = self
+            .terms
+            .iter()
+            .map(|t| format!("\"{}\"{}", t.text.replace('"', "\"\""), if t.prefix { "*" } else { "" }))
+            .collect();
+        strings.join(" AND ")
+    }
+
+    /// Where the query's words are in a record's text (byte ranges, sorted,
+    /// not overlapping).
+    pub fn find(&self, text: &str) -> Vec<Range<usize>> {
+        let mut spans: Vec<Range<usize>> = Vec::new();
+        let needles: Vec<&Needle> = self.terms.iter().flat_map(|t| &t.needles).collect();
+        for piece_word in words(text) {
+            let folded = fold(&text[piece_word.clone()]);
+            let hit = needles.iter().any(|n| match n {
+                Needle::Word { folded: w, prefix } => folded == *w || (*prefix && folded.starts_with(w.as_str())),
+                Needle::Cjk(_) => false,
+            });
+            if hit {
+                spans.push(piece_word);
+            }
+        }
+        for needle in &needles {
+            if let Needle::Cjk(run) = needle {
+                spans.extend(text.match_indices(run.as_str()).map(|(i, m)| i..i + m.len()));
+            }
+        }
+        spans.sort_by_key(|s| (s.start, s.end));
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(spans.len());
+        for span in spans {
+            match merged.last_mut() {
+                Some(last) if span.start <= last.end => last.end = last.end.max(span.end),
+                _ => merged.push(span),
+            }
+        }
+        merged
+    }
+}
+
+impl Term {
+    /// A term from a word or phrase, or None when it has no letters or digits.
+    fn new(text: &str, prefix: bool) -> Option<Term> {
+        if !text.chars().any(char::is_alphanumeric) {
+            return None;
+        }
+        let pieces: Vec<Piece> = pieces(text).collect();
+        // The position of the last piece with a letter or digit in it.
+        let last = pieces.iter().rposition(|p| match p {
+            Piece::Cjk(_) => true,
+            Piece::Other(o) => o.chars().any(char::is_alphanumeric),
+        })?;
+        let mut term = Term {
+            text: String::new(),
+            prefix,
+            needles: Vec::new(),
+        };
+        for (i, piece) in pieces.iter().enumerate() {
+            match *piece {
+                Piece::Other(other) => {
+                    term.text.push_str(other);
+                    let mut found: Vec<Needle> = words(other)
+                        .map(|r| Needle::Word {
+                            folded: fold(&other[r]),
+                            prefix: false,
+                        })
+                        .collect();
+                    if i == last && prefix {
+                        if let Some(Needle::Word { prefix, .. }) = found.last_mut() {
+                            *prefix = true;
+                        }
+                    }
+                    term.needles.append(&mut found);
+                }
+                Piece::Cjk(run) => {
+                    // As in the index, the overlapping two-character words;
+                    // and the last character alone where the index has it
+                    // next to what follows (a word goes on after the run), or
+                    // where it is all there is (one character: a prefix of
+                    // the index's two-character words).
+                    let single = run.chars().nth(1).is_none();
+                    term.text.push(' ');
+                    push_bigrams(&mut term.text, run);
+                    if single || i < last {
+                        term.text.push_str(last_char(run));
+                    }
+                    term.text.push(' ');
+                    if single && i == last {
+                        term.prefix = true;
+                    }
+                    term.needles.push(Needle::Cjk(run.to_string()));
+                }
+            }
+        }
+        term.text = term.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        Some(term)
+    }
+}
+
+/// The words of a text outside CJK runs: maximal runs of letters and digits.
+fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut start = None;
+    let mut chars = text.char_indices().chain(std::iter::once((text.len(), ' ')));
+    std::iter::from_fn(move || {
+        for (i, c) in chars.by_ref() {
+            let in_word = c.is_alphanumeric() && !is_cjk(c) && i < text.len();
+            match (start, in_word) {
+                (None, true) => start = Some(i),
+                (Some(s), false) => {
+                    start = None;
+                    return Some(s..i);
+                }
+                _ => {}
+            }
+        }
+        None
+    })
+}
+
+/// A word folded as unicode61 with remove_diacritics folds it: lower case,
+/// accents removed (Zürich and zurich, Ёж and еж are the same word).
+fn fold(word: &str) -> String {
+    word.nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase).collect()
+}
+
+// ---------------------------------------------------------------- results
+
+/// One record found.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub kind: Kind,
+    pub id: i64,
+    pub uuid: String,
+    /// Higher is better: FTS5's bm25, negated.
+    pub score: f64,
+    /// The record's text around the first match, on one line.
+    pub snippet: String,
+}
+
+/// How matches are marked in a snippet: the text before and after each.
+pub type Marks<'a> = Option<(&'a str, &'a str)>;
+
+/// Runs a query: the best `limit` records of the given kinds, best first.
+pub fn search(conn: &Connection, query: &Query, kinds: &[Kind], limit: u32, marks: Marks<'_>) -> Result<Vec<Hit>> {
+    let mask: i64 = KINDS
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| kinds.contains(k))
+        .map(|(i, _)| 1i64 << i)
+        .sum();
+    let mut found = conn.prepare(&format!(
+        "SELECT rowid, rank FROM search_index
+         WHERE search_index MATCH ?1 AND rank MATCH '{RANK}' AND (?2 >> (rowid & 3)) & 1 = 1
+         ORDER BY rank LIMIT ?3"
+    ))?;
+    let ranked: Vec<(i64, f64)> = found
+        .query_map(params![query.expression(), mask, limit], |r| Ok((r.get(0)?, r.get(1)?)))
+        .and_then(|rows| rows.collect())
+        .map_err(damaged)
+        .context("cannot search")?;
+    let mut text = conn.prepare("SELECT uuid, main, more FROM search_text WHERE kind = ?1 AND id = ?2")?;
+    let mut hits = Vec::with_capacity(ranked.len());
+    for (key, rank) in ranked {
+        let kind = KINDS[(key & 3) as usize];
+        let id = key >> 2;
+        let (uuid, main, more): (String, String, String) =
+            text.query_row(params![kind.table(), id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let (spans, field) = match query.find(&main) {
+            spans if !spans.is_empty() || more.trim().is_empty() => (spans, &main),
+            _ => (query.find(&more), &more),
+        };
+        hits.push(Hit {
+            kind,
+            id,
+            uuid,
+            score: -rank,
+            snippet: snippet(field, &spans, marks),
+        });
+    }
+    Ok(hits)
+}
+
+/// Characters of context before the first match.
+const LEAD: usize = 30;
+/// Characters a snippet shows at most, marks and ellipses aside.
+const WIDTH: usize = 90;
+
+/// The text around the first match, on one line, with "…" where it is cut
+/// and each match marked.
+pub fn snippet(text: &str, spans: &[Range<usize>], marks: Marks<'_>) -> String {
+    let first = spans.first().map_or(0, |s| s.start);
+    // Back LEAD characters, then forward to the start of a word.
+    let mut start = text[..first].char_indices().rev().nth(LEAD - 1).map_or(0, |(i, _)| i);
+    if start > 0 {
+        if let Some(space) = text[start..first].find(char::is_whitespace) {
+            start += space;
+        }
+    }
+    let mut end = text[start..].char_indices().nth(WIDTH).map_or(text.len(), |(i, _)| start + i);
+    if end < text.len() {
+        let floor = spans.first().map_or(start, |s| s.end.min(end));
+        if let Some(space) = text[floor..end].rfind(char::is_whitespace) {
+            end = floor + space;
+        }
+    }
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    let mut at = start;
+    for span in spans.iter().filter(|s| s.end > start && s.start < end) {
+        let (s, e) = (span.start.max(start), span.end.min(end));
+        push_flat(&mut out, &text[at..s]);
+        match marks {
+            Some((open, close)) => {
+                out.push_str(open);
+                push_flat(&mut out, &text[s..e]);
+                out.push_str(close);
+            }
+            None => push_flat(&mut out, &text[s..e]),
+        }
+        at = e;
+    }
+    push_flat(&mut out, &text[at..end]);
+    let trimmed_len = out.trim_end().len();
+    out.truncate(trimmed_len);
+    if end < text.len() {
+        out.push('…');
+    }
+    out.trim_start_matches(' ').to_string()
+}
+
+/// Appends text with each run of whitespace (newlines too) as one space.
+fn push_flat(out: &mut String, text: &str) {
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cjk_runs_become_overlapping_pairs_and_other_scripts_pass_through() {
+        assert_eq!(index_text("Vostok-2018 учения"), "Vostok-2018 учения");
+        assert_eq!(index_text("竹島問題"), " 竹島 島問 問題 題 ");
+        assert_eq!(index_text("독도는 우리 땅"), " 독도 도는 는   우리 리   땅 ");
+        assert_eq!(index_text("G20大阪サミット、"), "G20 大阪 阪サ サミ ミッ ット ト 、");
+    }
+
+    fn expression(q: &str) -> String {
+        Query::parse(q).unwrap().expression()
+    }
+
+    #[test]
+    fn queries_take_the_index_form_and_are_only_ever_strings() {
+        assert_eq!(expression("독도"), "\"독도\"");
+        assert_eq!(expression("竹島問題"), "\"竹島 島問 問題\"");
+        assert_eq!(expression("島"), "\"島\"*");
+        assert_eq!(expression("учени* Vostok"), "\"учени\"* AND \"Vostok\"");
+        assert_eq!(expression("\"joint patrol\" 演习"), "\"joint patrol\" AND \"演习\"");
+        assert_eq!(expression("a\"b OR c:d"), "\"a\" AND \"b OR c:d\"");
+        assert_eq!(expression("G20大阪"), "\"G20 大阪\"");
+        assert_eq!(expression("竹島X"), "\"竹島 島 X\"");
+        assert!(Query::parse("  *** \"\" -- ").is_err());
+    }
+
+    #[test]
+    fn matches_are_found_in_the_records_own_text() {
+        let q = Query::parse("zurich 竹島 учени*").unwrap();
+        let text = "In Zürich: 竹島 (Takeshima), Учения.";
+        let found: Vec<&str> = q.find(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(found, ["Zürich", "竹島", "Учения"]);
+    }
+
+    #[test]
+    fn snippets_cut_around_the_first_match_and_mark_it() {
+        let text = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen \
+                    seventeen eighteen nineteen twenty target twenty-one twenty-two twenty-three twenty-four twenty-five \
+                    twenty-six twenty-seven";
+        let q = Query::parse("target").unwrap();
+        let s = snippet(text, &q.find(text), Some(("[", "]")));
+        assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
+        assert!(s.contains("twenty [target] twenty-one"), "{s}");
+        assert_eq!(snippet("short\ntext", &[], None), "short text");
+    }
+}
