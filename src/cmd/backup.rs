@@ -1,13 +1,131 @@
-//! `crosscheck backup FILE`: a consistent copy while others write. (Being built: issue 4.)
+//! `crosscheck backup FILE`: a consistent copy of the case file, made with
+//! SQLite's online backup while others go on writing, checked before it
+//! takes its name.
 
-use anyhow::Result;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
 use rusqlite::Connection;
+use rusqlite::backup::{Backup, StepResult};
 
 use super::Ctx;
+use super::capture::Partial;
+use crate::error::{CheckFailed, UserError};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(
+    after_help = "Examples:\n  crosscheck backup backups/case-2019-07-24.db\n  crosscheck --db vostok.db backup /mnt/usb/vostok.db --force\n\nTo restore, check the copy, then copy it back while nobody uses the case:\n  crosscheck --db backups/case-2019-07-24.db verify\n  crosscheck --db backups/case-2019-07-24.db backup crosscheck.db --force"
+)]
+pub struct Args {
+    /// Where to write the copy. It appears only once it is complete and checked.
+    pub file: PathBuf,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
 
-pub fn run(_args: Args, _conn: &mut Connection, _ctx: &Ctx) -> Result<()> {
-    anyhow::bail!("backup is not built yet")
+/// How long to wait for the case file when another process holds it.
+const WAIT: Duration = Duration::from_secs(30);
+
+pub fn run(args: Args, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
+    let target = &args.file;
+    refuse_unsafe_target(&ctx.db, target, args.force)?;
+    let partial = Partial::create(target)?;
+    let findings = {
+        let mut copy = Connection::open(&partial.path).with_context(|| format!("cannot create {}", partial.path.display()))?;
+        copy_all(conn, &mut copy).with_context(|| format!("cannot back up to {}", target.display()))?;
+        // The copy stands alone: one file, no write-ahead log beside it.
+        let _mode: String = copy.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+        let tx = copy.transaction()?;
+        let findings = super::verify::check(&tx)?;
+        tx.finish()?;
+        copy.close().map_err(|(_, e)| e)?;
+        findings
+    };
+    std::fs::File::open(&partial.path)
+        .and_then(|f| f.sync_all())
+        .with_context(|| format!("cannot write {}", target.display()))?;
+    partial.finish(target, args.force)?;
+    for line in &findings.checked {
+        eprintln!("  {line}");
+    }
+    if !findings.problems.is_empty() {
+        // A damaged case is still worth copying, but not in silence.
+        return Err(CheckFailed(format!(
+            "the copy {} was written, but it fails verification like the case file it was copied from:{}",
+            target.display(),
+            findings.problem_list()
+        ))
+        .into());
+    }
+    let bytes = std::fs::metadata(target).map(|m| m.len()).unwrap_or(0);
+    eprintln!(
+        "backed up {} to {} ({} bytes); the copy passes verify",
+        ctx.db.display(),
+        target.display(),
+        crate::model::grouped(bytes as f64)
+    );
+    Ok(())
+}
+
+/// Copies every page in one step. One step reads the case file in a single
+/// transaction, so the copy is the state of one moment; in WAL mode writers
+/// go on meanwhile. (Copying a few pages at a time would start over each
+/// time another process writes, and might never finish on a busy case.)
+fn copy_all(from: &Connection, to: &mut Connection) -> Result<()> {
+    let backup = Backup::new(from, to)?;
+    let started = Instant::now();
+    loop {
+        match backup.step(-1)? {
+            StepResult::Done => return Ok(()),
+            StepResult::More => {}
+            StepResult::Busy | StepResult::Locked if started.elapsed() < WAIT => std::thread::sleep(Duration::from_millis(50)),
+            _ => anyhow::bail!("the case file stayed locked by another process for {} seconds", WAIT.as_secs()),
+        }
+    }
+}
+
+/// Refuses to write over the case itself, over a file without --force, or
+/// over a database someone has open (its write-ahead log would be replayed
+/// onto the copy).
+fn refuse_unsafe_target(case: &Path, target: &Path, force: bool) -> Result<()> {
+    if let (Ok(a), Ok(b)) = (std::fs::canonicalize(case), std::fs::canonicalize(target))
+        && a == b
+    {
+        return Err(UserError::Usage(format!(
+            "{} is the case file itself; give the backup another name",
+            target.display()
+        ))
+        .into());
+    }
+    if target.is_dir() {
+        return Err(UserError::Usage(format!(
+            "{} is a directory; give the backup's file name, such as {}",
+            target.display(),
+            target.join("case.db").display()
+        ))
+        .into());
+    }
+    if target.exists() && !force {
+        return Err(UserError::Conflict(format!(
+            "{} exists; give --force to replace it, or choose another name",
+            target.display()
+        ))
+        .into());
+    }
+    for suffix in ["-wal", "-journal"] {
+        let mut side = target.as_os_str().to_owned();
+        side.push(suffix);
+        let side = PathBuf::from(side);
+        if side.exists() {
+            return Err(UserError::Usage(format!(
+                "{} is beside {}: that database is open or was not closed cleanly, and replacing it now could damage the copy; close whatever uses it (or open it once with crosscheck to recover it) and try again",
+                side.display(),
+                target.display()
+            ))
+            .into());
+        }
+    }
+    Ok(())
 }

@@ -252,5 +252,13 @@ fn show(conn: &Connection, text: &str) -> Result<()> {
          FROM statement s JOIN claim c ON c.id = s.claim_id JOIN party p ON p.id = s.party_id WHERE s.source_id = ?1 ORDER BY s.id",
         id,
         &["statement", "claim", "party", "stance", "date", "quote or summary"],
+    )?;
+    super::print_section(
+        conn,
+        "Captures (check a copy with sha256sum; write one out with `crosscheck source extract`)",
+        "SELECT id, sha256, file_name || char(10) || media_type || ', ' || size || ' bytes' || char(10) || 'attached by ' || attached_by || char(10) || attached_at
+         FROM capture WHERE source_id = ?1 ORDER BY id",
+        id,
+        &["capture", "sha256", "file"],
     )
 }
