@@ -3,7 +3,8 @@
 //! is checked by the same code whichever way it came in.
 
 use anyhow::Result;
-use rusqlite::Connection;
+use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef};
+use rusqlite::{Connection, params_from_iter};
 use serde_json::{Map, Value};
 
 use crate::error::UserError;
@@ -87,8 +88,63 @@ pub trait Record: Sized {
     /// The claim this record bears on, for the claim's history.
     fn claim_uuid(&self, conn: &Connection) -> Result<Option<String>>;
     fn load(conn: &Connection, id: i64) -> Result<Self>;
-    fn insert(&self, conn: &Connection, import_id: Option<i64>, now: &str) -> Result<i64>;
-    fn update(&self, conn: &Connection, id: i64, now: &str) -> Result<()>;
+    /// The table columns the record writes, besides uuid and the bookkeeping
+    /// columns, in the order of `values`.
+    const COLUMNS: &'static [&'static str];
+    fn values(&self) -> Vec<ToSqlOutput<'_>>;
+    /// What a UNIQUE violation is about, for the error: ("claim slug", "x").
+    fn unique_key(&self) -> (&'static str, String);
+
+    /// Writes a new row; returns its id.
+    fn insert(&self, conn: &Connection, import_id: Option<i64>, now: &str) -> Result<i64> {
+        let columns = Self::COLUMNS.join(", ");
+        let n = Self::COLUMNS.len();
+        let placeholders: Vec<String> = (1..=n + 4).map(|i| format!("?{i}")).collect();
+        let sql = format!(
+            "INSERT INTO {} (uuid, {columns}, import_id, created_at, updated_at) VALUES ({})",
+            Self::KIND.table(),
+            placeholders.join(", ")
+        );
+        let mut values = vec![ToSqlOutput::Borrowed(ValueRef::Text(self.uuid().as_bytes()))];
+        values.extend(self.values());
+        values.push(ToSqlOutput::Owned(import_id.map_or(SqlValue::Null, SqlValue::Integer)));
+        values.push(ToSqlOutput::Borrowed(ValueRef::Text(now.as_bytes())));
+        values.push(ToSqlOutput::Borrowed(ValueRef::Text(now.as_bytes())));
+        conn.prepare_cached(&sql)?
+            .execute(params_from_iter(values))
+            .map_err(|e| self.unique_violation(e))?;
+        Ok(conn.last_insert_rowid())
+    }
+
+    /// Rewrites row `id` with this record's values.
+    fn update(&self, conn: &Connection, id: i64, now: &str) -> Result<()> {
+        let n = Self::COLUMNS.len();
+        let sets: Vec<String> = Self::COLUMNS.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 2)).collect();
+        let sql = format!(
+            "UPDATE {} SET {}, updated_at = ?{} WHERE id = ?1",
+            Self::KIND.table(),
+            sets.join(", "),
+            n + 2
+        );
+        let mut values = vec![ToSqlOutput::Owned(SqlValue::Integer(id))];
+        values.extend(self.values());
+        values.push(ToSqlOutput::Borrowed(ValueRef::Text(now.as_bytes())));
+        conn.prepare_cached(&sql)?
+            .execute(params_from_iter(values))
+            .map_err(|e| self.unique_violation(e))?;
+        Ok(())
+    }
+
+    /// Turns a UNIQUE constraint failure into an error that names the value.
+    fn unique_violation(&self, err: rusqlite::Error) -> anyhow::Error {
+        if let rusqlite::Error::SqliteFailure(e, _) = &err
+            && e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+        {
+            let (what, value) = self.unique_key();
+            return UserError::Conflict(format!("{what} {value:?} is already taken in this case; choose another")).into();
+        }
+        err.into()
+    }
 }
 
 /// Reads a UUID field, or makes a new one when it is empty.

@@ -1,7 +1,8 @@
 //! The five kinds of record, each mapped to and from its table in one place.
 
 use anyhow::{Context, Result};
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::types::{ToSqlOutput, Value, ValueRef};
+use rusqlite::{Connection, OptionalExtension, Row};
 
 use crate::error::UserError;
 use crate::handle::{self, Kind};
@@ -85,6 +86,22 @@ fn language(value: &str) -> Result<String, UserError> {
     }
 }
 
+fn text(s: &str) -> ToSqlOutput<'_> {
+    ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes()))
+}
+
+fn opt_text(s: &Option<String>) -> ToSqlOutput<'_> {
+    s.as_deref().map_or(ToSqlOutput::Owned(Value::Null), text)
+}
+
+fn int(n: Option<i64>) -> ToSqlOutput<'static> {
+    ToSqlOutput::Owned(n.map_or(Value::Null, Value::Integer))
+}
+
+fn real(n: Option<f64>) -> ToSqlOutput<'static> {
+    ToSqlOutput::Owned(n.map_or(Value::Null, Value::Real))
+}
+
 fn figure_text(figure: &Option<Figure>) -> String {
     figure.map(|f| f.plain()).unwrap_or_default()
 }
@@ -104,6 +121,7 @@ pub struct Party {
 impl Record for Party {
     const KIND: Kind = Kind::Party;
     const FIELDS: &'static [&'static str] = &["uuid", "code", "name", "kind", "parent", "notes"];
+    const COLUMNS: &'static [&'static str] = &["code", "name", "kind", "parent_id", "notes"];
 
     fn from_fields(conn: &Connection, f: &Fields) -> Result<Self> {
         let uuid = uuid_field(f)?;
@@ -159,6 +177,20 @@ impl Record for Party {
         ]))
     }
 
+    fn values(&self) -> Vec<ToSqlOutput<'_>> {
+        vec![
+            text(&self.code),
+            text(&self.name),
+            text(self.kind.as_str()),
+            int(self.parent_id),
+            text(&self.notes),
+        ]
+    }
+
+    fn unique_key(&self) -> (&'static str, String) {
+        ("party code", self.code.clone())
+    }
+
     fn uuid(&self) -> &str {
         &self.uuid
     }
@@ -184,44 +216,6 @@ impl Record for Party {
         )
         .with_context(|| format!("cannot read party P{id}"))
     }
-
-    fn insert(&self, conn: &Connection, import_id: Option<i64>, now: &str) -> Result<i64> {
-        conn.prepare_cached(
-            "INSERT INTO party (uuid, code, name, kind, parent_id, notes, import_id, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-        )?
-        .execute(params![
-            self.uuid,
-            self.code,
-            self.name,
-            self.kind.as_str(),
-            self.parent_id,
-            self.notes,
-            import_id,
-            now
-        ])
-        .map_err(|e| unique_violation(e, "party code", &self.code))?;
-        Ok(conn.last_insert_rowid())
-    }
-
-    fn update(&self, conn: &Connection, id: i64, now: &str) -> Result<()> {
-        conn.execute(
-            "UPDATE party SET code = ?2, name = ?3, kind = ?4, parent_id = ?5, notes = ?6, updated_at = ?7 WHERE id = ?1",
-            params![id, self.code, self.name, self.kind.as_str(), self.parent_id, self.notes, now],
-        )
-        .map_err(|e| unique_violation(e, "party code", &self.code))?;
-        Ok(())
-    }
-}
-
-/// Turns a UNIQUE constraint failure into an error that names the value.
-fn unique_violation(err: rusqlite::Error, what: &str, value: &str) -> anyhow::Error {
-    if let rusqlite::Error::SqliteFailure(e, _) = &err
-        && e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
-    {
-        return UserError::Conflict(format!("{what} {value:?} is already taken in this case; choose another")).into();
-    }
-    err.into()
 }
 
 // ---------------------------------------------------------------- source
@@ -245,6 +239,18 @@ impl Record for Source {
     const KIND: Kind = Kind::Source;
     const FIELDS: &'static [&'static str] = &[
         "uuid",
+        "slug",
+        "title",
+        "publisher",
+        "url",
+        "copy_url",
+        "published",
+        "language",
+        "kind",
+        "reliability",
+        "notes",
+    ];
+    const COLUMNS: &'static [&'static str] = &[
         "slug",
         "title",
         "publisher",
@@ -295,6 +301,25 @@ impl Record for Source {
         ]))
     }
 
+    fn values(&self) -> Vec<ToSqlOutput<'_>> {
+        vec![
+            opt_text(&self.slug),
+            text(&self.title),
+            text(&self.publisher),
+            text(&self.url),
+            text(&self.copy_url),
+            text(&self.published),
+            text(&self.language),
+            text(self.kind.as_str()),
+            text(self.reliability.as_str()),
+            text(&self.notes),
+        ]
+    }
+
+    fn unique_key(&self) -> (&'static str, String) {
+        ("source slug", self.slug.clone().unwrap_or_default())
+    }
+
     fn uuid(&self) -> &str {
         &self.uuid
     }
@@ -324,53 +349,6 @@ impl Record for Source {
             },
         )
         .with_context(|| format!("cannot read source S{id}"))
-    }
-
-    fn insert(&self, conn: &Connection, import_id: Option<i64>, now: &str) -> Result<i64> {
-        conn.prepare_cached(
-            "INSERT INTO source (uuid, slug, title, publisher, url, copy_url, published, language, kind, reliability, notes, import_id, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
-        )?
-        .execute(params![
-            self.uuid,
-            self.slug,
-            self.title,
-            self.publisher,
-            self.url,
-            self.copy_url,
-            self.published,
-            self.language,
-            self.kind.as_str(),
-            self.reliability.as_str(),
-            self.notes,
-            import_id,
-            now
-        ])
-        .map_err(|e| unique_violation(e, "source slug", self.slug.as_deref().unwrap_or("")))?;
-        Ok(conn.last_insert_rowid())
-    }
-
-    fn update(&self, conn: &Connection, id: i64, now: &str) -> Result<()> {
-        conn.execute(
-            "UPDATE source SET slug = ?2, title = ?3, publisher = ?4, url = ?5, copy_url = ?6, published = ?7, language = ?8,
-             kind = ?9, reliability = ?10, notes = ?11, updated_at = ?12 WHERE id = ?1",
-            params![
-                id,
-                self.slug,
-                self.title,
-                self.publisher,
-                self.url,
-                self.copy_url,
-                self.published,
-                self.language,
-                self.kind.as_str(),
-                self.reliability.as_str(),
-                self.notes,
-                now
-            ],
-        )
-        .map_err(|e| unique_violation(e, "source slug", self.slug.as_deref().unwrap_or("")))?;
-        Ok(())
     }
 }
 
@@ -405,6 +383,20 @@ impl Record for Claim {
         "unit",
         "status",
         "reason",
+        "status_by",
+        "status_at",
+    ];
+    const COLUMNS: &'static [&'static str] = &[
+        "slug",
+        "text",
+        "topic",
+        "claimed_on",
+        "appeared_in",
+        "figure_low",
+        "figure_high",
+        "figure_unit",
+        "status",
+        "status_reason",
         "status_by",
         "status_at",
     ];
@@ -452,6 +444,27 @@ impl Record for Claim {
         ]))
     }
 
+    fn values(&self) -> Vec<ToSqlOutput<'_>> {
+        vec![
+            opt_text(&self.slug),
+            text(&self.text),
+            text(&self.topic),
+            text(&self.claimed_on),
+            text(&self.appeared_in),
+            real(self.figure.map(|f| f.low)),
+            real(self.figure.map(|f| f.high)),
+            text(&self.unit),
+            text(self.status.as_str()),
+            text(&self.reason),
+            text(&self.status_by),
+            text(&self.status_at),
+        ]
+    }
+
+    fn unique_key(&self) -> (&'static str, String) {
+        ("claim slug", self.slug.clone().unwrap_or_default())
+    }
+
     fn uuid(&self) -> &str {
         &self.uuid
     }
@@ -484,58 +497,6 @@ impl Record for Claim {
         )
         .with_context(|| format!("cannot read claim C{id}"))
     }
-
-    fn insert(&self, conn: &Connection, import_id: Option<i64>, now: &str) -> Result<i64> {
-        conn.prepare_cached(
-            "INSERT INTO claim (uuid, slug, text, topic, claimed_on, appeared_in, figure_low, figure_high, figure_unit,
-                                status, status_reason, status_by, status_at, import_id, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
-        )?
-        .execute(params![
-            self.uuid,
-            self.slug,
-            self.text,
-            self.topic,
-            self.claimed_on,
-            self.appeared_in,
-            self.figure.map(|f| f.low),
-            self.figure.map(|f| f.high),
-            self.unit,
-            self.status.as_str(),
-            self.reason,
-            self.status_by,
-            self.status_at,
-            import_id,
-            now
-        ])
-        .map_err(|e| unique_violation(e, "claim slug", self.slug.as_deref().unwrap_or("")))?;
-        Ok(conn.last_insert_rowid())
-    }
-
-    fn update(&self, conn: &Connection, id: i64, now: &str) -> Result<()> {
-        conn.execute(
-            "UPDATE claim SET slug = ?2, text = ?3, topic = ?4, claimed_on = ?5, appeared_in = ?6, figure_low = ?7, figure_high = ?8,
-             figure_unit = ?9, status = ?10, status_reason = ?11, status_by = ?12, status_at = ?13, updated_at = ?14 WHERE id = ?1",
-            params![
-                id,
-                self.slug,
-                self.text,
-                self.topic,
-                self.claimed_on,
-                self.appeared_in,
-                self.figure.map(|f| f.low),
-                self.figure.map(|f| f.high),
-                self.unit,
-                self.status.as_str(),
-                self.reason,
-                self.status_by,
-                self.status_at,
-                now
-            ],
-        )
-        .map_err(|e| unique_violation(e, "claim slug", self.slug.as_deref().unwrap_or("")))?;
-        Ok(())
-    }
 }
 
 fn claim_uuid_of(conn: &Connection, claim_id: i64) -> Result<Option<String>> {
@@ -567,6 +528,20 @@ impl Record for Statement {
     const KIND: Kind = Kind::Statement;
     const FIELDS: &'static [&'static str] = &[
         "uuid", "claim", "party", "stance", "said_on", "speaker", "quote", "summary", "source", "figure", "unit", "notes",
+    ];
+    const COLUMNS: &'static [&'static str] = &[
+        "claim_id",
+        "party_id",
+        "stance",
+        "said_on",
+        "speaker",
+        "quote",
+        "summary",
+        "source_id",
+        "figure_low",
+        "figure_high",
+        "figure_unit",
+        "notes",
     ];
 
     fn from_fields(conn: &Connection, f: &Fields) -> Result<Self> {
@@ -620,6 +595,27 @@ impl Record for Statement {
         ]))
     }
 
+    fn values(&self) -> Vec<ToSqlOutput<'_>> {
+        vec![
+            int(Some(self.claim_id)),
+            int(Some(self.party_id)),
+            text(self.stance.as_str()),
+            text(&self.said_on),
+            text(&self.speaker),
+            text(&self.quote),
+            text(&self.summary),
+            int(self.source_id),
+            real(self.figure.map(|f| f.low)),
+            real(self.figure.map(|f| f.high)),
+            text(&self.unit),
+            text(&self.notes),
+        ]
+    }
+
+    fn unique_key(&self) -> (&'static str, String) {
+        ("statement", String::new())
+    }
+
     fn uuid(&self) -> &str {
         &self.uuid
     }
@@ -652,56 +648,6 @@ impl Record for Statement {
         )
         .with_context(|| format!("cannot read statement ST{id}"))
     }
-
-    fn insert(&self, conn: &Connection, import_id: Option<i64>, now: &str) -> Result<i64> {
-        conn.prepare_cached(
-            "INSERT INTO statement (uuid, claim_id, party_id, stance, said_on, speaker, quote, summary, source_id,
-                                    figure_low, figure_high, figure_unit, notes, import_id, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
-        )?
-        .execute(params![
-            self.uuid,
-            self.claim_id,
-            self.party_id,
-            self.stance.as_str(),
-            self.said_on,
-            self.speaker,
-            self.quote,
-            self.summary,
-            self.source_id,
-            self.figure.map(|f| f.low),
-            self.figure.map(|f| f.high),
-            self.unit,
-            self.notes,
-            import_id,
-            now
-        ])?;
-        Ok(conn.last_insert_rowid())
-    }
-
-    fn update(&self, conn: &Connection, id: i64, now: &str) -> Result<()> {
-        conn.execute(
-            "UPDATE statement SET claim_id = ?2, party_id = ?3, stance = ?4, said_on = ?5, speaker = ?6, quote = ?7, summary = ?8,
-             source_id = ?9, figure_low = ?10, figure_high = ?11, figure_unit = ?12, notes = ?13, updated_at = ?14 WHERE id = ?1",
-            params![
-                id,
-                self.claim_id,
-                self.party_id,
-                self.stance.as_str(),
-                self.said_on,
-                self.speaker,
-                self.quote,
-                self.summary,
-                self.source_id,
-                self.figure.map(|f| f.low),
-                self.figure.map(|f| f.high),
-                self.unit,
-                self.notes,
-                now
-            ],
-        )?;
-        Ok(())
-    }
 }
 
 // ---------------------------------------------------------------- evidence
@@ -721,6 +667,7 @@ pub struct Evidence {
 impl Record for Evidence {
     const KIND: Kind = Kind::Evidence;
     const FIELDS: &'static [&'static str] = &["uuid", "claim", "source", "relation", "excerpt", "locator", "credibility", "notes"];
+    const COLUMNS: &'static [&'static str] = &["claim_id", "source_id", "relation", "excerpt", "locator", "credibility", "notes"];
 
     fn from_fields(conn: &Connection, f: &Fields) -> Result<Self> {
         let uuid = uuid_field(f)?;
@@ -754,6 +701,22 @@ impl Record for Evidence {
         ]))
     }
 
+    fn values(&self) -> Vec<ToSqlOutput<'_>> {
+        vec![
+            int(Some(self.claim_id)),
+            int(Some(self.source_id)),
+            text(self.relation.as_str()),
+            text(&self.excerpt),
+            text(&self.locator),
+            int(Some(i64::from(self.credibility.0))),
+            text(&self.notes),
+        ]
+    }
+
+    fn unique_key(&self) -> (&'static str, String) {
+        ("evidence", String::new())
+    }
+
     fn uuid(&self) -> &str {
         &self.uuid
     }
@@ -780,44 +743,5 @@ impl Record for Evidence {
             },
         )
         .with_context(|| format!("cannot read evidence E{id}"))
-    }
-
-    fn insert(&self, conn: &Connection, import_id: Option<i64>, now: &str) -> Result<i64> {
-        conn.prepare_cached(
-            "INSERT INTO evidence (uuid, claim_id, source_id, relation, excerpt, locator, credibility, notes, import_id, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
-        )?
-        .execute(params![
-            self.uuid,
-            self.claim_id,
-            self.source_id,
-            self.relation.as_str(),
-            self.excerpt,
-            self.locator,
-            self.credibility.0,
-            self.notes,
-            import_id,
-            now
-        ])?;
-        Ok(conn.last_insert_rowid())
-    }
-
-    fn update(&self, conn: &Connection, id: i64, now: &str) -> Result<()> {
-        conn.execute(
-            "UPDATE evidence SET claim_id = ?2, source_id = ?3, relation = ?4, excerpt = ?5, locator = ?6, credibility = ?7, notes = ?8,
-             updated_at = ?9 WHERE id = ?1",
-            params![
-                id,
-                self.claim_id,
-                self.source_id,
-                self.relation.as_str(),
-                self.excerpt,
-                self.locator,
-                self.credibility.0,
-                self.notes,
-                now
-            ],
-        )?;
-        Ok(())
     }
 }
