@@ -300,10 +300,11 @@ impl Term {
                             prefix: false,
                         })
                         .collect();
-                    if i == last && prefix {
-                        if let Some(Needle::Word { prefix, .. }) = found.last_mut() {
-                            *prefix = true;
-                        }
+                    if i == last
+                        && prefix
+                        && let Some(Needle::Word { prefix, .. }) = found.last_mut()
+                    {
+                        *prefix = true;
                     }
                     term.needles.append(&mut found);
                 }
@@ -426,10 +427,10 @@ pub fn snippet(text: &str, spans: &[Range<usize>], marks: Marks<'_>) -> String {
     let first = spans.first().map_or(0, |s| s.start);
     // Back LEAD characters, then forward to the start of a word.
     let mut start = text[..first].char_indices().rev().nth(LEAD - 1).map_or(0, |(i, _)| i);
-    if start > 0 {
-        if let Some(space) = text[start..first].find(char::is_whitespace) {
-            start += space;
-        }
+    if start > 0
+        && let Some(space) = text[start..first].find(char::is_whitespace)
+    {
+        start += space;
     }
     let mut end = text[start..].char_indices().nth(WIDTH).map_or(text.len(), |(i, _)| start + i);
     if end < text.len() {

@@ -64,7 +64,7 @@ pub fn run(args: Args, conn: &mut Connection, _ctx: &Ctx) -> Result<()> {
                 Cell::Text(handle::format(hit.kind, hit.id)),
                 Cell::Text(hit.kind.table().to_string()),
                 Cell::Text(hit.snippet),
-                Cell::Real((hit.score * 1e4).round() / 1e4),
+                Cell::Real(hit.score),
                 Cell::Text(hit.uuid),
             ]
         }),
