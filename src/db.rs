@@ -25,12 +25,56 @@ pub fn open(path: &Path) -> Result<Connection> {
     if !path.exists() {
         return Err(UserError::NoDatabase(path.display().to_string()).into());
     }
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
-    )
+    let flags = OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    let conn = match read_only(path) {
+        None => Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_READ_WRITE),
+        // A case file that cannot be written is opened for reading, so that
+        // lists, show, verify and backup still work; `write` refuses clearly.
+        // On a read-only file system nobody can change it, and no WAL index
+        // can be made beside it: SQLite reads it as immutable.
+        Some(ReadOnly::FileSystem) => Connection::open_with_flags(immutable_uri(path), flags | OpenFlags::SQLITE_OPEN_READ_ONLY),
+        Some(ReadOnly::Permission) => Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_READ_ONLY).and_then(|conn| {
+            // Without write access to its directory either, no WAL index can
+            // be made beside the file: read it as it is on disk.
+            match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
+                Ok(_) => Ok(conn),
+                Err(_) => Connection::open_with_flags(immutable_uri(path), flags | OpenFlags::SQLITE_OPEN_READ_ONLY),
+            }
+        }),
+    }
     .with_context(|| format!("cannot open case file {}", path.display()))?;
     prepare(conn, path)
+}
+
+/// Why a case file cannot be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ReadOnly {
+    FileSystem,
+    Permission,
+}
+
+/// Tries to open the file for writing (changing nothing) to learn whether it can be written.
+fn read_only(path: &Path) -> Option<ReadOnly> {
+    match std::fs::OpenOptions::new().write(true).open(path) {
+        Ok(_) => None,
+        Err(e) if e.kind() == std::io::ErrorKind::ReadOnlyFilesystem => Some(ReadOnly::FileSystem),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Some(ReadOnly::Permission),
+        Err(_) => None,
+    }
+}
+
+/// `file:/path?immutable=1`, with the characters a URI gives meaning to escaped.
+fn immutable_uri(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut uri = String::from("file:");
+    for c in absolute.to_string_lossy().chars() {
+        match c {
+            '%' | '?' | '#' => uri.push_str(&format!("%{:02X}", c as u32)),
+            _ => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
 }
 
 /// Creates the case file if needed and brings its schema up to date.
@@ -119,6 +163,12 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
 /// write lock at once, so that the history chain is read and extended by one
 /// process at a time.
 pub fn write(conn: &mut Connection) -> Result<Transaction<'_>> {
+    if conn.is_readonly(rusqlite::MAIN_DB)? {
+        anyhow::bail!(
+            "case file {} is read-only (the file or its file system cannot be written): nothing was changed; listing, show, verify and backup still work, and a copy made with `crosscheck backup COPY` can be changed",
+            conn.path().unwrap_or("")
+        );
+    }
     Ok(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
 }
 
