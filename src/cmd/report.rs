@@ -1,13 +1,241 @@
-//! `crosscheck report`: reports to publish or hand on. (Being built: issue 3.)
+//! `crosscheck report parties|sources|claims|statements|evidence`: reports to
+//! publish or hand on. The CSV, TSV and JSON reports of records have exactly
+//! the columns of `X list`, from the same query, so that any of them imports
+//! back; Markdown and HTML are for readers.
+
+use std::cell::RefCell;
+use std::io::Write;
+use std::path::PathBuf;
+use std::rc::Rc;
 
 use anyhow::Result;
 use rusqlite::Connection;
 
-use super::Ctx;
+use super::{Ctx, claim, evidence, party, source, statement};
+use crate::error::UserError;
+use crate::output::{self, Cell, Column, OutputArgs, Sink};
+use crate::report::claims::{self as claims_report, Line, Party};
+use crate::report::{self, ReportFormat, Rich};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(subcommand)]
+    pub subject: Subject,
+}
 
-pub fn run(_args: Args, _conn: &mut Connection, _ctx: &Ctx) -> Result<()> {
-    anyhow::bail!("report is not built yet")
+#[derive(Debug, clap::Subcommand)]
+pub enum Subject {
+    /// Parties, with the columns of `party list` (imports back with `import --into parties`).
+    #[command(after_help = "Example:\n  crosscheck report parties --format csv --output parties.csv")]
+    Parties {
+        #[command(flatten)]
+        filter: party::Filter,
+        #[command(flatten)]
+        out: ReportArgs,
+    },
+    /// Sources, with the columns of `source list`.
+    #[command(after_help = "Example:\n  crosscheck report sources --reliability A,B --since 2019 --format md")]
+    Sources {
+        #[command(flatten)]
+        filter: source::Filter,
+        #[command(flatten)]
+        out: ReportArgs,
+    },
+    /// Claims: one row a claim with its verdict, evidence counts and best grades, and each party's stance; in Markdown and HTML the whole case for readers.
+    #[command(
+        after_help = "Columns after the claim's fields: supporting, supporting_best, refuting, refuting_best (best grade: source reliability then credibility, A1 best), then stance:CODE for each party (a state includes its bodies).\n\nExamples:\n  crosscheck report claims --format csv --output claims.csv\n  crosscheck report claims --status disputed,misleading --format html --output contested.html\n  crosscheck report claims --topic air-patrol-2019 --parties RU,CN,JP,KR --format md"
+    )]
+    Claims {
+        #[command(flatten)]
+        filter: claim::Filter,
+        /// The parties to give a column each, comma-separated: RU,CN,JP,KR. Default: every party that spoke on these claims, most statements first.
+        #[arg(long)]
+        parties: Option<String>,
+        #[command(flatten)]
+        out: ReportArgs,
+    },
+    /// Statements, with the columns of `statement list`.
+    #[command(after_help = "Example:\n  crosscheck report statements --party RU --since 2019-07 --format json")]
+    Statements {
+        #[command(flatten)]
+        filter: statement::Filter,
+        #[command(flatten)]
+        out: ReportArgs,
+    },
+    /// Evidence, with the columns of `evidence list`.
+    #[command(after_help = "Example:\n  crosscheck report evidence --relation refutes --format tsv")]
+    Evidence {
+        #[command(flatten)]
+        filter: evidence::Filter,
+        #[command(flatten)]
+        out: ReportArgs,
+    },
+}
+
+/// Where and how a report is written.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReportArgs {
+    /// The format: csv, tsv, json, jsonl, md, html. Default: from the --output file's extension, else csv.
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<ReportFormat>,
+    /// Write to FILE instead of stdout, atomically: a temporary file in the same folder, renamed into place when complete.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// In CSV and TSV, write cells exactly as stored, even those a spreadsheet would run as a formula (by default such cells get a leading ', which import takes off again).
+    #[arg(long)]
+    pub raw_cells: bool,
+    /// The title of a Markdown or HTML report.
+    #[arg(long)]
+    pub title: Option<String>,
+}
+
+impl ReportArgs {
+    fn format(&self) -> Result<ReportFormat> {
+        match (self.format, &self.output) {
+            (Some(format), _) => Ok(format),
+            (None, None) => Ok(ReportFormat::Csv),
+            (None, Some(path)) => ReportFormat::from_path(path).ok_or_else(|| {
+                UserError::Usage(format!(
+                    "cannot tell the format from the name {}; give --format csv, tsv, json, jsonl, md or html",
+                    path.display()
+                ))
+                .into()
+            }),
+        }
+    }
+}
+
+pub fn run(args: Args, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
+    let case = ctx.db.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let now = crate::db::now(conn)?;
+    let intro = |what: &str| {
+        vec![Rich::text(format!(
+            "{what} from the case file {case}, as of {} UTC.",
+            now.get(..16).unwrap_or(&now).replace('T', " ")
+        ))]
+    };
+    match args.subject {
+        Subject::Parties { filter, out } => {
+            let title = out.title.clone().unwrap_or_else(|| "Parties".into());
+            listing(&out, &title, &intro("Parties"), |to| party::list(conn, &filter, to))
+        }
+        Subject::Sources { filter, out } => {
+            let title = out.title.clone().unwrap_or_else(|| "Sources".into());
+            listing(&out, &title, &intro("Sources"), |to| source::list(conn, &filter, to))
+        }
+        Subject::Statements { filter, out } => {
+            let title = out.title.clone().unwrap_or_else(|| "Statements".into());
+            listing(&out, &title, &intro("Statements"), |to| statement::list(conn, &filter, to))
+        }
+        Subject::Evidence { filter, out } => {
+            let title = out.title.clone().unwrap_or_else(|| "Evidence".into());
+            listing(&out, &title, &intro("Evidence"), |to| evidence::list(conn, &filter, to))
+        }
+        Subject::Claims { filter, parties, out } => {
+            let title = out.title.clone().unwrap_or_else(|| "Claims and verdicts".into());
+            claims(
+                conn,
+                &filter,
+                parties.as_deref(),
+                &out,
+                title,
+                intro("Claims, verdicts, statements and evidence"),
+            )
+        }
+    }
+}
+
+/// The sink a report writes its rows into: CSV, TSV or JSON as `list`
+/// writes them, or a Markdown or HTML table.
+fn report_to<'a>(format: ReportFormat, out: &ReportArgs, title: &str, intro: &[Rich], writer: &'a mut dyn Write) -> output::To<'a> {
+    let raw_cells = out.raw_cells;
+    let (title, intro) = (title.to_string(), intro.to_vec());
+    Box::new(move |columns| match format.listing() {
+        Some(format) => output::sink(&OutputArgs { format, raw_cells }, columns, Box::new(writer)),
+        None => report::table_sink(format, &title, &intro, columns, Box::new(writer)),
+    })
+}
+
+/// A report of records: the listing, written where the flags say.
+fn listing(out: &ReportArgs, title: &str, intro: &[Rich], list: impl FnOnce(output::To<'_>) -> Result<()>) -> Result<()> {
+    let format = out.format()?;
+    report::write_to(out.output.as_deref(), |writer| list(report_to(format, out, title, intro, writer)))
+}
+
+/// The claims report.
+fn claims(
+    conn: &Connection,
+    filter: &claim::Filter,
+    parties: Option<&str>,
+    out: &ReportArgs,
+    title: String,
+    intro: Vec<Rich>,
+) -> Result<()> {
+    let format = out.format()?;
+    // Check every value before anything is written.
+    let values = filter.values(conn)?;
+    let speakers = claims_report::parties_that_spoke(conn, &claim::Filter::sql(), &values.params())?;
+    let named: Option<Vec<Party>> = parties.map(|list| claims_report::named_parties(conn, list)).transpose()?;
+    if format.listing().is_some() {
+        let columns = named.as_ref().unwrap_or(&speakers);
+        let fill = |id: i64, cells: &mut Vec<Cell>| claims_report::fill(conn, columns, id, cells);
+        return report::write_to(out.output.as_deref(), |writer| {
+            claim::rows(
+                conn,
+                filter,
+                claims_report::columns(columns),
+                report_to(format, out, &title, &intro, writer),
+                fill,
+            )
+        });
+    }
+    // For readers: collect the rows with every party's stance, then build
+    // the document around them.
+    let fill = |id: i64, cells: &mut Vec<Cell>| claims_report::fill(conn, &speakers, id, cells);
+    let extra = claims_report::columns(&speakers);
+    let collected = Rc::new(RefCell::new((Vec::new(), Vec::new())));
+    let into = collected.clone();
+    let collect: output::To<'_> = Box::new(move |columns| Ok(Box::new(Collect { into, columns }) as Box<dyn Sink>));
+    claim::rows(conn, filter, extra, collect, fill)?;
+    let (all_columns, cells) = collected.take();
+    let lines: Vec<Line> = cells
+        .into_iter()
+        .map(|cells: Vec<Cell>| {
+            let id = crate::handle::parse_typed(&cells[0].text()).map_or(0, |(_, id)| id);
+            Line { id, cells }
+        })
+        .collect();
+    let document = claims_report::document(
+        conn,
+        claims_report::Input {
+            title,
+            intro,
+            columns: &all_columns,
+            lines: &lines,
+            speakers: &speakers,
+            compare: named.as_deref(),
+        },
+    )?;
+    report::write_to(out.output.as_deref(), |writer| {
+        let mut renderer = report::renderer(format, Box::new(writer));
+        Ok(report::render(&document, renderer.as_mut())?)
+    })
+}
+
+/// A sink that keeps the rows, for reports built around them.
+struct Collect {
+    into: Rc<RefCell<(Vec<Column>, Vec<Vec<Cell>>)>>,
+    columns: Vec<Column>,
+}
+
+impl Sink for Collect {
+    fn row(&mut self, cells: Vec<Cell>) -> Result<()> {
+        self.into.borrow_mut().1.push(cells);
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>) -> Result<()> {
+        self.into.borrow_mut().0 = self.columns;
+        Ok(())
+    }
 }

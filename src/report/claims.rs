@@ -1,0 +1,639 @@
+//! The claims report: one row a claim with its evidence counts and each
+//! party's stance, and for readers the whole story: the claims, the contested
+//! ones side by side, a timeline of the statements, each claim in detail, and
+//! the sources.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use rusqlite::Connection;
+
+use super::{Block, Document, Event, Inline, Rich, Timeline, anchor};
+use crate::cmd::compare::{self, Account};
+use crate::handle::{self, Kind};
+use crate::output::{Cell, Column};
+
+/// The columns the claims report adds after the claim's fields. The importer
+/// knows them as computed, and skips them with a note.
+pub const COMPUTED: &[&str] = &["supporting", "supporting_best", "refuting", "refuting_best"];
+
+/// The prefix of the columns that give each party's stance: `stance:RU`.
+pub const STANCE_PREFIX: &str = "stance:";
+
+/// A party column: its code, and its id (a state's column takes in its bodies).
+#[derive(Debug, Clone)]
+pub struct Party {
+    pub code: String,
+    pub id: i64,
+}
+
+/// The parties that spoke on the claims a filter selects, each state with its
+/// bodies, those with most statements first.
+pub fn parties_that_spoke(conn: &Connection, filter_sql: &str, params: &[&dyn rusqlite::ToSql]) -> Result<Vec<Party>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT coalesce(pp.code, p.code), coalesce(pp.id, p.id), count(*)
+         FROM statement s JOIN party p ON p.id = s.party_id LEFT JOIN party pp ON pp.id = p.parent_id
+         JOIN claim ON claim.id = s.claim_id
+         WHERE {filter_sql}
+         GROUP BY 2 ORDER BY 3 DESC, 1"
+    ))?;
+    let parties = stmt
+        .query_map(params, |r| {
+            Ok(Party {
+                code: r.get(0)?,
+                id: r.get(1)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(parties)
+}
+
+/// The parties named in `--parties RU,CN,JP,KR`.
+pub fn named_parties(conn: &Connection, list: &str) -> Result<Vec<Party>> {
+    let codes = crate::cmd::split_list(list);
+    if codes.is_empty() {
+        return Err(
+            crate::error::UserError::invalid("parties", list, "allowed: party codes separated by commas, such as RU,CN,JP,KR").into(),
+        );
+    }
+    codes
+        .iter()
+        .map(|code| {
+            let id = handle::resolve(conn, Kind::Party, code)?;
+            Ok(Party {
+                code: crate::store::reference(conn, Kind::Party, id)?,
+                id,
+            })
+        })
+        .collect()
+}
+
+/// The columns after the claim's fields.
+pub fn columns(parties: &[Party]) -> Vec<Column> {
+    let mut columns: Vec<Column> = COMPUTED
+        .iter()
+        .map(|name| Column {
+            name: name.to_string(),
+            in_table: true,
+        })
+        .collect();
+    columns.extend(parties.iter().map(|p| Column {
+        name: format!("{STANCE_PREFIX}{}", p.code),
+        in_table: true,
+    }));
+    columns
+}
+
+/// Fills the computed columns of one claim: the number of supporting and
+/// refuting evidence items with the best grade of each (source reliability
+/// then information credibility: A1 is best), and each party's stances in
+/// the order they were taken, joined with "; ".
+pub fn fill(conn: &Connection, parties: &[Party], claim_id: i64, cells: &mut Vec<Cell>) -> Result<()> {
+    let (supporting, supporting_best, refuting, refuting_best): (i64, Option<String>, i64, Option<String>) = conn
+        .prepare_cached(
+            "SELECT coalesce(sum(e.relation = 'supports'), 0), min(CASE WHEN e.relation = 'supports' THEN src.reliability || e.credibility END),
+                    coalesce(sum(e.relation = 'refutes'), 0), min(CASE WHEN e.relation = 'refutes' THEN src.reliability || e.credibility END)
+             FROM evidence e JOIN source src ON src.id = e.source_id WHERE e.claim_id = ?1",
+        )?
+        .query_row([claim_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    cells.extend([
+        Cell::Int(supporting),
+        Cell::Text(supporting_best.unwrap_or_default()),
+        Cell::Int(refuting),
+        Cell::Text(refuting_best.unwrap_or_default()),
+    ]);
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.party_id, coalesce(p.parent_id, s.party_id), s.stance
+         FROM statement s JOIN party p ON p.id = s.party_id
+         WHERE s.claim_id = ?1 ORDER BY s.said_on = '', s.said_on, s.id",
+    )?;
+    let stances: Vec<(i64, i64, String)> = stmt
+        .query_map([claim_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for party in parties {
+        let mut taken: Vec<&str> = Vec::new();
+        for (_, _, stance) in stances.iter().filter(|(id, root, _)| *id == party.id || *root == party.id) {
+            if !taken.contains(&stance.as_str()) {
+                taken.push(stance);
+            }
+        }
+        cells.push(Cell::Text(taken.join("; ")));
+    }
+    Ok(())
+}
+
+/// One claim of the report, as the claims listing wrote it.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub id: i64,
+    pub cells: Vec<Cell>,
+}
+
+/// What the document is made from.
+pub struct Input<'a> {
+    pub title: String,
+    pub intro: Vec<Rich>,
+    /// The columns of `lines`: the claim listing's, then `columns(speakers)`.
+    pub columns: &'a [Column],
+    pub lines: &'a [Line],
+    /// Every party that spoke on these claims (a state with its bodies).
+    pub speakers: &'a [Party],
+    /// The party columns of the side-by-side comparison; by default those of
+    /// `crosscheck compare`.
+    pub compare: Option<&'a [Party]>,
+}
+
+impl Input<'_> {
+    fn get<'l>(&self, line: &'l Line, name: &str) -> std::borrow::Cow<'l, str> {
+        match self.columns.iter().position(|c| c.name == name).and_then(|i| line.cells.get(i)) {
+            Some(Cell::Text(t)) => t.as_str().into(),
+            Some(other) => other.text().into(),
+            None => "".into(),
+        }
+    }
+}
+
+/// The claim's name in the report: `C3 vostok-2018-troops`, and its id.
+fn claim_name(handle: &str, slug: &str) -> (String, String) {
+    if slug.is_empty() {
+        (handle.to_string(), anchor(handle))
+    } else {
+        (format!("{handle} {slug}"), anchor(slug))
+    }
+}
+
+fn source_id(reference: &str) -> String {
+    anchor(&format!("source-{reference}"))
+}
+
+/// Builds the report for readers.
+pub fn document(conn: &Connection, input: Input<'_>) -> Result<Document> {
+    let mut intro = input.intro.clone();
+    let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
+    for line in input.lines {
+        *by_status.entry(input.get(line, "status").into_owned()).or_default() += 1;
+    }
+    let tally: Vec<String> = crate::model::Status::ALL
+        .iter()
+        .filter_map(|s| by_status.get(s.as_str()).map(|n| format!("{n} {s}")))
+        .collect();
+    intro.push(Rich::text(format!(
+        "{} claims{}",
+        input.lines.len(),
+        if tally.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", tally.join(", "))
+        }
+    )));
+    let mut blocks = vec![Block::Paragraph(Rich::text(
+        "How to read this report: a verdict is the desk's finding on a claim, with its reason. Evidence grades give the source's reliability \
+         (A completely reliable, B usually reliable, C fairly reliable, D not usually reliable, E unreliable, F cannot be judged) and then \
+         the information's credibility (1 confirmed by other sources, 2 probably true, 3 possibly true, 4 doubtful, 5 improbable, 6 cannot be judged): \
+         A1 is the strongest. A state's column includes its ministries and other bodies.",
+    ))];
+    let ids: Vec<i64> = input.lines.iter().map(|l| l.id).collect();
+    let handles: Vec<String> = ids.iter().map(|id| handle::format(Kind::Claim, *id)).collect();
+    let speakers_list: Vec<String> = input.speakers.iter().map(|p| p.code.clone()).collect();
+    let details = if handles.is_empty() {
+        Vec::new()
+    } else {
+        let speakers = (!speakers_list.is_empty()).then(|| speakers_list.join(","));
+        compare::build(conn, &handles, None, speakers.as_deref())?.0
+    };
+
+    summary(&input, &mut blocks);
+    comparison(conn, &input, &ids, &mut blocks)?;
+    blocks.push(Block::Heading {
+        level: 2,
+        text: Rich::text("Timeline of statements"),
+        id: Some("timeline".into()),
+    });
+    blocks.push(Block::Timeline(timeline(&input, &speakers_list, &details)));
+    blocks.push(Block::Heading {
+        level: 2,
+        text: Rich::text("Claims in detail"),
+        id: Some("details".into()),
+    });
+    for (line, row) in input.lines.iter().zip(&details) {
+        detail(conn, &input, line, &row.accounts, &mut blocks)?;
+    }
+    sources(conn, &ids, &mut blocks)?;
+    Ok(Document {
+        title: input.title.clone(),
+        intro,
+        blocks,
+    })
+}
+
+/// The table of claims: verdict, evidence, each party's stance, last change.
+fn summary(input: &Input<'_>, blocks: &mut Vec<Block>) {
+    blocks.push(Block::Heading {
+        level: 2,
+        text: Rich::text("Claims"),
+        id: Some("claims".into()),
+    });
+    if input.lines.is_empty() {
+        blocks.push(Block::Paragraph(Rich::text("No claims match.")));
+        return;
+    }
+    let headers = ["Claim", "Verdict", "Evidence", "Stances", "Verdict set"]
+        .map(String::from)
+        .to_vec();
+    let rows = input
+        .lines
+        .iter()
+        .map(|line| {
+            let (name, id) = claim_name(&input.get(line, "handle"), &input.get(line, "slug"));
+            let mut claim = Rich(vec![Inline::Local { text: name, id }, Inline::Break]);
+            claim.add(input.get(line, "text"));
+            let mut evidence = Rich::default();
+            for (count, best, word) in [
+                ("supporting", "supporting_best", "supporting"),
+                ("refuting", "refuting_best", "refuting"),
+            ] {
+                let n = input.get(line, count);
+                if n != "0" {
+                    if !evidence.is_empty() {
+                        evidence.push(Inline::Break);
+                    }
+                    evidence.add(format!("{n} {word} (best {})", input.get(line, best)));
+                }
+            }
+            if evidence.is_empty() {
+                evidence.add("none supporting or refuting");
+            }
+            let mut stances = Rich::default();
+            for party in input.speakers {
+                let taken = input.get(line, &format!("{STANCE_PREFIX}{}", party.code));
+                if taken.is_empty() {
+                    continue;
+                }
+                if !stances.is_empty() {
+                    stances.push(Inline::Break);
+                }
+                stances.add(format!("{} ", party.code));
+                for (i, stance) in taken.split("; ").enumerate() {
+                    if i > 0 {
+                        stances.add(" ");
+                    }
+                    stances.push(Inline::Word(stance.to_string()));
+                }
+            }
+            vec![
+                claim,
+                Rich(vec![Inline::Word(input.get(line, "status").into_owned())]),
+                evidence,
+                stances,
+                changed(&input.get(line, "status_at"), &input.get(line, "status_by")),
+            ]
+        })
+        .collect();
+    blocks.push(Block::Table { headers, rows });
+}
+
+/// When a verdict was set and by whom: "2019-07-24 by seed".
+fn changed(at: &str, by: &str) -> Rich {
+    let mut text = at.get(..10).unwrap_or(at).to_string();
+    if !by.is_empty() {
+        text.push_str(&format!(" by {by}"));
+    }
+    Rich::text(text.trim())
+}
+
+/// The contested claims among these, side by side.
+fn comparison(conn: &Connection, input: &Input<'_>, ids: &[i64], blocks: &mut Vec<Block>) -> Result<()> {
+    blocks.push(Block::Heading {
+        level: 2,
+        text: Rich::text("Contested claims side by side"),
+        id: Some("compare".into()),
+    });
+    let named = input
+        .compare
+        .map(|parties| parties.iter().map(|p| p.code.clone()).collect::<Vec<_>>().join(","));
+    let (rows, codes): (Vec<compare::Row>, Vec<String>) = if ids.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        let (rows, codes) = compare::build(conn, &[], None, named.as_deref())?;
+        (rows.into_iter().filter(|row| ids.contains(&row.claim_id)).collect(), codes)
+    };
+    if rows.is_empty() {
+        blocks.push(Block::Paragraph(Rich::text(
+            "None of these claims is contested: none has statements whose stances differ, and none is marked disputed.",
+        )));
+        return Ok(());
+    }
+    blocks.push(Block::Paragraph(Rich::text(
+        "Claims whose parties take different stances, or that are marked disputed: what each party said, when, and where it is recorded.",
+    )));
+    let shown: Vec<&String> = codes
+        .iter()
+        .filter(|code| rows.iter().any(|r| r.accounts.iter().any(|a| &a.column == *code)))
+        .collect();
+    let mut headers = vec!["Claim".to_string()];
+    headers.extend(shown.iter().map(|c| c.to_string()));
+    headers.push("Figures".to_string());
+    let table = rows
+        .iter()
+        .map(|row| {
+            let (name, id) = claim_name(&handle::format(Kind::Claim, row.claim_id), &row.slug);
+            let mut claim = Rich(vec![Inline::Local { text: name, id }, Inline::Break]);
+            claim
+                .add(row.text.clone())
+                .push(Inline::Break)
+                .add("verdict: ")
+                .push(Inline::Word(row.status.clone()));
+            let mut cells = vec![claim];
+            for code in &shown {
+                let mut cell = Rich::default();
+                for account in row.accounts.iter().filter(|a| &a.column == *code) {
+                    if !cell.is_empty() {
+                        cell.push(Inline::Break).push(Inline::Break);
+                    }
+                    account_text(account, &mut cell, account.party != **code);
+                }
+                cells.push(cell);
+            }
+            cells.push(Rich::text(compare::figures_text(row, "\n")));
+            cells
+        })
+        .collect();
+    blocks.push(Block::Table { headers, rows: table });
+    Ok(())
+}
+
+/// One statement: "denies 2019-07-23: “…” — RU-MOD, Shoigu [figure] (source)".
+fn account_text(account: &Account, rich: &mut Rich, show_party: bool) {
+    rich.push(Inline::Word(account.stance.clone()));
+    if !account.said_on.is_empty() {
+        rich.add(format!(" {}", account.said_on));
+    }
+    rich.add(": ");
+    rich.add(if account.is_quote {
+        format!("“{}”", account.words)
+    } else {
+        account.words.clone()
+    });
+    let mut who = Vec::new();
+    if show_party {
+        who.push(account.party.clone());
+    }
+    if !account.speaker.is_empty() {
+        who.push(account.speaker.clone());
+    }
+    if !who.is_empty() {
+        rich.add(format!(" — {}", who.join(", ")));
+    }
+    if let Some(figure) = account.figure {
+        rich.add(format!(" [{}]", with_unit(figure, &account.unit)));
+    }
+    if !account.source.is_empty() {
+        rich.add(" (");
+        rich.push(Inline::Local {
+            text: account.source.clone(),
+            id: source_id(&account.source),
+        });
+        rich.add(")");
+    }
+}
+
+fn with_unit(figure: crate::model::Figure, unit: &str) -> String {
+    if unit.is_empty() {
+        figure.human()
+    } else {
+        format!("{} {unit}", figure.human())
+    }
+}
+
+/// The statements with a date, one lane a party.
+fn timeline(input: &Input<'_>, lanes: &[String], details: &[compare::Row]) -> Timeline {
+    let mut timeline = Timeline {
+        lanes: lanes.to_vec(),
+        ..Timeline::default()
+    };
+    for (line, row) in input.lines.iter().zip(details) {
+        let (name, id) = claim_name(&input.get(line, "handle"), &input.get(line, "slug"));
+        for account in &row.accounts {
+            let Some(lane) = lanes.iter().position(|l| *l == account.column) else {
+                continue;
+            };
+            if account.said_on.is_empty() {
+                timeline.undated += 1;
+                continue;
+            }
+            timeline.events.push(Event {
+                date: account.said_on.clone(),
+                lane,
+                party: account.party.clone(),
+                stance: account.stance.clone(),
+                claim_id: id.clone(),
+                claim: name.clone(),
+                words: account.words.clone(),
+            });
+        }
+    }
+    timeline
+}
+
+/// One claim: its verdict and reason, statements, evidence and sources.
+fn detail(conn: &Connection, input: &Input<'_>, line: &Line, accounts: &[Account], blocks: &mut Vec<Block>) -> Result<()> {
+    let (name, id) = claim_name(&input.get(line, "handle"), &input.get(line, "slug"));
+    blocks.push(Block::Heading {
+        level: 3,
+        text: Rich::text(name),
+        id: Some(id),
+    });
+    blocks.push(Block::Paragraph(Rich(vec![Inline::Strong(input.get(line, "text").into_owned())])));
+    let mut fields = vec![(
+        "Verdict".to_string(),
+        Rich(vec![Inline::Word(input.get(line, "status").into_owned())]),
+    )];
+    for (label, name) in [
+        ("Reason", "reason"),
+        ("Topic", "topic"),
+        ("Claimed on", "claimed_on"),
+        ("Appeared in", "appeared_in"),
+    ] {
+        let value = input.get(line, name);
+        if !value.is_empty() {
+            fields.push((label.to_string(), Rich::text(value)));
+        }
+    }
+    let figure = crate::model::Figure::parse("figure", &input.get(line, "figure")).ok().flatten();
+    if let Some(figure) = figure {
+        fields.push(("Figure".to_string(), Rich::text(with_unit(figure, &input.get(line, "unit")))));
+    }
+    if !input.get(line, "status_at").is_empty() {
+        fields.push((
+            "Verdict set".to_string(),
+            changed(&input.get(line, "status_at"), &input.get(line, "status_by")),
+        ));
+    }
+    blocks.push(Block::Fields(fields));
+
+    blocks.push(Block::Heading {
+        level: 4,
+        text: Rich::text("Statements"),
+        id: None,
+    });
+    if accounts.is_empty() {
+        blocks.push(Block::Paragraph(Rich::text("No statements recorded.")));
+    } else {
+        let rows = accounts
+            .iter()
+            .map(|a| {
+                let mut words = Rich::text(if a.is_quote {
+                    format!("“{}”", a.words)
+                } else {
+                    a.words.clone()
+                });
+                if !a.speaker.is_empty() {
+                    words.add(format!(" — {}", a.speaker));
+                }
+                let source = if a.source.is_empty() {
+                    Rich::default()
+                } else {
+                    Rich(vec![Inline::Local {
+                        text: a.source.clone(),
+                        id: source_id(&a.source),
+                    }])
+                };
+                vec![
+                    Rich::text(a.said_on.clone()),
+                    Rich::text(a.party.clone()),
+                    Rich(vec![Inline::Word(a.stance.clone())]),
+                    words,
+                    Rich::text(a.figure.map(|f| with_unit(f, &a.unit)).unwrap_or_default()),
+                    source,
+                ]
+            })
+            .collect();
+        blocks.push(Block::Table {
+            headers: ["Date", "Party", "Stance", "Words", "Figure", "Source"].map(String::from).to_vec(),
+            rows,
+        });
+    }
+
+    blocks.push(Block::Heading {
+        level: 4,
+        text: Rich::text("Evidence"),
+        id: None,
+    });
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.relation, src.reliability || e.credibility, coalesce(src.slug, 'S' || src.id), e.excerpt, e.locator
+         FROM evidence e JOIN source src ON src.id = e.source_id WHERE e.claim_id = ?1 ORDER BY e.id",
+    )?;
+    let rows: Vec<Vec<Rich>> = stmt
+        .query_map([line.id], |r| {
+            let source: String = r.get(2)?;
+            Ok(vec![
+                Rich(vec![Inline::Word(r.get(0)?)]),
+                Rich::text(r.get::<_, String>(1)?),
+                Rich(vec![Inline::Local {
+                    id: source_id(&source),
+                    text: source,
+                }]),
+                Rich::text(r.get::<_, String>(3)?),
+                Rich::text(r.get::<_, String>(4)?),
+            ])
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    if rows.is_empty() {
+        blocks.push(Block::Paragraph(Rich::text("No evidence linked.")));
+    } else {
+        blocks.push(Block::Table {
+            headers: ["Relation", "Grade", "Source", "Excerpt", "Locator"].map(String::from).to_vec(),
+            rows,
+        });
+    }
+
+    let mut stmt = conn.prepare_cached(
+        "SELECT coalesce(slug, 'S' || id) FROM source
+         WHERE id IN (SELECT source_id FROM evidence WHERE claim_id = ?1 UNION SELECT source_id FROM statement WHERE claim_id = ?1)
+         ORDER BY id",
+    )?;
+    let cited: Vec<String> = stmt.query_map([line.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    if !cited.is_empty() {
+        let mut sources = Rich::text("Sources: ");
+        for (i, source) in cited.into_iter().enumerate() {
+            if i > 0 {
+                sources.add(", ");
+            }
+            sources.push(Inline::Local {
+                id: source_id(&source),
+                text: source,
+            });
+        }
+        blocks.push(Block::Paragraph(sources));
+    }
+    Ok(())
+}
+
+/// Every source the claims cite, with links to the original and, marked as
+/// such, to a copy.
+fn sources(conn: &Connection, ids: &[i64], blocks: &mut Vec<Block>) -> Result<()> {
+    blocks.push(Block::Heading {
+        level: 2,
+        text: Rich::text("Sources"),
+        id: Some("sources".into()),
+    });
+    let ids = serde_json::to_string(ids)?;
+    let mut stmt = conn.prepare(
+        "SELECT coalesce(slug, 'S' || id), title, publisher, published, language, kind, reliability, url, copy_url FROM source
+         WHERE id IN (SELECT source_id FROM evidence WHERE claim_id IN (SELECT value FROM json_each(?1))
+                      UNION SELECT source_id FROM statement WHERE claim_id IN (SELECT value FROM json_each(?1)))
+         ORDER BY id",
+    )?;
+    let rows: Vec<Vec<Rich>> = stmt
+        .query_map([ids], |r| {
+            let reference: String = r.get(0)?;
+            let (url, copy_url): (String, String) = (r.get(7)?, r.get(8)?);
+            let mut links = Rich::default();
+            if !url.is_empty() {
+                links.push(Inline::Link {
+                    text: url.clone(),
+                    url: url.clone(),
+                });
+            }
+            if !copy_url.is_empty() {
+                if !links.is_empty() {
+                    links.push(Inline::Break);
+                }
+                links.add("copy, not the original: ").push(Inline::Link {
+                    text: copy_url.clone(),
+                    url: copy_url,
+                });
+            }
+            Ok(vec![
+                Rich(vec![Inline::Anchor(source_id(&reference)), Inline::Text(reference)]),
+                Rich::text(r.get::<_, String>(1)?),
+                Rich::text(r.get::<_, String>(2)?),
+                Rich::text(r.get::<_, String>(3)?),
+                Rich::text(r.get::<_, String>(4)?),
+                Rich::text(r.get::<_, String>(5)?),
+                Rich::text(r.get::<_, String>(6)?),
+                links,
+            ])
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    if rows.is_empty() {
+        blocks.push(Block::Paragraph(Rich::text("These claims cite no sources.")));
+    } else {
+        blocks.push(Block::Table {
+            headers: [
+                "Source",
+                "Title",
+                "Publisher",
+                "Published",
+                "Language",
+                "Kind",
+                "Reliability",
+                "Address",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows,
+        });
+    }
+    Ok(())
+}

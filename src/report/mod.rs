@@ -1,0 +1,422 @@
+//! Reports to publish or hand on. A report for readers is built once as a
+//! `Document` and rendered as HTML or Markdown, so that both say the same;
+//! tables of records stream through the same renderers as `output::Sink`s.
+//! Also here: the date range that list and report filters share, and
+//! writing a file atomically.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::error::UserError;
+use crate::model::parse_date;
+use crate::output::{Cell, Column, Sink};
+
+pub mod claims;
+pub mod html;
+pub mod markdown;
+
+/// How a report is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// Comma-separated values, with a header row; imports back.
+    Csv,
+    /// Tab-separated values, with a header row; imports back.
+    Tsv,
+    /// One JSON array of objects; imports back.
+    Json,
+    /// One JSON object per line; imports back.
+    Jsonl,
+    /// Markdown, for publication notes.
+    Md,
+    /// One self-contained HTML page, for readers and print.
+    Html,
+}
+
+impl ReportFormat {
+    /// The format a file name's extension asks for.
+    pub fn from_path(path: &Path) -> Option<ReportFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "csv" => ReportFormat::Csv,
+            "tsv" | "tab" => ReportFormat::Tsv,
+            "json" => ReportFormat::Json,
+            "jsonl" | "ndjson" => ReportFormat::Jsonl,
+            "md" | "markdown" => ReportFormat::Md,
+            "html" | "htm" => ReportFormat::Html,
+            _ => return None,
+        })
+    }
+
+    /// The listing format for the formats that `output` writes.
+    pub fn listing(self) -> Option<crate::output::Format> {
+        use crate::output::Format;
+        match self {
+            ReportFormat::Csv => Some(Format::Csv),
+            ReportFormat::Tsv => Some(Format::Tsv),
+            ReportFormat::Json => Some(Format::Json),
+            ReportFormat::Jsonl => Some(Format::Jsonl),
+            ReportFormat::Md | ReportFormat::Html => None,
+        }
+    }
+}
+
+// ---------------------------------------------------------------- documents
+
+/// A piece of running text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inline {
+    Text(String),
+    Strong(String),
+    /// A verdict or stance word, shown as a badge in HTML.
+    Word(String),
+    /// A link to a web address (checked: http or https only).
+    Link {
+        text: String,
+        url: String,
+    },
+    /// A link to a part of the same document, by its id.
+    Local {
+        text: String,
+        id: String,
+    },
+    /// A line break.
+    Break,
+    /// A place other parts of the document link to (nothing shows).
+    Anchor(String),
+}
+
+/// Running text: a sequence of inlines.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rich(pub Vec<Inline>);
+
+impl Rich {
+    pub fn text(text: impl Into<String>) -> Rich {
+        Rich(vec![Inline::Text(text.into())])
+    }
+
+    pub fn push(&mut self, inline: Inline) -> &mut Self {
+        self.0.push(inline);
+        self
+    }
+
+    pub fn add(&mut self, text: impl Into<String>) -> &mut Self {
+        self.push(Inline::Text(text.into()))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// A block of a document.
+#[derive(Debug, Clone)]
+pub enum Block {
+    /// A heading, level 2 or more (the title is level 1), with an id to link to.
+    Heading {
+        level: u8,
+        text: Rich,
+        id: Option<String>,
+    },
+    Paragraph(Rich),
+    /// Named values: "Verdict: supported".
+    Fields(Vec<(String, Rich)>),
+    Table {
+        headers: Vec<String>,
+        rows: Vec<Vec<Rich>>,
+    },
+    Timeline(Timeline),
+}
+
+/// A report for readers.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub title: String,
+    /// Lines under the title: what the report covers, when it was made.
+    pub intro: Vec<Rich>,
+    pub blocks: Vec<Block>,
+}
+
+/// Statements by date and party.
+#[derive(Debug, Clone, Default)]
+pub struct Timeline {
+    /// One lane a party, top to bottom.
+    pub lanes: Vec<String>,
+    pub events: Vec<Event>,
+    /// Statements left out because they carry no date.
+    pub undated: usize,
+}
+
+/// One statement on the timeline.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// YYYY, YYYY-MM or YYYY-MM-DD.
+    pub date: String,
+    pub lane: usize,
+    pub party: String,
+    pub stance: String,
+    /// The claim, as its section's id, and its name.
+    pub claim_id: String,
+    pub claim: String,
+    pub words: String,
+}
+
+/// What writes documents and tables in one format.
+pub trait Renderer {
+    fn begin(&mut self, title: &str, intro: &[Rich]) -> std::io::Result<()>;
+    fn block(&mut self, block: &Block) -> std::io::Result<()>;
+    fn table_start(&mut self, headers: &[String]) -> std::io::Result<()>;
+    fn table_row(&mut self, cells: &[Rich]) -> std::io::Result<()>;
+    fn table_end(&mut self) -> std::io::Result<()>;
+    fn end(&mut self) -> std::io::Result<()>;
+}
+
+/// The renderer for Markdown or HTML.
+pub fn renderer<'a>(format: ReportFormat, out: Box<dyn Write + 'a>) -> Box<dyn Renderer + 'a> {
+    match format {
+        ReportFormat::Html => Box::new(html::Html::new(out)),
+        _ => Box::new(markdown::Markdown::new(out)),
+    }
+}
+
+/// Writes a whole document.
+pub fn render(document: &Document, renderer: &mut dyn Renderer) -> std::io::Result<()> {
+    renderer.begin(&document.title, &document.intro)?;
+    for block in &document.blocks {
+        renderer.block(block)?;
+    }
+    renderer.end()
+}
+
+/// Writes a table block through the renderer's table calls.
+pub fn table(renderer: &mut dyn Renderer, headers: &[String], rows: &[Vec<Rich>]) -> std::io::Result<()> {
+    renderer.table_start(headers)?;
+    for row in rows {
+        renderer.table_row(row)?;
+    }
+    renderer.table_end()
+}
+
+/// A listing as a Markdown or HTML table, row by row, so that large reports
+/// stream like CSV does.
+pub fn table_sink<'a>(
+    format: ReportFormat,
+    title: &str,
+    intro: &[Rich],
+    columns: Vec<Column>,
+    out: Box<dyn Write + 'a>,
+) -> Result<Box<dyn Sink + 'a>> {
+    let mut renderer = renderer(format, out);
+    renderer.begin(title, intro)?;
+    let headers: Vec<String> = columns.iter().map(|c| c.name.clone()).collect();
+    renderer.table_start(&headers)?;
+    Ok(Box::new(TableSink { renderer, columns }))
+}
+
+struct TableSink<'a> {
+    renderer: Box<dyn Renderer + 'a>,
+    columns: Vec<Column>,
+}
+
+impl Sink for TableSink<'_> {
+    fn row(&mut self, cells: Vec<Cell>) -> Result<()> {
+        let cells: Vec<Rich> = self
+            .columns
+            .iter()
+            .zip(&cells)
+            .map(|(column, cell)| cell_text(&column.name, cell))
+            .collect();
+        self.renderer.table_row(&cells)?;
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<()> {
+        self.renderer.table_end()?;
+        self.renderer.end()?;
+        Ok(())
+    }
+}
+
+/// A listing's cell for readers: web addresses become links, a copy's
+/// address is marked as a copy.
+fn cell_text(column: &str, cell: &Cell) -> Rich {
+    let text = cell.text();
+    match column {
+        "url" | "copy_url" if web_address(&text).is_some() => {
+            let label = if column == "copy_url" {
+                format!("copy: {text}")
+            } else {
+                text.clone()
+            };
+            Rich(vec![Inline::Link { text: label, url: text }])
+        }
+        _ => Rich::text(text),
+    }
+}
+
+/// An id for a part of a document, from a handle, slug or code: letters,
+/// digits, '-', '_' and '.' stay, anything else becomes '-'.
+pub fn anchor(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// The address, when it is one a reader may follow: http or https, without
+/// spaces, quotes or control characters. Anything else is shown as text.
+pub fn web_address(url: &str) -> Option<&str> {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let scheme_ok = lower.starts_with("https://") || lower.starts_with("http://");
+    let clean = !url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '`'));
+    (scheme_ok && clean && url.len() > 8).then_some(url)
+}
+
+/// Text made safe to show: control characters and text-direction overrides
+/// become visible escapes (as in tables), tabs and newlines stay, and a
+/// carriage return before a newline goes.
+pub fn clean(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .split('\t')
+        .map(crate::output::inert)
+        .collect::<Vec<_>>()
+        .join("\t")
+}
+
+// ---------------------------------------------------------------- files
+
+/// Writes a report to a file, or to stdout when there is none.
+pub fn write_to(path: Option<&Path>, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    match path {
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            write(&mut out)?;
+            out.flush()?;
+            Ok(())
+        }
+        Some(path) => write_atomically(path, write),
+    }
+}
+
+/// Writes a file atomically: into a temporary file in the same folder, then
+/// renamed over the target. A failed or interrupted write leaves the target
+/// as it was (and the temporary file is removed, unless the process is
+/// killed outright, when a hidden `.NAME.*.part` file may stay).
+pub fn write_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let shown = path.display();
+    if path.is_dir() {
+        return Err(UserError::Usage(format!("{shown} is a folder; give the name of the file to write")).into());
+    }
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| UserError::Usage(format!("{shown} is not a file name; give the name of the file to write")))?;
+    let dir: PathBuf = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        return Err(UserError::Usage(format!("cannot write {shown}: the folder {} does not exist", dir.display())).into());
+    }
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".part");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // As a new file would be: readable by others unless the umask says not.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut temp = builder
+        .tempfile_in(&dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    {
+        let mut out = std::io::BufWriter::new(temp.as_file_mut());
+        write(&mut out)?;
+        out.flush().with_context(|| format!("cannot write {shown}"))?;
+    }
+    temp.as_file().sync_all().with_context(|| format!("cannot write {shown}"))?;
+    temp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot write {shown}"))?;
+    Ok(())
+}
+
+/// A date range for filters: `--since 2019-07 --until 2019-07-31`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct DateRange {
+    /// Only those dated on or after DATE: YYYY-MM-DD, YYYY-MM or YYYY (a year or month counts as all its days).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only those dated on or before DATE: YYYY-MM-DD, YYYY-MM or YYYY.
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+}
+
+impl DateRange {
+    /// The bounds as whole days: the first day of `since`, the last of
+    /// `until`. Checks both and that they are in order.
+    pub fn bounds(&self) -> Result<(Option<String>, Option<String>), UserError> {
+        let since = match &self.since {
+            Some(v) => Some(pad(&parse_date("since", v)?, "-01-01")),
+            None => None,
+        };
+        let until = match &self.until {
+            Some(v) => Some(pad(&parse_date("until", v)?, "-12-31")),
+            None => None,
+        };
+        if let (Some(s), Some(u)) = (&since, &until)
+            && s > u
+        {
+            return Err(UserError::invalid(
+                "until",
+                self.until.as_deref().unwrap_or_default(),
+                format!("allowed: a date on or after --since {}", self.since.as_deref().unwrap_or_default()),
+            ));
+        }
+        Ok((since, until))
+    }
+
+    /// The SQL condition on a date column, with the bounds from `bounds` as
+    /// the numbered parameters. A record's year or month is in range when any
+    /// of its days is; an undated record is left out once a bound is given.
+    pub fn sql(column: &str, since: usize, until: usize) -> String {
+        format!(
+            "(?{since} IS NULL OR ({column} <> '' AND {column} || substr('-12-31', length({column}) - 3) >= ?{since}))
+             AND (?{until} IS NULL OR ({column} <> '' AND {column} || substr('-01-01', length({column}) - 3) <= ?{until}))"
+        )
+    }
+}
+
+/// Completes a date given to the year or month: `2019` + `-12-31`.
+fn pad(date: &str, tail: &str) -> String {
+    let missing = 10usize.saturating_sub(date.len());
+    format!("{date}{}", &tail[tail.len() - missing..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_dates_become_whole_days() {
+        assert_eq!(pad("2019", "-12-31"), "2019-12-31");
+        assert_eq!(pad("2019-07", "-12-31"), "2019-07-31");
+        assert_eq!(pad("2019-07-23", "-12-31"), "2019-07-23");
+        assert_eq!(pad("2019-02", "-01-01"), "2019-02-01");
+        let range = DateRange {
+            since: Some("2019".into()),
+            until: Some("2018-05".into()),
+        };
+        assert!(range.bounds().unwrap_err().to_string().contains("on or after --since 2019"));
+    }
+}
