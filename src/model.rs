@@ -360,3 +360,81 @@ mod tests {
         assert_eq!(Reliability::parse("b").unwrap(), Reliability::B);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn days_in(year: u32, month: u32) -> u32 {
+        match month {
+            2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        }
+    }
+
+    /// A finite number as figures hold them: whole numbers, decimals, and
+    /// the extremes of f64.
+    fn number() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            (-1_000_000_000i64..1_000_000_000).prop_map(|n| n as f64),
+            (-1_000_000_000i64..1_000_000_000, 1u32..6).prop_map(|(n, places)| n as f64 / 10f64.powi(places as i32)),
+            prop::num::f64::NORMAL | prop::num::f64::SUBNORMAL | prop::num::f64::ZERO,
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn every_real_date_parses_to_itself(year in 1u32..=9999, month in 1u32..=12, day_seed in 0u32..31) {
+            let day = day_seed % days_in(year, month) + 1;
+            for date in [format!("{year:04}"), format!("{year:04}-{month:02}"), format!("{year:04}-{month:02}-{day:02}")] {
+                prop_assert_eq!(parse_date("date", &date).unwrap(), date.clone());
+                prop_assert_eq!(parse_date("date", &format!("  {date}\t")).unwrap(), date);
+            }
+        }
+
+        #[test]
+        fn impossible_days_are_refused(year in 1u32..=9999, month in 1u32..=12, extra in 1u32..10) {
+            let day = days_in(year, month) + extra;
+            let date = format!("{year:04}-{month:02}-{day:02}");
+            prop_assert!(parse_date("date", &date).is_err());
+        }
+
+        #[test]
+        fn any_text_is_a_date_or_an_error_that_names_it(text in any::<String>()) {
+            match parse_date("published", &text) {
+                Ok(date) => {
+                    prop_assert_eq!(date.as_str(), text.trim());
+                    prop_assert!(date.is_empty() || [4, 7, 10].contains(&date.len()));
+                    prop_assert!(date.bytes().all(|b| b.is_ascii_digit() || b == b'-'));
+                }
+                Err(e) => {
+                    let message = e.to_string();
+                    prop_assert!(message.starts_with("invalid published ") && message.contains("YYYY-MM-DD"), "{}", message);
+                }
+            }
+        }
+
+        #[test]
+        fn figures_round_trip_through_their_plain_form(a in number(), b in number()) {
+            let figure = Figure { low: a.min(b), high: a.max(b) };
+            prop_assert_eq!(Figure::parse("figure", &figure.plain()).unwrap(), Some(figure));
+            let one = Figure { low: a, high: a };
+            prop_assert_eq!(Figure::parse("figure", &one.plain()).unwrap(), Some(one));
+            // The grouped form people read parses back too: 300,000.
+            prop_assert_eq!(Figure::parse("figure", &grouped(a)).unwrap(), Some(one));
+        }
+
+        #[test]
+        fn any_text_is_a_figure_or_an_error_that_names_it(text in any::<String>()) {
+            match Figure::parse("figure", &text) {
+                Ok(Some(f)) => prop_assert!(f.low.is_finite() && f.high.is_finite() && f.low <= f.high),
+                Ok(None) => prop_assert!(text.trim().is_empty()),
+                Err(e) => prop_assert!(e.to_string().starts_with("invalid figure "), "{}", e),
+            }
+        }
+    }
+}

@@ -52,7 +52,7 @@ impl Findings {
         let line = if found == 0 {
             format!("{check:<13}ok: {ok}")
         } else {
-            format!("{check:<13}FAILED: {found} problem{}; {ok}", if found == 1 { "" } else { "s" })
+            format!("{check:<13}FAILED ({found} problem{}): {ok}", if found == 1 { "" } else { "s" })
         };
         self.checked.push(line);
     }
@@ -132,7 +132,7 @@ fn foreign_keys(conn: &Connection, findings: &mut Findings) -> Result<()> {
             row_name(&table, rowid)
         ));
     }
-    findings.line("foreign keys", before, "every reference points at a record".to_string());
+    findings.line("foreign keys", before, "PRAGMA foreign_key_check".to_string());
     Ok(())
 }
 
@@ -163,7 +163,8 @@ fn row_name(table: &str, rowid: Option<i64>) -> String {
 
 fn chain(conn: &Connection, findings: &mut Findings) -> Result<()> {
     let before = findings.problems.len();
-    let (count, breaks) = history::verify_chain(conn)?;
+    let (count, mut breaks) = history::verify_chain(conn)?;
+    breaks.sort_by_key(|b| b.id);
     findings.problems.extend(breaks.into_iter().map(|b| b.problem));
     let head: Option<(i64, String)> = conn
         .query_row("SELECT id, hash FROM history ORDER BY id DESC LIMIT 1", [], |r| {
@@ -172,7 +173,7 @@ fn chain(conn: &Connection, findings: &mut Findings) -> Result<()> {
         .ok();
     let ok = match head {
         Some((id, hash)) => format!(
-            "{} entries, each linked to the one before; newest entry {id}, hash {hash}",
+            "{} entries, each hash recomputed and its link to the entry before checked; newest entry {id}, hash {hash}",
             grouped(count as f64)
         ),
         None => "no entries yet".to_string(),
@@ -298,7 +299,7 @@ fn captures(conn: &Connection, trails: &Trails, findings: &mut Findings) -> Resu
         "captures",
         before,
         format!(
-            "{} capture{}, {} bytes, each matches its SHA-256",
+            "{} capture{}, {} bytes, each hashed again and compared with the SHA-256 recorded when it was attached",
             grouped(rows.len() as f64),
             if rows.len() == 1 { "" } else { "s" },
             grouped(bytes as f64)
@@ -339,7 +340,7 @@ fn records(conn: &Connection, trails: &Trails, findings: &mut Findings) -> Resul
     findings.line(
         "records",
         before,
-        format!("{} records hold the values their history ends with", grouped(count as f64)),
+        format!("{} records compared with the values their history ends with", grouped(count as f64)),
     );
     Ok(())
 }
@@ -447,7 +448,7 @@ fn imports(conn: &Connection, trails: &Trails, findings: &mut Findings) -> Resul
         "imports",
         before,
         format!(
-            "{} import{}, each on record with the rows it brought",
+            "{} import{} compared with their history entries and the rows they brought",
             grouped(imports.len() as f64),
             if imports.len() == 1 { "" } else { "s" }
         ),
