@@ -2,7 +2,7 @@
 //! foreign keys, the history chain, every preserved capture, and that each
 //! record still holds the values its history ends with.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io::Write;
 
 use anyhow::Result;
@@ -310,26 +310,28 @@ fn captures(conn: &Connection, trails: &Trails, findings: &mut Findings) -> Resu
 
 fn records(conn: &Connection, trails: &Trails, findings: &mut Findings) -> Result<()> {
     let before = findings.problems.len();
-    let mut seen = HashSet::new();
     let mut count = 0;
     // References to other records are written as slugs, which may since
     // have been renamed; they are left out of the comparison.
-    count += compare_with_history::<Party>(conn, trails, &["parent"], &mut seen, findings)?;
-    count += compare_with_history::<Source>(conn, trails, &[], &mut seen, findings)?;
-    count += compare_with_history::<Claim>(conn, trails, &[], &mut seen, findings)?;
-    count += compare_with_history::<Statement>(conn, trails, &["claim", "party", "source"], &mut seen, findings)?;
-    count += compare_with_history::<Evidence>(conn, trails, &["claim", "source"], &mut seen, findings)?;
-    seen.extend(
-        conn.prepare("SELECT uuid FROM capture")?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?,
-    );
-    seen.extend(
-        conn.prepare("SELECT uuid FROM import")?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?,
-    );
-    let mut missing: Vec<(&String, &Trail)> = trails.0.iter().filter(|(uuid, _)| !seen.contains(*uuid)).collect();
+    count += compare_with_history::<Party>(conn, trails, &["parent"], findings)?;
+    count += compare_with_history::<Source>(conn, trails, &[], findings)?;
+    count += compare_with_history::<Claim>(conn, trails, &[], findings)?;
+    count += compare_with_history::<Statement>(conn, trails, &["claim", "party", "source"], findings)?;
+    count += compare_with_history::<Evidence>(conn, trails, &["claim", "source"], findings)?;
+    // Everything the history speaks of must still be in the case.
+    let mut missing: Vec<(&String, &Trail)> = Vec::new();
+    for (uuid, trail) in &trails.0 {
+        let table = match trail.entity.as_str() {
+            table @ ("party" | "source" | "claim" | "statement" | "evidence" | "capture" | "import") => table,
+            _ => continue,
+        };
+        let exists: bool = conn
+            .prepare_cached(&format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE uuid = ?1)"))?
+            .query_row([uuid], |r| r.get(0))?;
+        if !exists {
+            missing.push((uuid, trail));
+        }
+    }
     missing.sort_by_key(|(_, t)| t.first_entry);
     for (uuid, trail) in missing {
         findings.problems.push(format!(
@@ -345,14 +347,10 @@ fn records(conn: &Connection, trails: &Trails, findings: &mut Findings) -> Resul
     Ok(())
 }
 
-/// Compares each record of one kind with the values its history gave it last.
-fn compare_with_history<R: Record>(
-    conn: &Connection,
-    trails: &Trails,
-    references: &[&str],
-    seen: &mut HashSet<String>,
-    findings: &mut Findings,
-) -> Result<usize> {
+/// Compares each record of one kind with the values its history gave it
+/// last. Records an import brought in and nobody changed since have no
+/// entry of their own, and are not read.
+fn compare_with_history<R: Record>(conn: &Connection, trails: &Trails, references: &[&str], findings: &mut Findings) -> Result<usize> {
     let table = R::KIND.table();
     // The states of ISO 3166 come with the schema, not from a command.
     let built_in = if R::KIND == Kind::Party {
@@ -361,49 +359,46 @@ fn compare_with_history<R: Record>(
         "0"
     };
     let mut stmt = conn.prepare(&format!(
-        "SELECT id, import_id IS NOT NULL OR ({built_in}) FROM {table} ORDER BY id"
+        "SELECT id, uuid, import_id IS NOT NULL OR ({built_in}) FROM {table} ORDER BY id"
     ))?;
-    let rows: Vec<(i64, bool)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (id, brought_in) in &rows {
-        let name = format!("{table} {}", handle::format(R::KIND, *id));
-        let record = match R::load(conn, *id) {
-            Ok(record) => record,
+    let mut rows = stmt.query([])?;
+    let mut count = 0;
+    while let Some(row) = rows.next()? {
+        count += 1;
+        let (id, uuid, brought_in): (i64, String, bool) = (row.get(0)?, row.get(1)?, row.get(2)?);
+        let name = format!("{table} {}", handle::format(R::KIND, id));
+        let not_created =
+            || format!("{name} ({uuid}): no history entry records its creation: it was added outside crosscheck, or the entry was removed");
+        let Some(trail) = trails.get(&uuid) else {
+            if !brought_in {
+                findings.problems.push(not_created());
+            }
+            continue;
+        };
+        if !trail.created && !brought_in {
+            findings.problems.push(not_created());
+        }
+        let fields = match R::load(conn, id).and_then(|record| record.to_fields(conn)) {
+            Ok(fields) => fields,
             Err(e) => {
                 findings.problems.push(format!("{name} cannot be read: {e:#}"));
                 continue;
             }
         };
-        let uuid = record.uuid().to_string();
-        match trails.get(&uuid) {
-            Some(trail) => {
-                if !trail.created && !brought_in {
-                    findings.problems.push(format!(
-                        "{name} ({uuid}): no history entry records its creation: it was added outside crosscheck, or the entry was removed"
-                    ));
-                }
-                for (field, value) in &record.to_fields(conn)?.0 {
-                    if references.contains(field) {
-                        continue;
-                    }
-                    if let Some((recorded, entry)) = trail.fields.get(*field)
-                        && recorded != value
-                    {
-                        findings.problems.push(format!(
-                            "{name}: {field} is {value:?}, but its history (entry {entry}) gives {recorded:?}: it was changed outside crosscheck, or history entries were removed"
-                        ));
-                    }
-                }
+        for (field, value) in &fields.0 {
+            if references.contains(field) {
+                continue;
             }
-            None if !brought_in => findings.problems.push(format!(
-                "{name} ({uuid}): no history entry records its creation: it was added outside crosscheck, or the entry was removed"
-            )),
-            None => {}
+            if let Some((recorded, entry)) = trail.fields.get(*field)
+                && recorded != value
+            {
+                findings.problems.push(format!(
+                    "{name}: {field} is {value:?}, but its history (entry {entry}) gives {recorded:?}: it was changed outside crosscheck, or history entries were removed"
+                ));
+            }
         }
-        seen.insert(uuid);
     }
-    Ok(rows.len())
+    Ok(count)
 }
 
 fn imports(conn: &Connection, trails: &Trails, findings: &mut Findings) -> Result<()> {
