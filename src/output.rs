@@ -429,3 +429,36 @@ mod tests {
         assert_eq!(inert("Россия 中国\nline"), "Россия 中国\nline");
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Text weighted towards what spreadsheets and terminals treat specially.
+    fn text() -> impl Strategy<Value = String> {
+        let special = prop::sample::select(vec![
+            '=', '+', '-', '@', '\'', '\t', '\r', '\n', '\u{1b}', '\u{7}', '\u{202e}', '\u{2066}', 'a',
+        ]);
+        prop::collection::vec(prop_oneof![special, any::<char>()], 0..16).prop_map(String::from_iter)
+    }
+
+    proptest! {
+        #[test]
+        fn formula_escaping_is_safe_and_undone_exactly(text in text()) {
+            let escaped = escape_formula(&text);
+            prop_assert!(!escaped.starts_with(FORMULA_START), "{:?} -> {:?}", text, escaped);
+            prop_assert_eq!(unescape_formula(&escaped), text.as_str());
+        }
+
+        #[test]
+        fn inert_text_holds_no_control_character_and_keeps_safe_text(text in text()) {
+            let shown = inert(&text);
+            prop_assert!(!shown.chars().any(is_dangerous), "{:?} -> {:?}", text, shown);
+            if !text.chars().any(is_dangerous) {
+                prop_assert_eq!(shown, text);
+            }
+        }
+    }
+}
