@@ -969,3 +969,75 @@ fn invalid_utf8_on_the_command_line_is_a_clear_error() {
     assert!(stderr.contains("invalid UTF-8"), "{stderr}");
     assert_eq!(snapshot(&case), before);
 }
+
+/// True when `import` is built; otherwise says that the test was skipped.
+fn import_is_built(case: &Case, test: &str) -> bool {
+    if !case.run(&["import", "--help"]).stdout.contains("--into") {
+        eprintln!("note: {test} SKIPPED: `crosscheck import FILE --into ENTITY` is not built yet");
+        return false;
+    }
+    true
+}
+
+#[test]
+fn a_killed_import_leaves_none_or_all_of_it() {
+    const ROWS: usize = 60_000;
+    let case = Case::new();
+    if !import_is_built(&case, "a_killed_import_leaves_none_or_all_of_it") {
+        return;
+    }
+    let mut csv = String::from("title,publisher,notes\n");
+    for i in 0..ROWS {
+        csv.push_str(&format!("Source {i},Publisher {},{}\n", i % 97, "n".repeat(200)));
+    }
+    let file = case.write("big.csv", &csv);
+    let before = snapshot(&case);
+    let killed = kill_midway(&case, &["import", file.to_str().unwrap(), "--into", "sources"], 4 << 20);
+    let sources = case.count("SELECT count(*) FROM source");
+    if killed {
+        assert_eq!(sources, 0, "a killed import left {sources} of its {ROWS} rows");
+        assert_eq!(snapshot(&case), before);
+    } else {
+        eprintln!("note: the import finished before it could be killed; checking it is whole instead");
+        assert_eq!(sources, ROWS as i64);
+    }
+    verify_passes(&case);
+    if sources == 0 {
+        case.ok(&["import", file.to_str().unwrap(), "--into", "sources"]);
+        assert_eq!(case.count("SELECT count(*) FROM source"), ROWS as i64);
+        verify_passes(&case);
+    }
+}
+
+#[test]
+fn imported_files_with_nul_bytes_long_fields_or_bad_utf8() {
+    let case = Case::new();
+    if !import_is_built(&case, "imported_files_with_nul_bytes_long_fields_or_bad_utf8") {
+        return;
+    }
+    let long = "Ж".repeat(500_000); // 1 MB of UTF-8
+    let mut writer = csv::Writer::from_path(case.path("odd.csv")).unwrap();
+    writer.write_record(["title", "notes"]).unwrap();
+    writer.write_record(["NUL\0inside", "x'); DROP TABLE source; --"]).unwrap();
+    writer.write_record([format!("Escapes {ESCAPES}").as_str(), long.as_str()]).unwrap();
+    writer.flush().unwrap();
+    drop(writer);
+    case.ok(&["import", case.path("odd.csv").to_str().unwrap(), "--into", "sources"]);
+    let json: serde_json::Value = serde_json::from_str(&case.ok(&["source", "list", "--format", "json"])).unwrap();
+    assert_eq!(json[0]["title"], "NUL\0inside");
+    assert_eq!(json[0]["notes"], "x'); DROP TABLE source; --");
+    assert_eq!(json[1]["title"], format!("Escapes {ESCAPES}"));
+    assert_eq!(json[1]["notes"].as_str().unwrap().len(), 1_000_000);
+    assert!(json[1]["notes"] == long.as_str());
+    let table = case.ok(&["source", "list"]);
+    assert!(!table.contains('\0') && !table.contains('\u{1b}'), "{table}");
+    verify_passes(&case);
+
+    // A file that is not UTF-8: refused, naming the line; nothing written.
+    let before = snapshot(&case);
+    let bad = case.path("latin1.csv");
+    std::fs::write(&bad, b"title\nfine\ncaf\xe9\n").unwrap();
+    let stderr = case.fails(2, &["import", bad.to_str().unwrap(), "--into", "sources"]);
+    assert!(stderr.contains("line 3") && stderr.contains("UTF-8"), "{stderr}");
+    assert_eq!(snapshot(&case), before);
+}
