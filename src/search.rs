@@ -24,7 +24,7 @@
 use std::ops::Range;
 
 use anyhow::{Context, Result};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -132,13 +132,21 @@ pub fn index(conn: &Connection, kind: Kind, id: i64) -> Result<()> {
     if !KINDS.contains(&kind) {
         return Ok(());
     }
-    conn.prepare_cached(
-        "INSERT OR REPLACE INTO search_index (rowid, main, more)
-         SELECT key, cc_search_text(main), cc_search_text(more) FROM search_text WHERE kind = ?1 AND id = ?2",
-    )?
-    .execute(params![kind.table(), id])
-    .map_err(damaged)
-    .with_context(|| format!("cannot update the search index for {}", crate::handle::format(kind, id)))?;
+    // Read, then write with VALUES: SQLite runs an INSERT into a virtual
+    // table from a SELECT through a temporary table, which made importing
+    // three times slower.
+    let text = conn
+        .prepare_cached("SELECT key, main, more FROM search_text WHERE kind = ?1 AND id = ?2")?
+        .query_row(params![kind.table(), id], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        })
+        .optional()?;
+    if let Some((key, main, more)) = text {
+        conn.prepare_cached("INSERT OR REPLACE INTO search_index (rowid, main, more) VALUES (?1, ?2, ?3)")?
+            .execute(params![key, index_text(&main), index_text(&more)])
+            .map_err(damaged)
+            .with_context(|| format!("cannot update the search index for {}", crate::handle::format(kind, id)))?;
+    }
     Ok(())
 }
 
