@@ -474,6 +474,8 @@ fn attach_refuses_what_it_cannot_keep_and_changes_nothing() {
     );
     let stderr = case.fails(2, &["source", "attach", "S1", case.dir.path().to_str().unwrap()]);
     assert!(stderr.contains("is a directory; give the file to keep"), "{stderr}");
+    let stderr = case.fails(2, &["source", "attach", "S1", "/dev/zero"]);
+    assert!(stderr.contains("/dev/zero is not a regular file"), "{stderr}");
     let stderr = case.fails(2, &["source", "attach", "S1", file]);
     assert!(stderr.contains("S1 already has this capture: capture 1, SHA-256"), "{stderr}");
 

@@ -3,7 +3,7 @@
 //! SHA-256, size, media type, original file name, and who attached it when.
 
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -182,12 +182,17 @@ fn capture_handle(source_id: i64, id: i64) -> String {
 
 fn open_input(path: &Path) -> Result<File> {
     match File::open(path) {
-        Ok(file) => {
-            if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-                return Err(UserError::Usage(format!("{} is a directory; give the file to keep", path.display())).into());
-            }
-            Ok(file)
-        }
+        Ok(file) => match file.metadata() {
+            Ok(m) if m.is_dir() => Err(UserError::Usage(format!("{} is a directory; give the file to keep", path.display())).into()),
+            // A pipe or device has no size to reserve and may never end.
+            Ok(m) if !m.is_file() => Err(UserError::Usage(format!(
+                "{} is not a regular file; save it to a file first, then attach that",
+                path.display()
+            ))
+            .into()),
+            Ok(_) => Ok(file),
+            Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+        },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(UserError::NotFound {
             what: "file",
             handle: path.display().to_string(),
@@ -319,6 +324,14 @@ pub fn extract(args: ExtractArgs, conn: &mut Connection, _ctx: &Ctx) -> Result<(
         return Err(UserError::Conflict(format!(
             "{} exists; give --force to replace it, or choose another --output",
             path.display()
+        ))
+        .into());
+    }
+    if args.output.is_none() && std::io::stdout().is_terminal() {
+        // A capture's bytes could drive the terminal as escape sequences do.
+        return Err(UserError::Usage(format!(
+            "stdout is a terminal; give --output FILE, or redirect: crosscheck source extract {} > FILE",
+            crate::output::inert(&args.source)
         ))
         .into());
     }
