@@ -1,7 +1,11 @@
-//! Bringing rows in from files. The seed, `import` and every future loader go
-//! through `import_rows`, so the shipped case tests the same code users run.
+//! Bringing rows in from files: CSV, TSV, JSON and JSON lines. The seed and
+//! `crosscheck import` both go through `import`, so the shipped case tests the
+//! same code users run. Every row becomes fields and goes through
+//! `record`, the one path that checks values; the caller holds the one
+//! transaction a file is imported in.
 
-use std::io::Read;
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 
 use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -35,16 +39,6 @@ impl Entity {
         }
     }
 
-    pub fn kind(self) -> Kind {
-        match self {
-            Entity::Parties => Kind::Party,
-            Entity::Sources => Kind::Source,
-            Entity::Claims => Kind::Claim,
-            Entity::Statements => Kind::Statement,
-            Entity::Evidence => Kind::Evidence,
-        }
-    }
-
     /// The fields a file may give, in report order.
     pub fn fields(self) -> &'static [&'static str] {
         match self {
@@ -57,11 +51,16 @@ impl Entity {
     }
 }
 
-/// How rows that already exist (same UUID) are treated.
+/// How rows are brought in.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
     /// Update rows whose UUID is already in the case, instead of refusing them.
     pub update: bool,
+    /// Go on past a bad row: each row runs in its own savepoint, so that a
+    /// bad one leaves no trace, and bad rows come back with their reasons.
+    pub keep_going: bool,
+    /// Refuse a column that is not a field, instead of skipping it with a note.
+    pub strict: bool,
 }
 
 /// What an import did.
@@ -73,12 +72,918 @@ pub struct Counts {
     pub rejected: u64,
 }
 
-/// One row read from a file: its line number and its fields.
-#[derive(Debug)]
-pub struct InputRow {
-    pub line: u64,
-    pub fields: Fields,
+/// How a file is laid out.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub format: FileFormat,
+    pub quoting: Quoting,
+    /// The first row names the columns.
+    pub header: bool,
+    /// Fields taken from columns other than the one of the same name.
+    pub map: Vec<(&'static str, Column)>,
+    /// Cells are exactly as stored: keep a leading ' that reports put before
+    /// formula-like cells, instead of taking it off.
+    pub raw_cells: bool,
 }
+
+impl Layout {
+    /// A CSV file with a header, as reports write them.
+    pub fn csv() -> Layout {
+        Layout {
+            format: FileFormat::Delimited(b','),
+            quoting: Quoting::Rfc4180,
+            header: true,
+            map: Vec::new(),
+            raw_cells: false,
+        }
+    }
+}
+
+/// The kinds of file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    /// CSV with this delimiter; TSV is a tab.
+    Delimited(u8),
+    /// One JSON array of objects.
+    Json,
+    /// One JSON object a line.
+    Jsonl,
+}
+
+/// How fields in CSV and TSV are quoted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Quoting {
+    /// TSV: found out from the file (and an error where it cannot be told); CSV: rfc4180.
+    Auto,
+    /// Quote marks are text: no field spans a line or holds the delimiter.
+    None,
+    /// A field may be enclosed in quote marks, with "" for a quote mark inside (RFC 4180).
+    Rfc4180,
+}
+
+impl Quoting {
+    pub fn flag(self) -> &'static str {
+        match self {
+            Quoting::Auto => "--quoting auto",
+            Quoting::None => "--quoting none",
+            Quoting::Rfc4180 => "--quoting rfc4180",
+        }
+    }
+}
+
+/// A column named in `--map`: by its header name or its 1-based number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Column {
+    Name(String),
+    Number(usize),
+}
+
+impl std::fmt::Display for Column {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Column::Name(name) => write!(f, "{name}"),
+            Column::Number(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+/// Reads `--map FIELD=COLUMN[,FIELD=COLUMN...]`: COLUMN is a header name or
+/// a 1-based column number.
+pub fn parse_map(entity: Entity, text: &str) -> Result<Vec<(&'static str, Column)>, UserError> {
+    let mut map = Vec::new();
+    for pair in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let bad = |why: String| UserError::invalid("map", pair, why);
+        let (field, column) = pair
+            .split_once('=')
+            .ok_or_else(|| bad("allowed: FIELD=COLUMN, such as text=3 or text=claim_text".into()))?;
+        let field = entity
+            .fields()
+            .iter()
+            .find(|f| f.eq_ignore_ascii_case(field.trim()))
+            .copied()
+            .ok_or_else(|| {
+                bad(format!(
+                    "{} is not a field of {}; allowed: {}",
+                    field.trim(),
+                    entity.as_str(),
+                    entity.fields().join(", ")
+                ))
+            })?;
+        let column = column.trim();
+        let column = if !column.is_empty() && column.bytes().all(|b| b.is_ascii_digit()) {
+            match column.parse::<usize>() {
+                Ok(n) if n >= 1 => Column::Number(n),
+                _ => return Err(bad("column numbers start at 1".into())),
+            }
+        } else if column.is_empty() {
+            return Err(bad("give the column after =, as a header name or a number from 1".into()));
+        } else {
+            Column::Name(column.to_string())
+        };
+        if map.iter().any(|(f, _)| *f == field) {
+            return Err(bad(format!("{field} is mapped twice; map each field once")));
+        }
+        map.push((field, column));
+    }
+    Ok(map)
+}
+
+/// A row that could not be imported: where it was, its cells by column, and why.
+#[derive(Debug, Clone)]
+pub struct Rejected {
+    pub line: u64,
+    pub cells: Vec<(usize, String)>,
+    pub reason: String,
+}
+
+/// What an import did, and what it read.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub counts: Counts,
+    /// The names of the file's columns (numbers for a file without a header).
+    pub columns: Vec<String>,
+    pub rejected: Vec<Rejected>,
+    pub sha256: String,
+}
+
+/// Hears what an import has to say while it runs.
+pub trait Listener {
+    /// Something the user should know: columns skipped, the quoting chosen.
+    fn note(&mut self, _text: &str) {}
+    /// How many bytes of the file have been read.
+    fn progress(&mut self, _bytes: u64) {}
+}
+
+/// A listener that hears nothing.
+pub struct Quiet;
+impl Listener for Quiet {}
+
+/// Imports a file into the open transaction `conn`. With `keep_going`, bad
+/// rows come back in `Summary::rejected`; without it, the first bad row is an
+/// error naming the file, line, column, value and what is allowed, and the
+/// caller's transaction rolls back.
+#[allow(clippy::too_many_arguments)]
+pub fn import(
+    conn: &Connection,
+    actor: &Actor,
+    entity: Entity,
+    options: Options,
+    layout: &Layout,
+    file_name: &str,
+    mut input: impl Read + Seek,
+    listener: &mut dyn Listener,
+) -> Result<Summary> {
+    let quoting = match layout.format {
+        FileFormat::Delimited(delimiter) => {
+            let quoting = match layout.quoting {
+                Quoting::Auto if delimiter == b'\t' => {
+                    let found = detect_quoting(&mut input, delimiter, layout.header, file_name)?;
+                    input.seek(SeekFrom::Start(0))?;
+                    found
+                }
+                Quoting::Auto => Quoting::Rfc4180,
+                given => given,
+            };
+            Some(quoting)
+        }
+        _ => None,
+    };
+    import_from(conn, actor, entity, options, layout, quoting, file_name, input, listener)
+}
+
+/// Reads a CSV file with a header row whose names are the entity's fields,
+/// and imports every row (the seed). A column that is not a field is an
+/// error, and so is the first bad row.
+pub fn import_csv(conn: &Connection, actor: &Actor, entity: Entity, options: Options, file_name: &str, input: impl Read) -> Result<Counts> {
+    let options = Options { strict: true, ..options };
+    let layout = Layout::csv();
+    let summary = import_from(
+        conn,
+        actor,
+        entity,
+        options,
+        &layout,
+        Some(Quoting::Rfc4180),
+        file_name,
+        input,
+        &mut Quiet,
+    )?;
+    Ok(summary.counts)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn import_from(
+    conn: &Connection,
+    actor: &Actor,
+    entity: Entity,
+    options: Options,
+    layout: &Layout,
+    quoting: Option<Quoting>,
+    file_name: &str,
+    input: impl Read,
+    listener: &mut dyn Listener,
+) -> Result<Summary> {
+    let mut rows = Rows::open(layout, quoting, file_name, input)?;
+    let import = begin(conn, actor, entity, file_name)?;
+    let mut plan = Plan {
+        entity,
+        file_name: file_name.to_string(),
+        map: layout.map.clone(),
+        strict: options.strict,
+        names: Vec::new(),
+        fields: Vec::new(),
+        by_name: HashMap::new(),
+    };
+    if let Some(quoting) = quoting
+        && layout.quoting == Quoting::Auto
+        && layout.format == FileFormat::Delimited(b'\t')
+    {
+        listener.note(&format!(
+            "read {file_name} with {} ({})",
+            quoting.flag(),
+            match quoting {
+                Quoting::None => "quote marks are text",
+                _ => "quote marks enclose fields",
+            }
+        ));
+    }
+    if layout.header && matches!(layout.format, FileFormat::Delimited(_)) {
+        let names = rows.header()?;
+        plan.add_columns(names, listener)?;
+        plan.check_map(layout)?;
+    }
+    let unescape = matches!(layout.format, FileFormat::Delimited(_)) && !layout.raw_cells;
+    let mut summary = Summary::default();
+    while let Some(row) = rows.next(&mut plan, listener)? {
+        listener.progress(row.bytes);
+        let line = row.line;
+        let mut fields = Fields::new();
+        let cells: Vec<(usize, String)> = row
+            .cells
+            .into_iter()
+            .map(|(i, value)| {
+                let value = if unescape {
+                    crate::output::unescape_formula(&value).to_string()
+                } else {
+                    value
+                };
+                (i, value)
+            })
+            .collect();
+        for (i, value) in &cells {
+            if let Some(Some(field)) = plan.fields.get(*i) {
+                fields.set(field, value.clone());
+            }
+        }
+        let result = match row.problem {
+            Some((column, message)) => Err(in_file(file_name, line, &column, message).into()),
+            None if options.keep_going => in_savepoint(conn, || import_row(conn, actor, entity, import.0, options, fields)),
+            None => import_row(conn, actor, entity, import.0, options, fields),
+        };
+        match result {
+            Ok(Outcome::Inserted) => summary.counts.inserted += 1,
+            Ok(Outcome::Updated) => summary.counts.updated += 1,
+            Ok(Outcome::Unchanged) => summary.counts.unchanged += 1,
+            Err(e) => {
+                let located = locate(e, file_name, line, &plan.names, &plan.fields);
+                match located.downcast_ref::<UserError>() {
+                    Some(UserError::InFile { column, message, .. }) if options.keep_going => {
+                        let reason = if column.is_empty() {
+                            message.clone()
+                        } else {
+                            format!("column {column}: {message}")
+                        };
+                        summary.rejected.push(Rejected { line, cells, reason });
+                        summary.counts.rejected += 1;
+                    }
+                    _ => return Err(located),
+                }
+            }
+        }
+    }
+    summary.sha256 = rows.finish()?;
+    summary.columns = plan.names;
+    finish(
+        conn,
+        actor,
+        entity,
+        (import.0, &import.1),
+        file_name,
+        &summary.sha256,
+        summary.counts,
+    )?;
+    Ok(summary)
+}
+
+/// Runs one row in a savepoint, so that a row that fails half-way leaves
+/// nothing behind.
+fn in_savepoint<T>(conn: &Connection, work: impl FnOnce() -> Result<T>) -> Result<T> {
+    conn.execute_batch("SAVEPOINT import_row")?;
+    match work() {
+        Ok(value) => {
+            conn.execute_batch("RELEASE import_row")?;
+            Ok(value)
+        }
+        Err(e) => {
+            conn.execute_batch("ROLLBACK TO import_row; RELEASE import_row")?;
+            Err(e)
+        }
+    }
+}
+
+// ---------------------------------------------------------------- columns
+
+/// Which column gives which field.
+struct Plan {
+    entity: Entity,
+    file_name: String,
+    map: Vec<(&'static str, Column)>,
+    strict: bool,
+    /// The file's column names (numbers where there is no header).
+    names: Vec<String>,
+    fields: Vec<Option<&'static str>>,
+    /// JSON keys to columns.
+    by_name: HashMap<String, usize>,
+}
+
+impl Plan {
+    /// Adds columns, says which are skipped and why, and refuses two columns
+    /// that give the same field.
+    fn add_columns(&mut self, names: Vec<String>, listener: &mut dyn Listener) -> Result<()> {
+        let (mut own, mut computed, mut shadowed, mut unknown) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for name in names {
+            let index = self.names.len();
+            let shown = name.trim().trim_start_matches('\u{feff}').to_string();
+            let field = self.field_for(index, &shown);
+            if let Some(field) = field
+                && let Some(other) = self.fields.iter().position(|f| *f == Some(field))
+            {
+                return Err(UserError::Usage(format!(
+                    "{}: columns {} ({}) and {} ({}) both give {field}; keep one, or say which with --map {field}=COLUMN",
+                    self.file_name,
+                    other + 1,
+                    self.names[other],
+                    index + 1,
+                    shown
+                ))
+                .into());
+            }
+            if field.is_none() {
+                let described = if shown.is_empty() {
+                    format!("{} (no name)", index + 1)
+                } else {
+                    shown.clone()
+                };
+                let field_of_name = self.entity.fields().iter().find(|f| f.eq_ignore_ascii_case(&shown));
+                if shown.eq_ignore_ascii_case("handle") {
+                    own.push(described);
+                } else if self.entity == Entity::Claims
+                    && (crate::report::claims::COMPUTED.contains(&shown.as_str())
+                        || shown.starts_with(crate::report::claims::STANCE_PREFIX))
+                {
+                    computed.push(described);
+                } else if let Some(field) = field_of_name {
+                    let from = self
+                        .map
+                        .iter()
+                        .find(|(f, _)| f == field)
+                        .map(|(_, c)| c.to_string())
+                        .unwrap_or_default();
+                    shadowed.push(format!("{described} (--map takes {field} from column {from})"));
+                } else {
+                    unknown.push(described);
+                }
+            }
+            self.by_name.insert(shown.to_lowercase(), index);
+            self.names.push(shown);
+            self.fields.push(field);
+        }
+        let file = &self.file_name;
+        if self.strict && !(own.is_empty() && computed.is_empty() && shadowed.is_empty() && unknown.is_empty()) {
+            let all = [own, computed, shadowed, unknown].concat();
+            return Err(in_file(
+                file,
+                1,
+                "",
+                format!(
+                    "columns that are not fields of {}: {}; allowed: {}",
+                    self.entity.as_str(),
+                    all.join(", "),
+                    self.entity.fields().join(", ")
+                ),
+            )
+            .into());
+        }
+        if !own.is_empty() {
+            listener.note(&format!(
+                "{file}: skipped column handle: this case gives records handles of its own"
+            ));
+        }
+        if !computed.is_empty() {
+            listener.note(&format!(
+                "{file}: skipped columns the claims report computes: {}",
+                computed.join(", ")
+            ));
+        }
+        if !shadowed.is_empty() {
+            listener.note(&format!("{file}: skipped columns: {}", shadowed.join(", ")));
+        }
+        if !unknown.is_empty() {
+            listener.note(&format!(
+                "{file}: skipped columns that are not fields of {}: {} (fields: {}; to take one under another name, use --map FIELD=COLUMN)",
+                self.entity.as_str(),
+                unknown.join(", "),
+                self.entity.fields().join(", ")
+            ));
+        }
+        Ok(())
+    }
+
+    /// The field a column gives: the one `--map` names it for, else the field
+    /// of its name unless `--map` takes that field from elsewhere.
+    fn field_for(&self, index: usize, name: &str) -> Option<&'static str> {
+        let mapped = self.map.iter().find(|(_, column)| match column {
+            Column::Number(n) => *n == index + 1,
+            Column::Name(wanted) => wanted.trim().eq_ignore_ascii_case(name),
+        });
+        if let Some((field, _)) = mapped {
+            return Some(field);
+        }
+        self.entity
+            .fields()
+            .iter()
+            .find(|f| f.eq_ignore_ascii_case(name))
+            .copied()
+            .filter(|field| !self.map.iter().any(|(f, _)| f == field))
+    }
+
+    /// Every column `--map` names must be in the file.
+    fn check_map(&self, layout: &Layout) -> Result<()> {
+        for (field, column) in &self.map {
+            let found = match column {
+                Column::Number(n) => *n <= self.names.len(),
+                Column::Name(name) => self.names.iter().any(|n| n.eq_ignore_ascii_case(name.trim())),
+            };
+            if !found {
+                let has = if layout.header {
+                    format!("its columns are {}", self.names.join(", "))
+                } else {
+                    format!("its rows have {} columns", self.names.len())
+                };
+                return Err(UserError::Usage(format!("--map {field}={column}: {} has no column {column}; {has}", self.file_name)).into());
+            }
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------- reading
+
+/// One row as read: its line, its cells by column, and a problem that makes
+/// it a bad row before any value is looked at (a column name and why).
+struct RawRow {
+    line: u64,
+    bytes: u64,
+    cells: Vec<(usize, String)>,
+    problem: Option<(String, String)>,
+}
+
+enum Rows<R: Read> {
+    Delimited {
+        reader: csv::Reader<HashingReader<R>>,
+        file_name: String,
+        width: Option<usize>,
+        quoting: Quoting,
+        header: bool,
+    },
+    Json {
+        items: std::vec::IntoIter<(u64, u64, Result<Object, String>)>,
+        sha256: String,
+    },
+    Jsonl {
+        reader: BufReader<HashingReader<R>>,
+        file_name: String,
+        line: u64,
+        bytes: u64,
+    },
+}
+
+impl<R: Read> Rows<R> {
+    fn open(layout: &Layout, quoting: Option<Quoting>, file_name: &str, input: R) -> Result<Self> {
+        let input = HashingReader::new(input);
+        Ok(match layout.format {
+            FileFormat::Delimited(delimiter) => {
+                let quoting = quoting.unwrap_or(Quoting::Rfc4180);
+                let reader = csv::ReaderBuilder::new()
+                    .delimiter(delimiter)
+                    .quoting(quoting != Quoting::None)
+                    .has_headers(false)
+                    .flexible(true)
+                    .from_reader(input);
+                Rows::Delimited {
+                    reader,
+                    file_name: file_name.to_string(),
+                    width: None,
+                    quoting,
+                    header: layout.header,
+                }
+            }
+            FileFormat::Json => {
+                let mut bytes = Vec::new();
+                let mut input = input;
+                input.read_to_end(&mut bytes)?;
+                let sha256 = input.finish()?;
+                Rows::Json {
+                    items: json_items(&bytes, file_name)?.into_iter(),
+                    sha256,
+                }
+            }
+            FileFormat::Jsonl => Rows::Jsonl {
+                reader: BufReader::new(input),
+                file_name: file_name.to_string(),
+                line: 0,
+                bytes: 0,
+            },
+        })
+    }
+
+    /// The header row of a CSV or TSV file.
+    fn header(&mut self) -> Result<Vec<String>> {
+        let Rows::Delimited {
+            reader, file_name, width, ..
+        } = self
+        else {
+            return Ok(Vec::new());
+        };
+        let mut record = csv::StringRecord::new();
+        let found = reader
+            .read_record(&mut record)
+            .map_err(|e| in_file(file_name, 1, "", csv_problem(&e)))?;
+        if !found {
+            return Err(in_file(
+                file_name,
+                1,
+                "",
+                "the file is empty: it has no header row naming the columns".into(),
+            )
+            .into());
+        }
+        *width = Some(record.len());
+        Ok(record.iter().map(str::to_string).collect())
+    }
+
+    fn next(&mut self, plan: &mut Plan, listener: &mut dyn Listener) -> Result<Option<RawRow>> {
+        match self {
+            Rows::Delimited {
+                reader,
+                file_name,
+                width,
+                quoting,
+                header,
+            } => {
+                let mut record = csv::StringRecord::new();
+                let line = reader.position().line();
+                if !reader
+                    .read_record(&mut record)
+                    .map_err(|e| in_file(file_name, line, "", csv_problem(&e)))?
+                {
+                    return Ok(None);
+                }
+                let line = record.position().map_or(line, |p| p.line());
+                if width.is_none() {
+                    // No header: the first row says how many columns there are.
+                    *width = Some(record.len());
+                    plan.add_columns((1..=record.len()).map(|n| n.to_string()).collect(), listener)?;
+                    plan.check_map(&Layout {
+                        header: false,
+                        ..Layout::csv()
+                    })?;
+                }
+                let expected = width.unwrap_or(record.len());
+                let problem = (record.len() != expected).then(|| {
+                    let quoted = record.iter().any(|f| f.starts_with('"'));
+                    let mut why = format!(
+                        "this row has {} fields where the {} has {expected}",
+                        record.len(),
+                        if *header { "header" } else { "first row" }
+                    );
+                    if quoted || *quoting == Quoting::Rfc4180 {
+                        why.push_str(&format!(
+                            " (read with {}; if quote marks in this file are text, import with {})",
+                            quoting.flag(),
+                            if *quoting == Quoting::None {
+                                Quoting::Rfc4180.flag()
+                            } else {
+                                Quoting::None.flag()
+                            }
+                        ));
+                    }
+                    (String::new(), why)
+                });
+                Ok(Some(RawRow {
+                    line,
+                    bytes: reader.position().byte(),
+                    cells: record.iter().map(str::to_string).enumerate().collect(),
+                    problem,
+                }))
+            }
+            Rows::Json { items, .. } => match items.next() {
+                None => Ok(None),
+                Some((line, bytes, object)) => Ok(Some(object_row(plan, line, bytes, object, listener)?)),
+            },
+            Rows::Jsonl {
+                reader,
+                file_name,
+                line,
+                bytes,
+            } => loop {
+                let mut text = String::new();
+                let n = reader.read_line(&mut text).map_err(|e| {
+                    if e.kind() == std::io::ErrorKind::InvalidData {
+                        in_file(
+                            file_name,
+                            *line + 1,
+                            "",
+                            "the line is not valid UTF-8; save the file as UTF-8".into(),
+                        )
+                        .into()
+                    } else {
+                        anyhow::Error::from(e)
+                    }
+                })?;
+                if n == 0 {
+                    return Ok(None);
+                }
+                *line += 1;
+                *bytes += n as u64;
+                let trimmed = text.trim_start_matches('\u{feff}').trim();
+                if trimmed.is_empty() {
+                    continue;
+                }
+                let object = match serde_json::from_str::<Object>(trimmed) {
+                    Ok(object) => Ok(object),
+                    Err(e) if e.classify() == serde_json::error::Category::Data => Err(format!("this line is not a JSON object: {e}")),
+                    Err(e) => return Err(in_file(file_name, *line, "", format!("not valid JSON: {e}")).into()),
+                };
+                return Ok(Some(object_row(plan, *line, *bytes, object, listener)?));
+            },
+        }
+    }
+
+    /// Reads what is left and gives the file's SHA-256.
+    fn finish(self) -> Result<String> {
+        Ok(match self {
+            Rows::Delimited { reader, .. } => reader.into_inner().finish()?,
+            Rows::Json { sha256, .. } => sha256,
+            Rows::Jsonl { reader, .. } => reader.into_inner().finish()?,
+        })
+    }
+}
+
+/// A JSON object as a row: every new key becomes a column.
+fn object_row(plan: &mut Plan, line: u64, bytes: u64, object: Result<Object, String>, listener: &mut dyn Listener) -> Result<RawRow> {
+    let object = match object {
+        Ok(object) => object,
+        Err(why) => {
+            return Ok(RawRow {
+                line,
+                bytes,
+                cells: Vec::new(),
+                problem: Some((String::new(), why)),
+            });
+        }
+    };
+    let new: Vec<String> = object
+        .0
+        .iter()
+        .map(|(k, _)| k.trim().to_string())
+        .filter(|k| !plan.by_name.contains_key(&k.to_lowercase()))
+        .fold(Vec::new(), |mut keys, k| {
+            if !keys.iter().any(|seen: &String| seen.eq_ignore_ascii_case(&k)) {
+                keys.push(k);
+            }
+            keys
+        });
+    if !new.is_empty() {
+        plan.add_columns(new, listener)?;
+    }
+    let mut cells = Vec::new();
+    let mut problem = None;
+    for (key, value) in object.0 {
+        let index = plan.by_name[&key.trim().to_lowercase()];
+        let text = match value {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::String(s) => s,
+            serde_json::Value::Bool(b) => b.to_string(),
+            serde_json::Value::Number(n) => n.to_string(),
+            serde_json::Value::Array(_) | serde_json::Value::Object(_) => {
+                problem.get_or_insert((
+                    key.clone(),
+                    format!("{key:?} holds a list or an object; allowed: text, a number, true, false or null"),
+                ));
+                continue;
+            }
+        };
+        cells.push((index, text));
+    }
+    Ok(RawRow {
+        line,
+        bytes,
+        cells,
+        problem,
+    })
+}
+
+/// The items of a JSON array, each with the line it starts on.
+fn json_items(bytes: &[u8], file_name: &str) -> Result<Vec<(u64, u64, Result<Object, String>)>> {
+    let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let first = text.iter().find(|b| !b.is_ascii_whitespace());
+    if first != Some(&b'[') {
+        return Err(in_file(
+            file_name,
+            1,
+            "",
+            "a JSON file must hold one array of objects ([{...}, {...}]); for one object a line, use a .jsonl file or --format jsonl"
+                .into(),
+        )
+        .into());
+    }
+    let raw: Vec<&serde_json::value::RawValue> =
+        serde_json::from_slice(text).map_err(|e| in_file(file_name, e.line() as u64, "", format!("not valid JSON: {e}")))?;
+    let (mut line, mut counted) = (1u64, 0usize);
+    let mut items = Vec::with_capacity(raw.len());
+    for item in raw {
+        let offset = item.get().as_ptr() as usize - text.as_ptr() as usize;
+        line += text[counted..offset].iter().filter(|b| **b == b'\n').count() as u64;
+        counted = offset;
+        let object = serde_json::from_str::<Object>(item.get()).map_err(|e| format!("this item is not a JSON object: {e}"));
+        items.push((line, (offset + item.get().len()) as u64, object));
+    }
+    Ok(items)
+}
+
+/// A JSON object with its keys in the file's order.
+struct Object(Vec<(String, serde_json::Value)>);
+
+impl<'de> serde::Deserialize<'de> for Object {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Keys;
+        impl<'de> serde::de::Visitor<'de> for Keys {
+            type Value = Object;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Object, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = map.next_entry::<String, serde_json::Value>()? {
+                    pairs.push(pair);
+                }
+                Ok(Object(pairs))
+            }
+        }
+        deserializer.deserialize_map(Keys)
+    }
+}
+
+/// Finds out how a tab-separated file quotes its fields. Real-world TSV
+/// often has none: a field may begin with a quote mark and hold more. Read
+/// as RFC 4180, such a field would swallow tabs and lines, so a file is read
+/// with quoting only when every quoted field is well formed and the rows come
+/// out even; where both readings fit and differ, the user must say which.
+fn detect_quoting(input: &mut (impl Read + Seek), delimiter: u8, header: bool, file_name: &str) -> Result<Quoting> {
+    // The reading with quote marks as text.
+    let mut plain = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .quoting(false)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(&mut *input);
+    let mut record = csv::ByteRecord::new();
+    let mut width = None;
+    let mut plain_even = true;
+    let mut first_quoted: Option<(u64, usize, String)> = None;
+    while plain.read_byte_record(&mut record)? {
+        let w = *width.get_or_insert(record.len());
+        plain_even &= record.len() == w;
+        if first_quoted.is_none()
+            && let Some(i) = record.iter().position(|f| f.starts_with(b"\""))
+        {
+            let line = record.position().map_or(0, |p| p.line());
+            first_quoted = Some((line, i, String::from_utf8_lossy(&record[i]).into_owned()));
+        }
+    }
+    drop(plain);
+    let Some((line, index, plain_value)) = first_quoted else {
+        // No field begins with a quote mark: both readings are the same.
+        return Ok(Quoting::None);
+    };
+    input.seek(SeekFrom::Start(0))?;
+    let quoted = scan_rfc4180(&mut *input, delimiter)?;
+    let rfc_fits = quoted.well_formed && quoted.even;
+    Ok(match (plain_even, rfc_fits) {
+        (true, false) | (false, false) => Quoting::None,
+        (false, true) => Quoting::Rfc4180,
+        // "" inside quotes is how RFC 4180 writers (our reports among them)
+        // write a quote mark; text rarely doubles them.
+        (true, true) if quoted.doubled => Quoting::Rfc4180,
+        (true, true) => {
+            let column = if header {
+                format!("column {}", index + 1)
+            } else {
+                format!("field {}", index + 1)
+            };
+            let inner = plain_value.trim_start_matches('"').trim_end_matches('"');
+            return Err(UserError::Usage(format!(
+                "{file_name}: cannot tell how this tab-separated file is quoted: line {line}, {column} reads as {plain_value:?} if quote marks are text ({}), or as {inner:?} if they enclose the field ({}); say which with --quoting",
+                Quoting::None.flag(),
+                Quoting::Rfc4180.flag()
+            ))
+            .into());
+        }
+    })
+}
+
+/// What a strict RFC 4180 reading of a file found.
+struct Scan {
+    /// Every quoted field closes, and is followed by a delimiter or line end.
+    well_formed: bool,
+    /// Every row has as many fields as the first.
+    even: bool,
+    /// Some quoted field holds "" (a quote mark written the RFC 4180 way).
+    doubled: bool,
+}
+
+fn scan_rfc4180(input: impl Read, delimiter: u8) -> Result<Scan> {
+    #[derive(PartialEq)]
+    enum State {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut scan = Scan {
+        well_formed: true,
+        even: true,
+        doubled: false,
+    };
+    let (mut state, mut fields, mut width, mut empty_row) = (State::FieldStart, 0usize, None::<usize>, true);
+    let mut end_row = |fields: &mut usize, empty: &mut bool, scan: &mut Scan| {
+        if !*empty {
+            let w = *width.get_or_insert(*fields + 1);
+            scan.even &= *fields + 1 == w;
+        }
+        *fields = 0;
+        *empty = true;
+    };
+    let mut reader = BufReader::new(input);
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            break;
+        }
+        for &b in buf {
+            let line_end = b == b'\n' || b == b'\r';
+            state = match state {
+                State::Quoted if b == b'"' => State::QuoteInQuoted,
+                State::Quoted => State::Quoted,
+                State::QuoteInQuoted if b == b'"' => {
+                    scan.doubled = true;
+                    State::Quoted
+                }
+                State::QuoteInQuoted if !(b == delimiter || line_end) => {
+                    scan.well_formed = false;
+                    State::Unquoted
+                }
+                _ if b == delimiter => {
+                    fields += 1;
+                    empty_row = false;
+                    State::FieldStart
+                }
+                _ if line_end => {
+                    end_row(&mut fields, &mut empty_row, &mut scan);
+                    State::FieldStart
+                }
+                State::FieldStart if b == b'"' => {
+                    empty_row = false;
+                    State::Quoted
+                }
+                _ => {
+                    empty_row = false;
+                    State::Unquoted
+                }
+            };
+        }
+        let n = buf.len();
+        reader.consume(n);
+    }
+    if state == State::Quoted {
+        scan.well_formed = false;
+    }
+    end_row(&mut fields, &mut empty_row, &mut scan);
+    Ok(scan)
+}
+
+// ---------------------------------------------------------------- rows
 
 /// Starts an import: one `import` row that every imported row points at.
 pub fn begin(conn: &Connection, actor: &Actor, entity: Entity, file_name: &str) -> Result<(i64, String)> {
@@ -133,17 +1038,42 @@ fn import_one<R: Record>(conn: &Connection, actor: &Actor, import_id: i64, optio
         .query_row([record.uuid()], |r| r.get(0))
         .optional()?;
     match existing {
-        Some(id) if options.update => {
-            let changed = record::edit::<R>(conn, actor, id, fields, "import --update")?;
-            Ok(if changed { Outcome::Updated } else { Outcome::Unchanged })
+        Some(id) => {
+            // A row already in the case: the same values are no change; others
+            // are a change only --update may make.
+            let before = R::load(conn, id)?.to_fields(conn)?;
+            let after = R::from_fields(conn, &fields.over(&before))?.to_fields(conn)?;
+            let differ: Vec<String> = before
+                .0
+                .iter()
+                .zip(&after.0)
+                .filter(|(was, is)| was.1 != is.1)
+                .map(|((name, was), (_, is))| {
+                    format!(
+                        "{name} {:?} in the case, {:?} in the file",
+                        crate::output::shorten(was, 40),
+                        crate::output::shorten(is, 40)
+                    )
+                })
+                .collect();
+            if differ.is_empty() {
+                return Ok(Outcome::Unchanged);
+            }
+            if !options.update {
+                return Err(UserError::Conflict(format!(
+                    "{} {} has this UUID ({}) with other values ({}); import with --update to change it",
+                    R::KIND.table(),
+                    handle::format(R::KIND, id),
+                    record.uuid(),
+                    differ.join("; ")
+                ))
+                .into());
+            }
+            record::edit::<R>(conn, actor, id, fields, "import --update")?;
+            conn.prepare_cached(&format!("UPDATE {} SET import_id = ?2 WHERE id = ?1", R::KIND.table()))?
+                .execute(params![id, import_id])?;
+            Ok(Outcome::Updated)
         }
-        Some(id) => Err(UserError::Conflict(format!(
-            "{} {} has this UUID already ({}); import with --update to change it",
-            R::KIND.table(),
-            handle::format(R::KIND, id),
-            record.uuid()
-        ))
-        .into()),
         None => {
             let id = record.insert(conn, Some(import_id), &actor.at)?;
             crate::search::index(conn, R::KIND, id)?;
@@ -256,72 +1186,6 @@ impl<R: Read> Read for HashingReader<R> {
     }
 }
 
-/// Reads a CSV file with a header row whose names are the entity's fields,
-/// and imports every row. The first bad row stops it with an error naming
-/// the file, line, column and value; the caller's transaction then rolls back.
-pub fn import_csv(conn: &Connection, actor: &Actor, entity: Entity, options: Options, file_name: &str, input: impl Read) -> Result<Counts> {
-    let mut reader = HashingReader::new(input);
-    let import = begin(conn, actor, entity, file_name)?;
-    let mut counts = Counts::default();
-    {
-        let mut csv = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(&mut reader);
-        let headers = csv.headers().map_err(|e| in_file(file_name, 1, "", e.to_string()))?.clone();
-        let columns = match_headers(entity, &headers, file_name)?;
-        let mut record = csv::StringRecord::new();
-        loop {
-            let line = csv.position().line();
-            match csv.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => return Err(in_file(file_name, line, "", csv_problem(&e)).into()),
-            }
-            let line = record.position().map_or(line, |p| p.line());
-            let mut fields = Fields::new();
-            for (value, field) in record.iter().zip(&columns) {
-                if let Some(field) = field {
-                    fields.set(field, crate::output::unescape_formula(value));
-                }
-            }
-            match import_row(conn, actor, entity, import.0, options, fields) {
-                Ok(Outcome::Inserted) => counts.inserted += 1,
-                Ok(Outcome::Updated) => counts.updated += 1,
-                Ok(Outcome::Unchanged) => counts.unchanged += 1,
-                Err(e) => return Err(locate(e, file_name, line, &headers, &columns)),
-            }
-        }
-    }
-    let sha = reader.finish()?;
-    finish(conn, actor, entity, (import.0, &import.1), file_name, &sha, counts)?;
-    Ok(counts)
-}
-
-/// Matches header names to fields. An unknown column is an error, not a
-/// silent drop.
-fn match_headers(entity: Entity, headers: &csv::StringRecord, file_name: &str) -> Result<Vec<Option<&'static str>>> {
-    let mut columns = Vec::new();
-    for (i, name) in headers.iter().enumerate() {
-        let wanted = name.trim().trim_start_matches('\u{feff}');
-        match entity.fields().iter().find(|f| f.eq_ignore_ascii_case(wanted)) {
-            Some(field) => columns.push(Some(*field)),
-            None => {
-                return Err(in_file(
-                    file_name,
-                    1,
-                    wanted,
-                    format!(
-                        "column {} ({wanted:?}) is not a field of {}; allowed: {}",
-                        i + 1,
-                        entity.as_str(),
-                        entity.fields().join(", ")
-                    ),
-                )
-                .into());
-            }
-        }
-    }
-    Ok(columns)
-}
-
 fn in_file(file: &str, line: u64, column: &str, message: String) -> UserError {
     UserError::InFile {
         file: file.to_string(),
@@ -333,30 +1197,38 @@ fn in_file(file: &str, line: u64, column: &str, message: String) -> UserError {
 
 fn csv_problem(e: &csv::Error) -> String {
     match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            format!("this row has {len} fields where the header has {expected_len}")
-        }
         csv::ErrorKind::Utf8 { .. } => "the row is not valid UTF-8; save the file as UTF-8".to_string(),
         _ => e.to_string(),
     }
 }
 
-/// Adds the file, line and column to a row's error.
-pub fn locate(err: anyhow::Error, file: &str, line: u64, headers: &csv::StringRecord, columns: &[Option<&'static str>]) -> anyhow::Error {
-    let column_of = |field: &str| {
-        columns
-            .iter()
-            .position(|c| *c == Some(field))
-            .map(|i| headers.get(i).unwrap_or(field).to_string())
-            .unwrap_or_else(|| field.to_string())
-    };
-    let field = match err.downcast_ref::<UserError>() {
-        Some(UserError::Invalid { field, .. }) | Some(UserError::Missing { field, .. }) => Some(field.clone()),
-        Some(UserError::NotFound { what, .. }) => Some(what.to_string()),
-        _ => None,
+/// Adds the file, line and column to a row's error. `names` are the file's
+/// columns and `fields` the field each gives.
+pub fn locate(err: anyhow::Error, file: &str, line: u64, names: &[String], fields: &[Option<&'static str>]) -> anyhow::Error {
+    let column_of = |field: &str| fields.iter().position(|f| *f == Some(field)).map(|i| names[i].clone());
+    let (field, missing) = match err.downcast_ref::<UserError>() {
+        Some(UserError::Invalid { field, .. }) => (Some(field.clone()), false),
+        Some(UserError::Missing { field, .. }) => (Some(field.clone()), true),
+        Some(UserError::NotFound { what, .. }) => (Some(what.to_string()), false),
+        Some(UserError::InFile { .. }) => return err,
+        _ => (None, false),
     };
     match err.downcast::<UserError>() {
-        Ok(user) => in_file(file, line, &field.map(|f| column_of(&f)).unwrap_or_default(), user.to_string()).into(),
+        Ok(user) => {
+            let mut message = user.to_string();
+            let column = match field.as_deref() {
+                Some(field) => match column_of(field) {
+                    Some(column) => column,
+                    None if missing && fields.iter().any(Option::is_some) => {
+                        message.push_str(&format!(" (the file has no column for {field}; map one with --map {field}=COLUMN)"));
+                        String::new()
+                    }
+                    None => field.to_string(),
+                },
+                None => String::new(),
+            };
+            in_file(file, line, &column, message).into()
+        }
         Err(other) => other.context(format!("{file}, line {line}")),
     }
 }

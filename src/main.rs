@@ -14,6 +14,7 @@ mod import;
 mod model;
 mod output;
 mod record;
+mod report;
 mod search;
 mod seed;
 mod store;

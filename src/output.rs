@@ -183,6 +183,16 @@ pub fn sink<'a>(args: &OutputArgs, columns: Vec<Column>, out: Box<dyn Write + 'a
     })
 }
 
+/// Where a listing's rows go: makes the sink once the columns are known, so
+/// that `list` and `report` share one query per record and differ only here.
+pub type To<'a> = Box<dyn FnOnce(Vec<Column>) -> Result<Box<dyn Sink + 'a>> + 'a>;
+
+/// Rows to stdout, in the format the flags ask for.
+pub fn to_stdout(args: &OutputArgs) -> To<'static> {
+    let args = args.clone();
+    Box::new(move |columns| sink(&args, columns, Box::new(std::io::BufWriter::new(std::io::stdout().lock()))))
+}
+
 /// Writes all rows at once to stdout.
 pub fn print(args: &OutputArgs, columns: Vec<Column>, rows: impl IntoIterator<Item = Vec<Cell>>) -> Result<()> {
     let stdout = std::io::stdout();

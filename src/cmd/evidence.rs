@@ -3,11 +3,11 @@
 use anyhow::Result;
 use rusqlite::Connection;
 
-use super::{Ctx, print_handle, stream_rows};
+use super::{Ctx, print_handle, stream_to};
 use crate::db;
 use crate::handle::{self, Kind};
 use crate::model::Relation;
-use crate::output::{Cell, OutputArgs, columns};
+use crate::output::{self, Cell, OutputArgs, columns};
 use crate::record::{self, Fields};
 use crate::store::Evidence;
 
@@ -50,6 +50,15 @@ pub struct AddArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ListArgs {
+    #[command(flatten)]
+    pub filter: Filter,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Which evidence `list` and `report` show.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Filter {
     /// Only evidence on this claim.
     #[arg(long)]
     pub claim: Option<String>,
@@ -59,8 +68,9 @@ pub struct ListArgs {
     /// Only evidence with this relation: supports, refutes, context.
     #[arg(long)]
     pub relation: Option<String>,
-    #[command(flatten)]
-    pub output: OutputArgs,
+    /// Only evidence on claims of this topic.
+    #[arg(long)]
+    pub topic: Option<String>,
 }
 
 pub fn run(command: Command, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
@@ -82,23 +92,28 @@ pub fn run(command: Command, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
             print_handle(Kind::Evidence, id);
             Ok(())
         }
-        Command::List(args) => list(conn, &args, &args.output),
+        Command::List(args) => list(conn, &args.filter, output::to_stdout(&args.output)),
     }
 }
 
 /// The evidence listing: the handle, then the fields the importer reads back.
-pub fn list(conn: &Connection, args: &ListArgs, output: &OutputArgs) -> Result<()> {
-    let claim = args.claim.as_deref().map(|c| handle::resolve(conn, Kind::Claim, c)).transpose()?;
-    let source = args.source.as_deref().map(|s| handle::resolve(conn, Kind::Source, s)).transpose()?;
-    let relation = args.relation.as_deref().map(Relation::parse).transpose()?.map(Relation::as_str);
-    stream_rows(
+pub fn list(conn: &Connection, filter: &Filter, to: output::To<'_>) -> Result<()> {
+    let claim = filter.claim.as_deref().map(|c| handle::resolve(conn, Kind::Claim, c)).transpose()?;
+    let source = filter
+        .source
+        .as_deref()
+        .map(|s| handle::resolve(conn, Kind::Source, s))
+        .transpose()?;
+    let relation = filter.relation.as_deref().map(Relation::parse).transpose()?.map(Relation::as_str);
+    stream_to(
         conn,
         "SELECT e.id, e.uuid, coalesce(c.slug, 'C' || c.id), coalesce(src.slug, 'S' || src.id), e.relation, e.excerpt, e.locator,
                 e.credibility, e.notes
          FROM evidence e JOIN claim c ON c.id = e.claim_id JOIN source src ON src.id = e.source_id
          WHERE (?1 IS NULL OR e.claim_id = ?1) AND (?2 IS NULL OR e.source_id = ?2) AND (?3 IS NULL OR e.relation = ?3)
+           AND (?4 IS NULL OR c.topic = ?4)
          ORDER BY e.id",
-        &[&claim, &source, &relation],
+        &[&claim, &source, &relation, &filter.topic],
         columns(&[
             "handle",
             "-uuid",
@@ -110,7 +125,7 @@ pub fn list(conn: &Connection, args: &ListArgs, output: &OutputArgs) -> Result<(
             "credibility",
             "-notes",
         ]),
-        output,
+        to,
         |r| {
             Ok(vec![
                 Cell::Text(handle::format(Kind::Evidence, r.get(0)?)),

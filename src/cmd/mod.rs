@@ -105,10 +105,22 @@ pub fn stream_rows(
     args: &OutputArgs,
     map: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<Vec<Cell>>,
 ) -> Result<()> {
-    let stdout = std::io::stdout();
-    let mut sink = output::sink(args, columns, Box::new(std::io::BufWriter::new(stdout.lock())))?;
+    stream_to(conn, sql, params, columns, output::to_stdout(args), |row| Ok(map(row)?))
+}
+
+/// Runs a listing query and writes each row, as it is read, wherever `to`
+/// says: stdout for `list`, a report file for `report`.
+pub fn stream_to<'a>(
+    conn: &Connection,
+    sql: &str,
+    params: &[&dyn rusqlite::ToSql],
+    columns: Vec<Column>,
+    to: output::To<'a>,
+    mut map: impl FnMut(&rusqlite::Row<'_>) -> Result<Vec<Cell>>,
+) -> Result<()> {
     let mut stmt = conn.prepare(sql)?;
     let mut rows = stmt.query(params)?;
+    let mut sink = to(columns)?;
     while let Some(row) = rows.next()? {
         sink.row(map(row)?)?;
     }

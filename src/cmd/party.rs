@@ -3,11 +3,11 @@
 use anyhow::Result;
 use rusqlite::Connection;
 
-use super::{Ctx, print_handle, stream_rows};
+use super::{Ctx, print_handle, stream_to};
 use crate::db;
 use crate::handle::{self, Kind};
 use crate::model::PartyKind;
-use crate::output::{Cell, OutputArgs, columns};
+use crate::output::{self, Cell, OutputArgs, columns};
 use crate::record::{self, Fields};
 use crate::store::Party;
 
@@ -46,14 +46,21 @@ pub struct AddArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ListArgs {
+    #[command(flatten)]
+    pub filter: Filter,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Which parties `list` and `report` show.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Filter {
     /// Only parties of this kind: state, body, organisation, outlet, analyst.
     #[arg(long)]
     pub kind: Option<String>,
     /// Include all 249 built-in states, not only those in use.
     #[arg(long)]
     pub all: bool,
-    #[command(flatten)]
-    pub output: OutputArgs,
 }
 
 pub fn run(command: Command, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
@@ -73,14 +80,14 @@ pub fn run(command: Command, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
             print_handle(Kind::Party, id);
             Ok(())
         }
-        Command::List(args) => list(conn, &args.kind, args.all, &args.output),
+        Command::List(args) => list(conn, &args.filter, output::to_stdout(&args.output)),
     }
 }
 
 /// The party listing: the handle, then the fields the importer reads back.
-pub fn list(conn: &Connection, kind: &Option<String>, all: bool, output: &OutputArgs) -> Result<()> {
-    let kind = kind.as_deref().map(PartyKind::parse).transpose()?.map(|k| k.as_str());
-    stream_rows(
+pub fn list(conn: &Connection, filter: &Filter, to: output::To<'_>) -> Result<()> {
+    let kind = filter.kind.as_deref().map(PartyKind::parse).transpose()?.map(|k| k.as_str());
+    stream_to(
         conn,
         "SELECT p.id, p.uuid, p.code, p.name, p.kind, coalesce(pp.code, ''), p.notes
          FROM party p LEFT JOIN party pp ON pp.id = p.parent_id
@@ -89,9 +96,9 @@ pub fn list(conn: &Connection, kind: &Option<String>, all: bool, output: &Output
                 OR EXISTS (SELECT 1 FROM statement s WHERE s.party_id = p.id)
                 OR EXISTS (SELECT 1 FROM party c WHERE c.parent_id = p.id))
          ORDER BY p.kind <> 'state', p.id",
-        &[&kind, &all],
+        &[&kind, &filter.all],
         columns(&["handle", "-uuid", "code", "name", "kind", "parent", "-notes"]),
-        output,
+        to,
         |r| {
             Ok(vec![
                 Cell::Text(handle::format(Kind::Party, r.get(0)?)),

@@ -3,12 +3,13 @@
 use anyhow::Result;
 use rusqlite::Connection;
 
-use super::{Ctx, figure_cell, print_handle, stream_rows};
+use super::{Ctx, figure_cell, print_handle, stream_to};
 use crate::db;
 use crate::handle::{self, Kind};
 use crate::model::Stance;
-use crate::output::{Cell, OutputArgs, columns};
+use crate::output::{self, Cell, OutputArgs, columns};
 use crate::record::{self, Fields};
+use crate::report::DateRange;
 use crate::store::Statement;
 
 #[derive(Debug, clap::Subcommand)]
@@ -62,6 +63,15 @@ pub struct AddArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ListArgs {
+    #[command(flatten)]
+    pub filter: Filter,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Which statements `list` and `report` show.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Filter {
     /// Only statements on this claim.
     #[arg(long)]
     pub claim: Option<String>,
@@ -71,8 +81,12 @@ pub struct ListArgs {
     /// Only statements with this stance.
     #[arg(long)]
     pub stance: Option<String>,
+    /// Only statements on claims of this topic.
+    #[arg(long)]
+    pub topic: Option<String>,
+    /// Only statements made in this range.
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub said: DateRange,
 }
 
 pub fn run(command: Command, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
@@ -99,18 +113,20 @@ pub fn run(command: Command, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
             print_handle(Kind::Statement, id);
             Ok(())
         }
-        Command::List(args) => list(conn, &args, &args.output),
+        Command::List(args) => list(conn, &args.filter, output::to_stdout(&args.output)),
     }
 }
 
 /// The statement listing: the handle, then the fields the importer reads back.
-pub fn list(conn: &Connection, args: &ListArgs, output: &OutputArgs) -> Result<()> {
-    let claim = args.claim.as_deref().map(|c| handle::resolve(conn, Kind::Claim, c)).transpose()?;
-    let party = args.party.as_deref().map(|p| handle::resolve(conn, Kind::Party, p)).transpose()?;
-    let stance = args.stance.as_deref().map(Stance::parse).transpose()?.map(Stance::as_str);
-    stream_rows(
+pub fn list(conn: &Connection, filter: &Filter, to: output::To<'_>) -> Result<()> {
+    let claim = filter.claim.as_deref().map(|c| handle::resolve(conn, Kind::Claim, c)).transpose()?;
+    let party = filter.party.as_deref().map(|p| handle::resolve(conn, Kind::Party, p)).transpose()?;
+    let stance = filter.stance.as_deref().map(Stance::parse).transpose()?.map(Stance::as_str);
+    let (since, until) = filter.said.bounds()?;
+    stream_to(
         conn,
-        "SELECT s.id, s.uuid, coalesce(c.slug, 'C' || c.id), p.code, s.stance, s.said_on, s.speaker, s.quote, s.summary,
+        &format!(
+            "SELECT s.id, s.uuid, coalesce(c.slug, 'C' || c.id), p.code, s.stance, s.said_on, s.speaker, s.quote, s.summary,
                 coalesce(src.slug, 'S' || src.id, ''), s.figure_low, s.figure_high, s.figure_unit, s.notes
          FROM statement s
          JOIN claim c ON c.id = s.claim_id
@@ -119,12 +135,16 @@ pub fn list(conn: &Connection, args: &ListArgs, output: &OutputArgs) -> Result<(
          WHERE (?1 IS NULL OR s.claim_id = ?1)
            AND (?2 IS NULL OR s.party_id = ?2 OR p.parent_id = ?2)
            AND (?3 IS NULL OR s.stance = ?3)
+           AND (?4 IS NULL OR c.topic = ?4)
+           AND {}
          ORDER BY s.id",
-        &[&claim, &party, &stance],
+            DateRange::sql("s.said_on", 5, 6)
+        ),
+        &[&claim, &party, &stance, &filter.topic, &since, &until],
         columns(&[
             "handle", "-uuid", "claim", "party", "stance", "said_on", "-speaker", "quote", "summary", "source", "figure", "unit", "-notes",
         ]),
-        output,
+        to,
         |r| {
             Ok(vec![
                 Cell::Text(handle::format(Kind::Statement, r.get(0)?)),
