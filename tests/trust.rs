@@ -32,6 +32,13 @@ fn verify_passes(case: &Case) -> String {
     out
 }
 
+/// Fails unless the text holds every one of the expected passages.
+fn assert_mentions(text: &str, expected: &[String]) {
+    for passage in expected {
+        assert!(text.contains(passage.as_str()), "missing {passage:?} in\n{text}");
+    }
+}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
@@ -121,19 +128,20 @@ fn verify_reports_what_it_checked_on_a_sound_case() {
     case.ok(&["source", "attach", "S1", path.to_str().unwrap()]);
     let out = verify_passes(&case);
     let head = case.sql("SELECT id, hash FROM history ORDER BY id DESC LIMIT 1").remove(0);
-    for expected in [
-        "integrity    ok: PRAGMA integrity_check".to_string(),
-        "foreign keys ok: PRAGMA foreign_key_check".to_string(),
-        format!(
-            "history      ok: 7 entries, each hash recomputed and its link to the entry before checked; newest entry {}, hash {}",
-            head[0], head[1]
-        ),
-        "captures     ok: 1 capture, 15 bytes, each hashed again".to_string(),
-        "records      ok: 253 records compared with the values their history ends with".to_string(),
-        "imports      ok: 0 imports".to_string(),
-    ] {
-        assert!(out.contains(&expected), "missing {expected:?} in\n{out}");
-    }
+    assert_mentions(
+        &out,
+        &[
+            "integrity    ok: PRAGMA integrity_check".to_string(),
+            "foreign keys ok: PRAGMA foreign_key_check".to_string(),
+            format!(
+                "history      ok: 7 entries, each hash recomputed and its link to the entry before checked; newest entry {}, hash {}",
+                head[0], head[1]
+            ),
+            "captures     ok: 1 capture, 15 bytes, each hashed again".to_string(),
+            "records      ok: 253 records compared with the values their history ends with".to_string(),
+            "imports      ok: 0 imports".to_string(),
+        ],
+    );
 }
 
 #[test]
@@ -287,15 +295,16 @@ fn verify_catches_records_changed_added_or_deleted_outside_crosscheck() {
         .unwrap();
     let stderr = verify_fails(&case);
     let mark = entry_id(&case, "mark");
-    for expected in [
-        format!("claim C1: status is \"refuted\", but its history (entry {mark}) gives \"supported\""),
-        format!("claim C1: reason is \"quietly changed\", but its history (entry {mark}) gives \"both ministries confirm\""),
-        "source S2 (0b5e3f6a-6f7d-4c1e-9a37-2c9d1f1f8a10): no history entry records its creation".to_string(),
-        "history entry 5 records evidence E1 (".to_string(),
-        "which is no longer in the case: it was deleted outside crosscheck".to_string(),
-    ] {
-        assert!(stderr.contains(&expected), "missing {expected:?} in\n{stderr}");
-    }
+    assert_mentions(
+        &stderr,
+        &[
+            format!("claim C1: status is \"refuted\", but its history (entry {mark}) gives \"supported\""),
+            format!("claim C1: reason is \"quietly changed\", but its history (entry {mark}) gives \"both ministries confirm\""),
+            "source S2 (0b5e3f6a-6f7d-4c1e-9a37-2c9d1f1f8a10): no history entry records its creation".to_string(),
+            "history entry 5 records evidence E1 (".to_string(),
+            "which is no longer in the case: it was deleted outside crosscheck".to_string(),
+        ],
+    );
 }
 
 #[test]
