@@ -945,6 +945,7 @@ fn hostile_text_is_stored_exactly_and_shown_inert() {
         vec!["evidence", "list"],
         vec!["compare", "hostile"],
         vec!["history"],
+        vec!["search", "Claim"],
     ] {
         let out = case.ok(&args);
         for dangerous in ['\u{1b}', '\u{7}', '\u{8}', '\r', '\u{202e}'] {
