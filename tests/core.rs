@@ -636,3 +636,14 @@ fn every_command_has_help_with_an_example() {
         assert!(help.contains("Example"), "{command:?} --help has no example:\n{help}");
     }
 }
+
+#[test]
+fn a_sources_history_includes_its_captures() {
+    let case = Case::new();
+    case.ok(&["source", "add", "A report"]);
+    let file = case.write("page.html", "<html><body>kept</body></html>");
+    case.ok(&["source", "attach", "S1", file.to_str().unwrap()]);
+    let history = csv_records(&case.ok(&["history", "S1", "--format", "csv"]));
+    let actions: Vec<(&str, &str)> = history[1..].iter().map(|r| (r[3].as_str(), r[4].as_str())).collect();
+    assert_eq!(actions, [("create", "source"), ("attach", "capture")]);
+}

@@ -19,23 +19,26 @@ pub struct Args {
 }
 
 pub fn run(args: Args, conn: &Connection) -> Result<()> {
-    let (uuid, is_claim) = match &args.record {
-        None => (None, false),
+    let (uuid, kind) = match &args.record {
+        None => (None, None),
         Some(text) => {
             let (kind, id) = resolve_any(conn, text)?;
             let uuid: String = conn.query_row(&format!("SELECT uuid FROM {} WHERE id = ?1", kind.table()), [id], |r| r.get(0))?;
-            (Some(uuid), kind == Kind::Claim)
+            (Some(uuid), Some(kind))
         }
     };
+    // A claim's trail includes its statements and evidence; a source's, its captures.
+    let (is_claim, is_source) = (kind == Some(Kind::Claim), kind == Some(Kind::Source));
     stream_rows(
         conn,
         &format!(
             "SELECT {} FROM history
              WHERE ?1 IS NULL OR entity_uuid = ?1 OR (?2 AND claim_uuid = ?1)
+                OR (?3 AND entity = 'capture' AND json_extract(after, '$.source_uuid') = ?1)
              ORDER BY id",
             Entry::COLUMNS
         ),
-        &[&uuid, &is_claim],
+        &[&uuid, &is_claim, &is_source],
         columns(&[
             "entry",
             "at",
