@@ -1051,8 +1051,8 @@ fn import_one<R: Record>(conn: &Connection, actor: &Actor, import_id: i64, optio
                 .map(|((name, was), (_, is))| {
                     format!(
                         "{name} {:?} in the case, {:?} in the file",
-                        crate::output::shorten(was, 40),
-                        crate::output::shorten(is, 40)
+                        crate::output::shorten(was, 80),
+                        crate::output::shorten(is, 80)
                     )
                 })
                 .collect();
