@@ -557,7 +557,7 @@ enum Rows<R: Read> {
         header: bool,
     },
     Json {
-        items: std::vec::IntoIter<(u64, u64, Result<Object, String>)>,
+        items: std::vec::IntoIter<JsonItem>,
         sha256: String,
     },
     Jsonl {
@@ -795,7 +795,7 @@ fn object_row(plan: &mut Plan, line: u64, bytes: u64, object: Result<Object, Str
 }
 
 /// The items of a JSON array, each with the line it starts on.
-fn json_items(bytes: &[u8], file_name: &str) -> Result<Vec<(u64, u64, Result<Object, String>)>> {
+fn json_items(bytes: &[u8], file_name: &str) -> Result<Vec<JsonItem>> {
     let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let first = text.iter().find(|b| !b.is_ascii_whitespace());
     if first != Some(&b'[') {
@@ -821,6 +821,10 @@ fn json_items(bytes: &[u8], file_name: &str) -> Result<Vec<(u64, u64, Result<Obj
     }
     Ok(items)
 }
+
+/// An item of a JSON array: the line it starts on, where it ends, and the
+/// object, or why it is not one.
+type JsonItem = (u64, u64, Result<Object, String>);
 
 /// A JSON object with its keys in the file's order.
 struct Object(Vec<(String, serde_json::Value)>);

@@ -193,7 +193,7 @@ fn claims(
     // the document around them.
     let fill = |id: i64, cells: &mut Vec<Cell>| claims_report::fill(conn, &speakers, id, cells);
     let extra = claims_report::columns(&speakers);
-    let collected = Rc::new(RefCell::new((Vec::new(), Vec::new())));
+    let collected: Collected = Rc::new(RefCell::new((Vec::new(), Vec::new())));
     let into = collected.clone();
     let collect: output::To<'_> = Box::new(move |columns| Ok(Box::new(Collect { into, columns }) as Box<dyn Sink>));
     claim::rows(conn, filter, extra, collect, fill)?;
@@ -222,9 +222,12 @@ fn claims(
     })
 }
 
+/// The columns and rows a `Collect` sink kept.
+type Collected = Rc<RefCell<(Vec<Column>, Vec<Vec<Cell>>)>>;
+
 /// A sink that keeps the rows, for reports built around them.
 struct Collect {
-    into: Rc<RefCell<(Vec<Column>, Vec<Vec<Cell>>)>>,
+    into: Collected,
     columns: Vec<Column>,
 }
 
