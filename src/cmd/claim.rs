@@ -3,12 +3,13 @@
 use anyhow::Result;
 use rusqlite::Connection;
 
-use super::{Ctx, figure_cell, print_handle, stream_rows};
+use super::{Ctx, figure_cell, print_handle, stream_to};
 use crate::db;
 use crate::handle::{self, Kind};
 use crate::model::{Figure, Status};
-use crate::output::{Cell, OutputArgs, columns};
+use crate::output::{self, Cell, Column, OutputArgs, columns};
 use crate::record::{self, Fields, Record};
+use crate::report::DateRange;
 use crate::store::Claim;
 
 #[derive(Debug, clap::Subcommand)]
@@ -35,6 +36,16 @@ pub enum Command {
 pub struct AddArgs {
     /// The claim: one checkable proposition.
     pub text: String,
+    #[command(flatten)]
+    pub fields: ClaimOptions,
+    /// A UUID to keep (from another case file); a new one by default.
+    #[arg(long)]
+    pub uuid: Option<String>,
+}
+
+/// The fields `add` and `edit` both set. In `edit`, "" clears a field.
+#[derive(Debug, clap::Args)]
+pub struct ClaimOptions {
     /// A topic to group claims by: vostok-2018.
     #[arg(long)]
     pub topic: Option<String>,
@@ -53,21 +64,84 @@ pub struct AddArgs {
     /// A short name to type instead of the handle: vostok-troops.
     #[arg(long)]
     pub slug: Option<String>,
-    /// A UUID to keep (from another case file); a new one by default.
-    #[arg(long)]
-    pub uuid: Option<String>,
+}
+
+impl ClaimOptions {
+    fn into_fields(self, mut fields: Fields) -> Fields {
+        fields.set_opt("topic", self.topic);
+        fields.set_opt("claimed_on", self.date);
+        fields.set_opt("appeared_in", self.appeared_in);
+        fields.set_opt("figure", self.figure);
+        fields.set_opt("unit", self.unit);
+        fields.set_opt("slug", self.slug);
+        fields
+    }
 }
 
 #[derive(Debug, clap::Args)]
 pub struct ListArgs {
+    #[command(flatten)]
+    pub filter: Filter,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Which claims `list` and `report` show.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Filter {
     /// Only claims with these verdicts (comma-separated): unverified, in-review, supported, refuted, misleading, disputed, unverifiable.
     #[arg(long)]
     pub status: Option<String>,
     /// Only claims on this topic.
     #[arg(long)]
     pub topic: Option<String>,
+    /// Only claims this party made a statement on (a state includes its bodies): RU, RU-MOD.
+    #[arg(long)]
+    pub party: Option<String>,
+    /// Only claims made in this range.
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub claimed: DateRange,
+}
+
+/// A claim filter's values, as the parameters ?1 to ?5 of `Filter::SQL`.
+pub struct FilterValues {
+    statuses: Option<String>,
+    topic: Option<String>,
+    party: Option<i64>,
+    since: Option<String>,
+    until: Option<String>,
+}
+
+impl FilterValues {
+    pub fn params(&self) -> [&dyn rusqlite::ToSql; 5] {
+        [&self.statuses, &self.topic, &self.party, &self.since, &self.until]
+    }
+}
+
+impl Filter {
+    /// Checks the filter's values and resolves the party.
+    pub fn values(&self, conn: &Connection) -> Result<FilterValues> {
+        let (since, until) = self.claimed.bounds()?;
+        Ok(FilterValues {
+            statuses: status_filter(&self.status)?,
+            topic: self.topic.clone(),
+            party: self.party.as_deref().map(|p| handle::resolve(conn, Kind::Party, p)).transpose()?,
+            since,
+            until,
+        })
+    }
+
+    /// The condition the filter puts on the `claim` table.
+    pub fn sql() -> String {
+        format!(
+            "(?1 IS NULL OR claim.status IN (SELECT value FROM json_each(?1)))
+             AND (?2 IS NULL OR claim.topic = ?2)
+             AND (?3 IS NULL OR EXISTS (SELECT 1 FROM statement fs JOIN party fp ON fp.id = fs.party_id
+                                        WHERE fs.claim_id = claim.id AND (fp.id = ?3 OR fp.parent_id = ?3)))
+             AND {}",
+            DateRange::sql("claim.claimed_on", 4, 5)
+        )
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -83,24 +157,8 @@ pub struct EditArgs {
     /// New text.
     #[arg(long)]
     pub text: Option<String>,
-    /// New topic.
-    #[arg(long)]
-    pub topic: Option<String>,
-    /// New date the claim was made.
-    #[arg(long)]
-    pub date: Option<String>,
-    /// New place it appeared.
-    #[arg(long)]
-    pub appeared_in: Option<String>,
-    /// New figure ("" to clear, with --unit "").
-    #[arg(long)]
-    pub figure: Option<String>,
-    /// New unit.
-    #[arg(long)]
-    pub unit: Option<String>,
-    /// New slug ("" to clear).
-    #[arg(long)]
-    pub slug: Option<String>,
+    #[command(flatten)]
+    pub fields: ClaimOptions,
     /// Why the change was made, for the history.
     #[arg(long, default_value = "")]
     pub reason: String,
@@ -111,13 +169,8 @@ pub fn run(command: Command, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
         Command::Add(args) => {
             let mut fields = Fields::new();
             fields.set("text", args.text);
-            fields.set_opt("topic", args.topic);
-            fields.set_opt("claimed_on", args.date);
-            fields.set_opt("appeared_in", args.appeared_in);
-            fields.set_opt("figure", args.figure);
-            fields.set_opt("unit", args.unit);
-            fields.set_opt("slug", args.slug);
             fields.set_opt("uuid", args.uuid);
+            let fields = args.fields.into_fields(fields);
             let tx = db::write(conn)?;
             let actor = ctx.actor(&tx)?;
             let id = record::create::<Claim>(&tx, &actor, &fields)?;
@@ -125,17 +178,12 @@ pub fn run(command: Command, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
             print_handle(Kind::Claim, id);
             Ok(())
         }
-        Command::List(args) => list(conn, &args.status, &args.topic, &args.output),
+        Command::List(args) => list(conn, &args.filter, output::to_stdout(&args.output)),
         Command::Show(args) => show(conn, &args.claim),
         Command::Edit(args) => {
             let mut fields = Fields::new();
             fields.set_opt("text", args.text);
-            fields.set_opt("topic", args.topic);
-            fields.set_opt("claimed_on", args.date);
-            fields.set_opt("appeared_in", args.appeared_in);
-            fields.set_opt("figure", args.figure);
-            fields.set_opt("unit", args.unit);
-            fields.set_opt("slug", args.slug);
+            let fields = args.fields.into_fields(fields);
             super::edit::<Claim>(conn, ctx, &args.claim, &fields, &args.reason)
         }
     }
@@ -153,24 +201,50 @@ pub fn status_filter(value: &Option<String>) -> Result<Option<String>> {
 }
 
 /// The claim listing: the handle, then the fields the importer reads back.
-pub fn list(conn: &Connection, status: &Option<String>, topic: &Option<String>, output: &OutputArgs) -> Result<()> {
-    let statuses = status_filter(status)?;
-    stream_rows(
+pub fn list(conn: &Connection, filter: &Filter, to: output::To<'_>) -> Result<()> {
+    rows(conn, filter, Vec::new(), to, |_, _| Ok(()))
+}
+
+/// The claim listing with more columns after the fields (the claims report's
+/// counts and stances), which `extend` fills for each claim by its id.
+pub fn rows(
+    conn: &Connection,
+    filter: &Filter,
+    extra: Vec<Column>,
+    to: output::To<'_>,
+    mut extend: impl FnMut(i64, &mut Vec<Cell>) -> Result<()>,
+) -> Result<()> {
+    let values = filter.values(conn)?;
+    let mut columns = columns(&[
+        "handle",
+        "-uuid",
+        "slug",
+        "text",
+        "topic",
+        "-claimed_on",
+        "-appeared_in",
+        "figure",
+        "unit",
+        "status",
+        "-reason",
+        "-status_by",
+        "-status_at",
+    ]);
+    columns.extend(extra);
+    stream_to(
         conn,
-        "SELECT id, uuid, slug, text, topic, claimed_on, appeared_in, figure_low, figure_high, figure_unit, status, status_reason, status_by, status_at
-         FROM claim
-         WHERE (?1 IS NULL OR status IN (SELECT value FROM json_each(?1)))
-           AND (?2 IS NULL OR topic = ?2)
-         ORDER BY id",
-        &[&statuses, topic],
-        columns(&[
-            "handle", "-uuid", "slug", "text", "topic", "-claimed_on", "-appeared_in", "figure", "unit", "status", "-reason", "-status_by",
-            "-status_at",
-        ]),
-        output,
+        &format!(
+            "SELECT id, uuid, slug, text, topic, claimed_on, appeared_in, figure_low, figure_high, figure_unit, status, status_reason, status_by, status_at
+             FROM claim WHERE {} ORDER BY id",
+            Filter::sql()
+        ),
+        &values.params(),
+        columns,
+        to,
         |r| {
-            Ok(vec![
-                Cell::Text(handle::format(Kind::Claim, r.get(0)?)),
+            let id = r.get(0)?;
+            let mut cells = vec![
+                Cell::Text(handle::format(Kind::Claim, id)),
                 Cell::Text(r.get(1)?),
                 Cell::Text(r.get::<_, Option<String>>(2)?.unwrap_or_default()),
                 Cell::Text(r.get(3)?),
@@ -183,7 +257,9 @@ pub fn list(conn: &Connection, status: &Option<String>, topic: &Option<String>, 
                 Cell::Text(r.get(11)?),
                 Cell::Text(r.get(12)?),
                 Cell::Text(r.get(13)?),
-            ])
+            ];
+            extend(id, &mut cells)?;
+            Ok(cells)
         },
     )
 }

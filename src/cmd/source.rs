@@ -3,12 +3,13 @@
 use anyhow::Result;
 use rusqlite::Connection;
 
-use super::{Ctx, print_handle, stream_rows};
+use super::{Ctx, print_handle, stream_to};
 use crate::db;
 use crate::handle::{self, Kind};
 use crate::model::{Reliability, SourceKind};
-use crate::output::{Cell, OutputArgs, columns};
+use crate::output::{self, Cell, OutputArgs, columns};
 use crate::record::{self, Fields, Record};
+use crate::report::DateRange;
 use crate::store::Source;
 
 #[derive(Debug, clap::Subcommand)]
@@ -17,7 +18,7 @@ pub enum Command {
     #[command(
         after_help = "Example:\n  crosscheck source add \"Russia calls South Korean military pilots' actions 'aerial hooliganism'\" \\\n    --publisher TASS --url https://tass.com/politics/1070039 --published 2019-07-23 \\\n    --language en --kind news-report --reliability B"
     )]
-    Add(SourceFields),
+    Add(AddArgs),
     /// List sources.
     #[command(after_help = "Examples:\n  crosscheck source list\n  crosscheck source list --reliability A,B --format csv")]
     List(ListArgs),
@@ -34,9 +35,19 @@ pub enum Command {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct SourceFields {
+pub struct AddArgs {
     /// The document's title.
     pub title: String,
+    #[command(flatten)]
+    pub fields: SourceOptions,
+    /// A UUID to keep (from another case file); a new one by default.
+    #[arg(long)]
+    pub uuid: Option<String>,
+}
+
+/// The fields `add` and `edit` both set. In `edit`, "" clears a field.
+#[derive(Debug, clap::Args)]
+pub struct SourceOptions {
     /// Who published it.
     #[arg(long)]
     pub publisher: Option<String>,
@@ -64,13 +75,34 @@ pub struct SourceFields {
     /// Free notes.
     #[arg(long)]
     pub notes: Option<String>,
-    /// A UUID to keep (from another case file); a new one by default.
-    #[arg(long)]
-    pub uuid: Option<String>,
+}
+
+impl SourceOptions {
+    fn into_fields(self, mut fields: Fields) -> Fields {
+        fields.set_opt("publisher", self.publisher);
+        fields.set_opt("url", self.url);
+        fields.set_opt("copy_url", self.copy_url);
+        fields.set_opt("published", self.published);
+        fields.set_opt("language", self.language);
+        fields.set_opt("kind", self.kind);
+        fields.set_opt("reliability", self.reliability);
+        fields.set_opt("slug", self.slug);
+        fields.set_opt("notes", self.notes);
+        fields
+    }
 }
 
 #[derive(Debug, clap::Args)]
 pub struct ListArgs {
+    #[command(flatten)]
+    pub filter: Filter,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Which sources `list` and `report` show.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Filter {
     /// Only sources of these kinds (comma-separated).
     #[arg(long)]
     pub kind: Option<String>,
@@ -80,8 +112,9 @@ pub struct ListArgs {
     /// Only sources whose publisher contains this text.
     #[arg(long)]
     pub publisher: Option<String>,
+    /// Only sources published in this range.
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub published: crate::report::DateRange,
 }
 
 #[derive(Debug, clap::Args)]
@@ -97,33 +130,8 @@ pub struct EditArgs {
     /// New title.
     #[arg(long)]
     pub title: Option<String>,
-    /// New publisher.
-    #[arg(long)]
-    pub publisher: Option<String>,
-    /// New address of the original ("" to clear).
-    #[arg(long)]
-    pub url: Option<String>,
-    /// New address of a copy ("" to clear).
-    #[arg(long)]
-    pub copy_url: Option<String>,
-    /// New publication date.
-    #[arg(long)]
-    pub published: Option<String>,
-    /// New language code.
-    #[arg(long)]
-    pub language: Option<String>,
-    /// New kind.
-    #[arg(long)]
-    pub kind: Option<String>,
-    /// New reliability grade, A to F.
-    #[arg(long)]
-    pub reliability: Option<String>,
-    /// New slug ("" to clear).
-    #[arg(long)]
-    pub slug: Option<String>,
-    /// New notes.
-    #[arg(long)]
-    pub notes: Option<String>,
+    #[command(flatten)]
+    pub fields: SourceOptions,
     /// Why the change was made, for the history.
     #[arg(long, default_value = "")]
     pub reason: String,
@@ -134,16 +142,8 @@ pub fn run(command: Command, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
         Command::Add(args) => {
             let mut fields = Fields::new();
             fields.set("title", args.title);
-            fields.set_opt("publisher", args.publisher);
-            fields.set_opt("url", args.url);
-            fields.set_opt("copy_url", args.copy_url);
-            fields.set_opt("published", args.published);
-            fields.set_opt("language", args.language);
-            fields.set_opt("kind", args.kind);
-            fields.set_opt("reliability", args.reliability);
-            fields.set_opt("slug", args.slug);
-            fields.set_opt("notes", args.notes);
             fields.set_opt("uuid", args.uuid);
+            let fields = args.fields.into_fields(fields);
             let tx = db::write(conn)?;
             let actor = ctx.actor(&tx)?;
             let id = record::create::<Source>(&tx, &actor, &fields)?;
@@ -151,20 +151,12 @@ pub fn run(command: Command, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
             print_handle(Kind::Source, id);
             Ok(())
         }
-        Command::List(args) => list(conn, &args, &args.output),
+        Command::List(args) => list(conn, &args.filter, output::to_stdout(&args.output)),
         Command::Show(args) => show(conn, &args.source),
         Command::Edit(args) => {
             let mut fields = Fields::new();
             fields.set_opt("title", args.title);
-            fields.set_opt("publisher", args.publisher);
-            fields.set_opt("url", args.url);
-            fields.set_opt("copy_url", args.copy_url);
-            fields.set_opt("published", args.published);
-            fields.set_opt("language", args.language);
-            fields.set_opt("kind", args.kind);
-            fields.set_opt("reliability", args.reliability);
-            fields.set_opt("slug", args.slug);
-            fields.set_opt("notes", args.notes);
+            let fields = args.fields.into_fields(fields);
             super::edit::<Source>(conn, ctx, &args.source, &fields, &args.reason)
         }
         Command::Attach(args) => super::capture::attach(args, conn, ctx),
@@ -187,17 +179,22 @@ fn word_list<T>(
 }
 
 /// The source listing: the handle, then the fields the importer reads back.
-pub fn list(conn: &Connection, args: &ListArgs, output: &OutputArgs) -> Result<()> {
-    let kinds = word_list(&args.kind, SourceKind::parse, SourceKind::as_str)?;
-    let grades = word_list(&args.reliability, Reliability::parse, Reliability::as_str)?;
-    stream_rows(
+pub fn list(conn: &Connection, filter: &Filter, to: output::To<'_>) -> Result<()> {
+    let kinds = word_list(&filter.kind, SourceKind::parse, SourceKind::as_str)?;
+    let grades = word_list(&filter.reliability, Reliability::parse, Reliability::as_str)?;
+    let (since, until) = filter.published.bounds()?;
+    stream_to(
         conn,
-        "SELECT id, uuid, slug, title, publisher, url, copy_url, published, language, kind, reliability, notes FROM source
-         WHERE (?1 IS NULL OR kind IN (SELECT value FROM json_each(?1)))
-           AND (?2 IS NULL OR reliability IN (SELECT value FROM json_each(?2)))
-           AND (?3 IS NULL OR instr(lower(publisher), lower(?3)) > 0)
-         ORDER BY id",
-        &[&kinds, &grades, &args.publisher],
+        &format!(
+            "SELECT id, uuid, slug, title, publisher, url, copy_url, published, language, kind, reliability, notes FROM source
+             WHERE (?1 IS NULL OR kind IN (SELECT value FROM json_each(?1)))
+               AND (?2 IS NULL OR reliability IN (SELECT value FROM json_each(?2)))
+               AND (?3 IS NULL OR instr(lower(publisher), lower(?3)) > 0)
+               AND {}
+             ORDER BY id",
+            DateRange::sql("published", 4, 5)
+        ),
+        &[&kinds, &grades, &filter.publisher, &since, &until],
         columns(&[
             "handle",
             "-uuid",
@@ -212,7 +209,7 @@ pub fn list(conn: &Connection, args: &ListArgs, output: &OutputArgs) -> Result<(
             "reliability",
             "-notes",
         ]),
-        output,
+        to,
         |r| {
             let mut cells = vec![Cell::Text(handle::format(Kind::Source, r.get(0)?)), Cell::Text(r.get(1)?)];
             cells.push(Cell::Text(r.get::<_, Option<String>>(2)?.unwrap_or_default()));

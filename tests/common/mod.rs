@@ -2,9 +2,9 @@
 //! the real binary, and the environment variables of the tool removed.
 #![allow(dead_code)]
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::io::Write;
 
 pub struct Case {
     pub dir: tempfile::TempDir,
@@ -20,14 +20,19 @@ pub struct Run {
 
 impl Run {
     fn describe(&self) -> String {
-        format!("command: {}\nexit: {}\n--- stdout\n{}\n--- stderr\n{}", self.command, self.code, self.stdout, self.stderr)
+        format!(
+            "command: {}\nexit: {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.command, self.code, self.stdout, self.stderr
+        )
     }
 }
 
 impl Case {
     /// An empty directory: no case file yet.
     pub fn empty() -> Case {
-        Case { dir: tempfile::tempdir().expect("temporary directory") }
+        Case {
+            dir: tempfile::tempdir().expect("temporary directory"),
+        }
     }
 
     /// A new, empty case file.
