@@ -239,7 +239,17 @@ pub fn import(
                 Quoting::Auto if delimiter == b'\t' => {
                     let found = detect_quoting(&mut input, delimiter, layout.header, file_name)?;
                     input.seek(SeekFrom::Start(0))?;
-                    found
+                    if let Some(found) = found {
+                        listener.note(&format!(
+                            "read {file_name} with {} ({})",
+                            found.flag(),
+                            match found {
+                                Quoting::None => "quote marks are text",
+                                _ => "quote marks enclose fields",
+                            }
+                        ));
+                    }
+                    found.unwrap_or(Quoting::None)
                 }
                 Quoting::Auto => Quoting::Rfc4180,
                 given => given,
@@ -294,19 +304,6 @@ fn import_from(
         fields: Vec::new(),
         by_name: HashMap::new(),
     };
-    if let Some(quoting) = quoting
-        && layout.quoting == Quoting::Auto
-        && layout.format == FileFormat::Delimited(b'\t')
-    {
-        listener.note(&format!(
-            "read {file_name} with {} ({})",
-            quoting.flag(),
-            match quoting {
-                Quoting::None => "quote marks are text",
-                _ => "quote marks enclose fields",
-            }
-        ));
-    }
     if layout.header && matches!(layout.format, FileFormat::Delimited(_)) {
         let names = rows.header()?;
         plan.add_columns(names, listener)?;
@@ -854,7 +851,8 @@ impl<'de> serde::Deserialize<'de> for Object {
 /// as RFC 4180, such a field would swallow tabs and lines, so a file is read
 /// with quoting only when every quoted field is well formed and the rows come
 /// out even; where both readings fit and differ, the user must say which.
-fn detect_quoting(input: &mut (impl Read + Seek), delimiter: u8, header: bool, file_name: &str) -> Result<Quoting> {
+/// None when no field begins with a quote mark, so that both read the same.
+fn detect_quoting(input: &mut (impl Read + Seek), delimiter: u8, header: bool, file_name: &str) -> Result<Option<Quoting>> {
     // The reading with quote marks as text.
     let mut plain = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -878,13 +876,12 @@ fn detect_quoting(input: &mut (impl Read + Seek), delimiter: u8, header: bool, f
     }
     drop(plain);
     let Some((line, index, plain_value)) = first_quoted else {
-        // No field begins with a quote mark: both readings are the same.
-        return Ok(Quoting::None);
+        return Ok(None);
     };
     input.seek(SeekFrom::Start(0))?;
     let quoted = scan_rfc4180(&mut *input, delimiter)?;
     let rfc_fits = quoted.well_formed && quoted.even;
-    Ok(match (plain_even, rfc_fits) {
+    Ok(Some(match (plain_even, rfc_fits) {
         (true, false) | (false, false) => Quoting::None,
         (false, true) => Quoting::Rfc4180,
         // "" inside quotes is how RFC 4180 writers (our reports among them)
@@ -904,7 +901,7 @@ fn detect_quoting(input: &mut (impl Read + Seek), delimiter: u8, header: bool, f
             ))
             .into());
         }
-    })
+    }))
 }
 
 /// What a strict RFC 4180 reading of a file found.

@@ -131,7 +131,7 @@ fn dry_run_checks_every_row_and_writes_nothing() {
     );
     assert!(err.contains("claims.csv, line 6: column reason: reason is required"), "{err}");
     assert!(
-        err.ends_with("crosscheck: dry run: claims.csv has 2 invalid rows of 4 (listed above); an import would stop at the first and write nothing. Nothing was written\n"),
+        err.ends_with("crosscheck: dry run: 2 of 4 rows in claims.csv are invalid (listed above); an import would stop at the first and write nothing. Nothing was written\n"),
         "{err}"
     );
     let run = case.run(&[

@@ -199,7 +199,7 @@ fn claimreview(args: ClaimReviewArgs, conn: &Connection) -> Result<()> {
     if publisher.is_none() {
         eprintln!("note: no --publisher-name, so the reviews have no author; Google recommends one");
     }
-    eprintln!("wrote {} ClaimReviews", reviews.len());
+    eprintln!("wrote {} ClaimReview{}", reviews.len(), if reviews.len() == 1 { "" } else { "s" });
     let text = script_safe(&serde_json::to_string_pretty(&Value::Array(reviews))?);
     crate::report::write_to(args.output.as_deref(), |out| {
         writeln!(out, "{text}")?;

@@ -100,8 +100,8 @@ pub fn run(args: Args, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
     let summary = result.map_err(|e| nothing_imported(e, args.dry_run))?;
     let counts = summary.counts;
     let done = format!(
-        "{} rows: {} new, {} updated, {} unchanged",
-        counts.inserted + counts.updated + counts.unchanged,
+        "{}: {} new, {} updated, {} unchanged",
+        rows(counts.inserted + counts.updated + counts.unchanged),
         counts.inserted,
         counts.updated,
         counts.unchanged
@@ -112,13 +112,14 @@ pub fn run(args: Args, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
             eprintln!("{name}, line {}: {}", rejected.line, rejected.reason);
         }
         if summary.rejected.len() > LISTED {
-            eprintln!("... and {} more rejected rows", summary.rejected.len() - LISTED);
+            eprintln!("... and {} more rejected", rows((summary.rejected.len() - LISTED) as u64));
         }
         if counts.rejected > 0 && args.skip_invalid.is_none() {
             return Err(UserError::Usage(format!(
-                "dry run: {name} has {} invalid rows of {} (listed above); an import would stop at the first and write nothing. Nothing was written",
+                "dry run: {} of {} in {name} {} invalid (listed above); an import would stop at the first and write nothing. Nothing was written",
                 counts.rejected,
-                counts.rejected + counts.inserted + counts.updated + counts.unchanged
+                rows(counts.rejected + counts.inserted + counts.updated + counts.unchanged),
+                if counts.rejected == 1 { "is" } else { "are" }
             ))
             .into());
         }
@@ -148,6 +149,11 @@ pub fn run(args: Args, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
     };
     eprintln!("imported {name} into {}: {done}{rejected}", args.into.as_str());
     Ok(())
+}
+
+/// "1 row", "2 rows".
+fn rows(n: u64) -> String {
+    if n == 1 { "1 row".to_string() } else { format!("{n} rows") }
 }
 
 /// The layout the flags and the file's name give.
