@@ -7,7 +7,7 @@ use super::{Ctx, figure_cell, print_handle, stream_to};
 use crate::db;
 use crate::handle::{self, Kind};
 use crate::model::{Figure, Status};
-use crate::output::{self, Cell, Column, OutputArgs, columns};
+use crate::output::{self, Cell, Column, columns};
 use crate::record::{self, Fields, Record};
 use crate::report::DateRange;
 use crate::store::Claim;
@@ -23,7 +23,7 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  crosscheck claim list\n  crosscheck claim list --status disputed,misleading\n  crosscheck claim list --topic vostok-2018 --format json"
     )]
-    List(ListArgs),
+    List(super::ListArgs<Filter>),
     /// Show everything about one claim: statements, evidence, verdict, history.
     #[command(after_help = "Example:\n  crosscheck claim show vostok-2018-troops")]
     Show(ShowArgs),
@@ -76,14 +76,6 @@ impl ClaimOptions {
         fields.set_opt("slug", self.slug);
         fields
     }
-}
-
-#[derive(Debug, clap::Args)]
-pub struct ListArgs {
-    #[command(flatten)]
-    pub filter: Filter,
-    #[command(flatten)]
-    pub output: OutputArgs,
 }
 
 /// Which claims `list` and `report` show.

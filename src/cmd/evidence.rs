@@ -7,7 +7,7 @@ use super::{Ctx, print_handle, stream_to};
 use crate::db;
 use crate::handle::{self, Kind};
 use crate::model::Relation;
-use crate::output::{self, Cell, OutputArgs, columns};
+use crate::output::{self, Cell, columns};
 use crate::record::{self, Fields};
 use crate::store::Evidence;
 
@@ -20,7 +20,7 @@ pub enum Command {
     Add(AddArgs),
     /// List evidence.
     #[command(after_help = "Examples:\n  crosscheck evidence list --claim C3\n  crosscheck evidence list --relation refutes --format json")]
-    List(ListArgs),
+    List(super::ListArgs<Filter>),
 }
 
 #[derive(Debug, clap::Args)]
@@ -46,14 +46,6 @@ pub struct AddArgs {
     /// A UUID to keep (from another case file); a new one by default.
     #[arg(long)]
     pub uuid: Option<String>,
-}
-
-#[derive(Debug, clap::Args)]
-pub struct ListArgs {
-    #[command(flatten)]
-    pub filter: Filter,
-    #[command(flatten)]
-    pub output: OutputArgs,
 }
 
 /// Which evidence `list` and `report` show.

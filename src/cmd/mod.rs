@@ -95,6 +95,16 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// A listing's flags: which records (the filter `report` shares), and how
+/// to write them.
+#[derive(Debug, clap::Args)]
+pub struct ListArgs<F: clap::Args> {
+    #[command(flatten)]
+    pub filter: F,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
 /// Runs a listing query and writes each row through the output module as it
 /// is read, so that large listings stream.
 pub fn stream_rows(

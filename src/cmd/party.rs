@@ -7,7 +7,7 @@ use super::{Ctx, print_handle, stream_to};
 use crate::db;
 use crate::handle::{self, Kind};
 use crate::model::PartyKind;
-use crate::output::{self, Cell, OutputArgs, columns};
+use crate::output::{self, Cell, columns};
 use crate::record::{self, Fields};
 use crate::store::Party;
 
@@ -20,7 +20,7 @@ pub enum Command {
     Add(AddArgs),
     /// List parties: by default those that are not states, and the states in use.
     #[command(after_help = "Examples:\n  crosscheck party list\n  crosscheck party list --all --kind state --format csv")]
-    List(ListArgs),
+    List(super::ListArgs<Filter>),
 }
 
 #[derive(Debug, clap::Args)]
@@ -42,14 +42,6 @@ pub struct AddArgs {
     /// A UUID to keep (from another case file); a new one by default.
     #[arg(long)]
     pub uuid: Option<String>,
-}
-
-#[derive(Debug, clap::Args)]
-pub struct ListArgs {
-    #[command(flatten)]
-    pub filter: Filter,
-    #[command(flatten)]
-    pub output: OutputArgs,
 }
 
 /// Which parties `list` and `report` show.

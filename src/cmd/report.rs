@@ -108,39 +108,24 @@ impl ReportArgs {
 pub fn run(args: Args, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
     let case = ctx.db.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let now = crate::db::now(conn)?;
-    let intro = |what: &str| {
-        vec![Rich::text(format!(
+    // The title (unless --title gives one) and the line under it.
+    let heading = |out: &ReportArgs, what: &str| {
+        let title = out.title.clone().unwrap_or_else(|| what.to_string());
+        let intro = Rich::text(format!(
             "{what} from the case file {case}, as of {} UTC.",
             now.get(..16).unwrap_or(&now).replace('T', " ")
-        ))]
+        ));
+        (title, vec![intro])
     };
+    let conn = &*conn;
     match args.subject {
-        Subject::Parties { filter, out } => {
-            let title = out.title.clone().unwrap_or_else(|| "Parties".into());
-            listing(&out, &title, &intro("Parties"), |to| party::list(conn, &filter, to))
-        }
-        Subject::Sources { filter, out } => {
-            let title = out.title.clone().unwrap_or_else(|| "Sources".into());
-            listing(&out, &title, &intro("Sources"), |to| source::list(conn, &filter, to))
-        }
-        Subject::Statements { filter, out } => {
-            let title = out.title.clone().unwrap_or_else(|| "Statements".into());
-            listing(&out, &title, &intro("Statements"), |to| statement::list(conn, &filter, to))
-        }
-        Subject::Evidence { filter, out } => {
-            let title = out.title.clone().unwrap_or_else(|| "Evidence".into());
-            listing(&out, &title, &intro("Evidence"), |to| evidence::list(conn, &filter, to))
-        }
+        Subject::Parties { filter, out } => listing(&out, heading(&out, "Parties"), |to| party::list(conn, &filter, to)),
+        Subject::Sources { filter, out } => listing(&out, heading(&out, "Sources"), |to| source::list(conn, &filter, to)),
+        Subject::Statements { filter, out } => listing(&out, heading(&out, "Statements"), |to| statement::list(conn, &filter, to)),
+        Subject::Evidence { filter, out } => listing(&out, heading(&out, "Evidence"), |to| evidence::list(conn, &filter, to)),
         Subject::Claims { filter, parties, out } => {
-            let title = out.title.clone().unwrap_or_else(|| "Claims and verdicts".into());
-            claims(
-                conn,
-                &filter,
-                parties.as_deref(),
-                &out,
-                title,
-                intro("Claims, verdicts, statements and evidence"),
-            )
+            let (title, intro) = heading(&out, "Claims and verdicts");
+            claims(conn, &filter, parties.as_deref(), &out, title, intro)
         }
     }
 }
@@ -157,9 +142,9 @@ fn report_to<'a>(format: ReportFormat, out: &ReportArgs, title: &str, intro: &[R
 }
 
 /// A report of records: the listing, written where the flags say.
-fn listing(out: &ReportArgs, title: &str, intro: &[Rich], list: impl FnOnce(output::To<'_>) -> Result<()>) -> Result<()> {
+fn listing(out: &ReportArgs, (title, intro): (String, Vec<Rich>), list: impl FnOnce(output::To<'_>) -> Result<()>) -> Result<()> {
     let format = out.format()?;
-    report::write_to(out.output.as_deref(), |writer| list(report_to(format, out, title, intro, writer)))
+    report::write_to(out.output.as_deref(), |writer| list(report_to(format, out, &title, &intro, writer)))
 }
 
 /// The claims report.

@@ -7,7 +7,7 @@ use super::{Ctx, print_handle, stream_to};
 use crate::db;
 use crate::handle::{self, Kind};
 use crate::model::{Reliability, SourceKind};
-use crate::output::{self, Cell, OutputArgs, columns};
+use crate::output::{self, Cell, columns};
 use crate::record::{self, Fields, Record};
 use crate::report::DateRange;
 use crate::store::Source;
@@ -21,7 +21,7 @@ pub enum Command {
     Add(AddArgs),
     /// List sources.
     #[command(after_help = "Examples:\n  crosscheck source list\n  crosscheck source list --reliability A,B --format csv")]
-    List(ListArgs),
+    List(super::ListArgs<Filter>),
     /// Show one source: its fields and every claim it bears on.
     #[command(after_help = "Example:\n  crosscheck source show S3")]
     Show(ShowArgs),
@@ -90,14 +90,6 @@ impl SourceOptions {
         fields.set_opt("notes", self.notes);
         fields
     }
-}
-
-#[derive(Debug, clap::Args)]
-pub struct ListArgs {
-    #[command(flatten)]
-    pub filter: Filter,
-    #[command(flatten)]
-    pub output: OutputArgs,
 }
 
 /// Which sources `list` and `report` show.

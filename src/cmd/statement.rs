@@ -7,7 +7,7 @@ use super::{Ctx, figure_cell, print_handle, stream_to};
 use crate::db;
 use crate::handle::{self, Kind};
 use crate::model::Stance;
-use crate::output::{self, Cell, OutputArgs, columns};
+use crate::output::{self, Cell, columns};
 use crate::record::{self, Fields};
 use crate::report::DateRange;
 use crate::store::Statement;
@@ -21,7 +21,7 @@ pub enum Command {
     Add(Box<AddArgs>),
     /// List statements.
     #[command(after_help = "Examples:\n  crosscheck statement list --claim C3\n  crosscheck statement list --party RU --format csv")]
-    List(ListArgs),
+    List(super::ListArgs<Filter>),
 }
 
 #[derive(Debug, clap::Args)]
@@ -59,14 +59,6 @@ pub struct AddArgs {
     /// A UUID to keep (from another case file); a new one by default.
     #[arg(long)]
     pub uuid: Option<String>,
-}
-
-#[derive(Debug, clap::Args)]
-pub struct ListArgs {
-    #[command(flatten)]
-    pub filter: Filter,
-    #[command(flatten)]
-    pub output: OutputArgs,
 }
 
 /// Which statements `list` and `report` show.

@@ -162,6 +162,34 @@ fn claim_name(handle: &str, slug: &str) -> (String, String) {
     }
 }
 
+fn heading(level: u8, text: &str, id: Option<&str>) -> Block {
+    Block::Heading {
+        level,
+        text: Rich::text(text),
+        id: id.map(str::to_string),
+    }
+}
+
+/// A table, or what to say when it would be empty.
+fn table_or(blocks: &mut Vec<Block>, headers: &[&str], rows: Vec<Vec<Rich>>, empty: &str) {
+    blocks.push(if rows.is_empty() {
+        Block::Paragraph(Rich::text(empty))
+    } else {
+        Block::Table {
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows,
+        }
+    });
+}
+
+/// A link to a source's row in the sources table.
+fn source_link(reference: &str) -> Inline {
+    Inline::Local {
+        text: reference.to_string(),
+        id: source_id(reference),
+    }
+}
+
 fn source_id(reference: &str) -> String {
     anchor(&format!("source-{reference}"))
 }
@@ -204,17 +232,9 @@ pub fn document(conn: &Connection, input: Input<'_>) -> Result<Document> {
 
     summary(&input, &mut blocks);
     comparison(conn, &input, &ids, &mut blocks)?;
-    blocks.push(Block::Heading {
-        level: 2,
-        text: Rich::text("Timeline of statements"),
-        id: Some("timeline".into()),
-    });
+    blocks.push(heading(2, "Timeline of statements", Some("timeline")));
     blocks.push(Block::Timeline(timeline(&input, &speakers_list, &details)));
-    blocks.push(Block::Heading {
-        level: 2,
-        text: Rich::text("Claims in detail"),
-        id: Some("details".into()),
-    });
+    blocks.push(heading(2, "Claims in detail", Some("details")));
     for (line, row) in input.lines.iter().zip(&details) {
         detail(conn, &input, line, &row.accounts, &mut blocks)?;
     }
@@ -228,11 +248,7 @@ pub fn document(conn: &Connection, input: Input<'_>) -> Result<Document> {
 
 /// The table of claims: verdict, evidence, each party's stance, last change.
 fn summary(input: &Input<'_>, blocks: &mut Vec<Block>) {
-    blocks.push(Block::Heading {
-        level: 2,
-        text: Rich::text("Claims"),
-        id: Some("claims".into()),
-    });
+    blocks.push(heading(2, "Claims", Some("claims")));
     if input.lines.is_empty() {
         blocks.push(Block::Paragraph(Rich::text("No claims match.")));
         return;
@@ -303,11 +319,7 @@ fn changed(at: &str, by: &str) -> Rich {
 
 /// The contested claims among these, side by side.
 fn comparison(conn: &Connection, input: &Input<'_>, ids: &[i64], blocks: &mut Vec<Block>) -> Result<()> {
-    blocks.push(Block::Heading {
-        level: 2,
-        text: Rich::text("Contested claims side by side"),
-        id: Some("compare".into()),
-    });
+    blocks.push(heading(2, "Contested claims side by side", Some("compare")));
     let named = input
         .compare
         .map(|parties| parties.iter().map(|p| p.code.clone()).collect::<Vec<_>>().join(","));
@@ -389,10 +401,7 @@ fn account_text(account: &Account, rich: &mut Rich, show_party: bool) {
     }
     if !account.source.is_empty() {
         rich.add(" (");
-        rich.push(Inline::Local {
-            text: account.source.clone(),
-            id: source_id(&account.source),
-        });
+        rich.push(source_link(&account.source));
         rich.add(")");
     }
 }
@@ -438,11 +447,7 @@ fn timeline(input: &Input<'_>, lanes: &[String], details: &[compare::Row]) -> Ti
 /// One claim: its verdict and reason, statements, evidence and sources.
 fn detail(conn: &Connection, input: &Input<'_>, line: &Line, accounts: &[Account], blocks: &mut Vec<Block>) -> Result<()> {
     let (name, id) = claim_name(&input.get(line, "handle"), &input.get(line, "slug"));
-    blocks.push(Block::Heading {
-        level: 3,
-        text: Rich::text(name),
-        id: Some(id),
-    });
+    blocks.push(heading(3, &name, Some(&id)));
     blocks.push(Block::Paragraph(Rich(vec![Inline::Strong(input.get(line, "text").into_owned())])));
     let mut fields = vec![(
         "Verdict".to_string(),
@@ -471,54 +476,41 @@ fn detail(conn: &Connection, input: &Input<'_>, line: &Line, accounts: &[Account
     }
     blocks.push(Block::Fields(fields));
 
-    blocks.push(Block::Heading {
-        level: 4,
-        text: Rich::text("Statements"),
-        id: None,
-    });
-    if accounts.is_empty() {
-        blocks.push(Block::Paragraph(Rich::text("No statements recorded.")));
-    } else {
-        let rows = accounts
-            .iter()
-            .map(|a| {
-                let mut words = Rich::text(if a.is_quote {
-                    format!("“{}”", a.words)
-                } else {
-                    a.words.clone()
-                });
-                if !a.speaker.is_empty() {
-                    words.add(format!(" — {}", a.speaker));
-                }
-                let source = if a.source.is_empty() {
-                    Rich::default()
-                } else {
-                    Rich(vec![Inline::Local {
-                        text: a.source.clone(),
-                        id: source_id(&a.source),
-                    }])
-                };
-                vec![
-                    Rich::text(a.said_on.clone()),
-                    Rich::text(a.party.clone()),
-                    Rich(vec![Inline::Word(a.stance.clone())]),
-                    words,
-                    Rich::text(a.figure.map(|f| with_unit(f, &a.unit)).unwrap_or_default()),
-                    source,
-                ]
-            })
-            .collect();
-        blocks.push(Block::Table {
-            headers: ["Date", "Party", "Stance", "Words", "Figure", "Source"].map(String::from).to_vec(),
-            rows,
-        });
-    }
+    blocks.push(heading(4, "Statements", None));
+    let rows = accounts
+        .iter()
+        .map(|a| {
+            let mut words = Rich::text(if a.is_quote {
+                format!("“{}”", a.words)
+            } else {
+                a.words.clone()
+            });
+            if !a.speaker.is_empty() {
+                words.add(format!(" — {}", a.speaker));
+            }
+            let source = if a.source.is_empty() {
+                Rich::default()
+            } else {
+                Rich(vec![source_link(&a.source)])
+            };
+            vec![
+                Rich::text(a.said_on.clone()),
+                Rich::text(a.party.clone()),
+                Rich(vec![Inline::Word(a.stance.clone())]),
+                words,
+                Rich::text(a.figure.map(|f| with_unit(f, &a.unit)).unwrap_or_default()),
+                source,
+            ]
+        })
+        .collect();
+    table_or(
+        blocks,
+        &["Date", "Party", "Stance", "Words", "Figure", "Source"],
+        rows,
+        "No statements recorded.",
+    );
 
-    blocks.push(Block::Heading {
-        level: 4,
-        text: Rich::text("Evidence"),
-        id: None,
-    });
+    blocks.push(heading(4, "Evidence", None));
     let mut stmt = conn.prepare_cached(
         "SELECT e.relation, src.reliability || e.credibility, coalesce(src.slug, 'S' || src.id), e.excerpt, e.locator
          FROM evidence e JOIN source src ON src.id = e.source_id WHERE e.claim_id = ?1 ORDER BY e.id",
@@ -529,23 +521,18 @@ fn detail(conn: &Connection, input: &Input<'_>, line: &Line, accounts: &[Account
             Ok(vec![
                 Rich(vec![Inline::Word(r.get(0)?)]),
                 Rich::text(r.get::<_, String>(1)?),
-                Rich(vec![Inline::Local {
-                    id: source_id(&source),
-                    text: source,
-                }]),
+                Rich(vec![source_link(&source)]),
                 Rich::text(r.get::<_, String>(3)?),
                 Rich::text(r.get::<_, String>(4)?),
             ])
         })?
         .collect::<rusqlite::Result<_>>()?;
-    if rows.is_empty() {
-        blocks.push(Block::Paragraph(Rich::text("No evidence linked.")));
-    } else {
-        blocks.push(Block::Table {
-            headers: ["Relation", "Grade", "Source", "Excerpt", "Locator"].map(String::from).to_vec(),
-            rows,
-        });
-    }
+    table_or(
+        blocks,
+        &["Relation", "Grade", "Source", "Excerpt", "Locator"],
+        rows,
+        "No evidence linked.",
+    );
 
     let mut stmt = conn.prepare_cached(
         "SELECT coalesce(slug, 'S' || id) FROM source
@@ -559,10 +546,7 @@ fn detail(conn: &Connection, input: &Input<'_>, line: &Line, accounts: &[Account
             if i > 0 {
                 sources.add(", ");
             }
-            sources.push(Inline::Local {
-                id: source_id(&source),
-                text: source,
-            });
+            sources.push(source_link(&source));
         }
         blocks.push(Block::Paragraph(sources));
     }
@@ -572,11 +556,7 @@ fn detail(conn: &Connection, input: &Input<'_>, line: &Line, accounts: &[Account
 /// Every source the claims cite, with links to the original and, marked as
 /// such, to a copy.
 fn sources(conn: &Connection, ids: &[i64], blocks: &mut Vec<Block>) -> Result<()> {
-    blocks.push(Block::Heading {
-        level: 2,
-        text: Rich::text("Sources"),
-        id: Some("sources".into()),
-    });
+    blocks.push(heading(2, "Sources", Some("sources")));
     let ids = serde_json::to_string(ids)?;
     let mut stmt = conn.prepare(
         "SELECT coalesce(slug, 'S' || id), title, publisher, published, language, kind, reliability, url, copy_url FROM source
@@ -616,24 +596,20 @@ fn sources(conn: &Connection, ids: &[i64], blocks: &mut Vec<Block>) -> Result<()
             ])
         })?
         .collect::<rusqlite::Result<_>>()?;
-    if rows.is_empty() {
-        blocks.push(Block::Paragraph(Rich::text("These claims cite no sources.")));
-    } else {
-        blocks.push(Block::Table {
-            headers: [
-                "Source",
-                "Title",
-                "Publisher",
-                "Published",
-                "Language",
-                "Kind",
-                "Reliability",
-                "Address",
-            ]
-            .map(String::from)
-            .to_vec(),
-            rows,
-        });
-    }
+    table_or(
+        blocks,
+        &[
+            "Source",
+            "Title",
+            "Publisher",
+            "Published",
+            "Language",
+            "Kind",
+            "Reliability",
+            "Address",
+        ],
+        rows,
+        "These claims cite no sources.",
+    );
     Ok(())
 }
