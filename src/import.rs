@@ -1007,12 +1007,21 @@ pub fn import_row(
     mut fields: Fields,
 ) -> Result<Outcome> {
     if entity == Entity::Claims && !matches!(fields.get("status"), "" | "unverified") {
-        // A verdict that comes without its author is the importer's.
-        if fields.get("status_by").trim().is_empty() {
-            fields.set("status_by", actor.analyst.clone());
-        }
-        if fields.get("status_at").trim().is_empty() {
-            fields.set("status_at", actor.at.clone());
+        let held: Option<String> = conn
+            .prepare_cached("SELECT status FROM claim WHERE uuid = lower(?1)")?
+            .query_row([fields.get("uuid").trim()], |r| r.get(0))
+            .optional()?;
+        if held.is_some_and(|s| s.eq_ignore_ascii_case(fields.get("status").trim())) {
+            // The verdict the case holds: its author and time stay unless given.
+            fields.0.retain(|(name, value)| !(matches!(*name, "status_by" | "status_at") && value.trim().is_empty()));
+        } else {
+            // A new verdict that comes without its author is the importer's.
+            if fields.get("status_by").trim().is_empty() {
+                fields.set("status_by", actor.analyst.clone());
+            }
+            if fields.get("status_at").trim().is_empty() {
+                fields.set("status_at", actor.at.clone());
+            }
         }
     }
     match entity {
