@@ -1013,7 +1013,9 @@ pub fn import_row(
             .optional()?;
         if held.is_some_and(|s| s.eq_ignore_ascii_case(fields.get("status").trim())) {
             // The verdict the case holds: its author and time stay unless given.
-            fields.0.retain(|(name, value)| !(matches!(*name, "status_by" | "status_at") && value.trim().is_empty()));
+            fields
+                .0
+                .retain(|(name, value)| !(matches!(*name, "status_by" | "status_at") && value.trim().is_empty()));
         } else {
             // A new verdict that comes without its author is the importer's.
             if fields.get("status_by").trim().is_empty() {
