@@ -233,6 +233,7 @@ pub fn import(
     mut input: impl Read + Seek,
     listener: &mut dyn Listener,
 ) -> Result<Summary> {
+    crate::db::bulk_writes(conn)?;
     let quoting = match layout.format {
         FileFormat::Delimited(delimiter) => {
             let quoting = match layout.quoting {

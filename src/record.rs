@@ -229,7 +229,7 @@ pub fn edit<R: Record>(conn: &Connection, actor: &Actor, id: i64, changes: &Fiel
         return Ok(false);
     }
     record.update(conn, id, &actor.at)?;
-    crate::search::index(conn, R::KIND, id)?;
+    crate::search::reindex(conn, R::KIND, id)?;
     let (mut old, mut new) = (Map::new(), Map::new());
     for ((name, was), (_, is)) in before.0.iter().zip(&after.0) {
         if was != is {

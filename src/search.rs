@@ -21,6 +21,7 @@
 //! contentless: the transformed text is not readable, so it is not stored;
 //! snippets are cut from the records' own text (the `search_text` view).
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use anyhow::{Context, Result};
@@ -106,9 +107,11 @@ fn last_char(run: &str) -> &str {
 
 /// The text as the index holds it: CJK runs as overlapping two-character
 /// words followed by their last character, everything else unchanged.
-pub fn index_text(text: &str) -> String {
-    if !text.chars().any(is_cjk) {
-        return text.to_string();
+pub fn index_text(text: &str) -> Cow<'_, str> {
+    // Every CJK letter is U+1100 or above, so its UTF-8 starts with a byte
+    // of 0xE1 or more: most text is passed on without a look at its letters.
+    if text.bytes().all(|b| b < 0xE1) || !text.chars().any(is_cjk) {
+        return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() * 2);
     for piece in pieces(text) {
@@ -122,27 +125,39 @@ pub fn index_text(text: &str) -> String {
             }
         }
     }
-    out
+    Cow::Owned(out)
 }
 
-/// Keeps a record's entry in the index in step with its text: called after
-/// every insert and update of a claim, statement, source or evidence. Other
-/// kinds are not searched, and nothing happens for them.
+/// Adds a new record to the index: called after every insert of a claim,
+/// statement, source or evidence. Other kinds are not searched, and nothing
+/// happens for them.
 pub fn index(conn: &Connection, kind: Kind, id: i64) -> Result<()> {
+    write(conn, kind, id, "INSERT")
+}
+
+/// Replaces a record's entry in the index after its text may have changed.
+pub fn reindex(conn: &Connection, kind: Kind, id: i64) -> Result<()> {
+    write(conn, kind, id, "INSERT OR REPLACE")
+}
+
+fn write(conn: &Connection, kind: Kind, id: i64, insert: &str) -> Result<()> {
     if !KINDS.contains(&kind) {
         return Ok(());
     }
-    // Read, then write with VALUES: SQLite runs an INSERT into a virtual
-    // table from a SELECT through a temporary table, which made importing
-    // three times slower.
+    // The kind is written into the SQL (it is one of four table names, never
+    // input), so that SQLite reads only that table's branch of the view.
+    // Then VALUES, not INSERT ... SELECT: SQLite runs an INSERT into a
+    // virtual table from a SELECT through a temporary table, which made
+    // importing three times slower.
     let text = conn
-        .prepare_cached("SELECT key, main, more FROM search_text WHERE kind = ?1 AND id = ?2")?
-        .query_row(params![kind.table(), id], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-        })
+        .prepare_cached(&format!(
+            "SELECT key, main, more FROM search_text WHERE kind = '{}' AND id = ?1",
+            kind.table()
+        ))?
+        .query_row([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
         .optional()?;
     if let Some((key, main, more)) = text {
-        conn.prepare_cached("INSERT OR REPLACE INTO search_index (rowid, main, more) VALUES (?1, ?2, ?3)")?
+        conn.prepare_cached(&format!("{insert} INTO search_index (rowid, main, more) VALUES (?1, ?2, ?3)"))?
             .execute(params![key, index_text(&main), index_text(&more)])
             .map_err(damaged)
             .with_context(|| format!("cannot update the search index for {}", crate::handle::format(kind, id)))?;
