@@ -283,3 +283,25 @@ fn every_format_carries_the_plain_snippet() {
     let run = case.run(&["search", "nowhere"]);
     assert_eq!((run.code, run.stdout.as_str()), (0, ""));
 }
+
+#[test]
+fn the_import_command_keeps_the_index_in_step() {
+    let case = Case::new();
+    let uuid = "0b5e3f6a-6f7d-4c1e-9a37-2c9d1f1f8a10";
+    case.write(
+        "sources.csv",
+        &format!(
+            "uuid,title,publisher,notes\n{uuid},독도 영공 침범,연합뉴스,\n,\"Учения \"\"Восток-2018\"\"\",TASS,\"note, with comma\"\n"
+        ),
+    );
+    case.ok(&["import", "sources.csv", "--into", "sources"]);
+    assert_eq!(found(&case, &["독도"]), ["S1"]);
+    assert_eq!(found(&case, &["восток-2018"]), ["S2"]);
+    assert_eq!(found(&case, &["comma"]), ["S2"]);
+
+    case.write("changed.csv", &format!("uuid,title,publisher,notes\n{uuid},竹島の領空,共同通信,\n"));
+    case.ok(&["import", "changed.csv", "--into", "sources", "--update"]);
+    assert!(found(&case, &["독도"]).is_empty(), "the old title is no longer found");
+    assert_eq!(found(&case, &["竹島"]), ["S1"]);
+    assert_eq!(case.count("SELECT count(*) FROM search_index"), 2);
+}
