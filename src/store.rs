@@ -30,6 +30,48 @@ fn optional_ref(conn: &Connection, kind: Kind, text: &str) -> Result<Option<i64>
     }
 }
 
+/// A reference given as a handle people type, or as the record's UUID. The
+/// UUID wins: handles such as C12 name different records in different case
+/// files, so files exchanged between cases carry the UUID beside the handle.
+fn reference_field(conn: &Connection, f: &Fields, kind: Kind, field: &str, uuid_field: &str) -> Result<Option<i64>> {
+    let uuid = f.get(uuid_field).trim();
+    if uuid.is_empty() {
+        return optional_ref(conn, kind, f.get(field));
+    }
+    if uuid::Uuid::parse_str(uuid).is_err() {
+        return Err(UserError::invalid(
+            uuid_field,
+            uuid,
+            format!("allowed: the UUID of a {} in this case, or empty", kind.table()),
+        )
+        .into());
+    }
+    handle::resolve(conn, kind, uuid).map(Some).map_err(|_| {
+        UserError::NotFound {
+            what: kind.table(),
+            handle: uuid.to_string(),
+            hint: format!(
+                "no {} in this case has this UUID ({uuid_field}); import the {}s first",
+                kind.table(),
+                kind.table()
+            ),
+        }
+        .into()
+    })
+}
+
+fn claim_ref(conn: &Connection, f: &Fields) -> Result<i64> {
+    reference_field(conn, f, Kind::Claim, "claim", "claim_uuid")?
+        .ok_or_else(|| UserError::missing("claim", "give the claim's handle, such as C3").into())
+}
+
+/// The UUID of a referenced record, or "" for none.
+fn uuid_of(conn: &Connection, kind: Kind, id: Option<i64>) -> Result<String> {
+    let Some(id) = id else { return Ok(String::new()) };
+    let sql = format!("SELECT uuid FROM {} WHERE id = ?1", kind.table());
+    Ok(conn.prepare_cached(&sql)?.query_row([id], |r| r.get(0))?)
+}
+
 fn optional_slug(field: &str, value: &str) -> Result<Option<String>, UserError> {
     if value.trim().is_empty() {
         Ok(None)
@@ -527,7 +569,20 @@ pub struct Statement {
 impl Record for Statement {
     const KIND: Kind = Kind::Statement;
     const FIELDS: &'static [&'static str] = &[
-        "uuid", "claim", "party", "stance", "said_on", "speaker", "quote", "summary", "source", "figure", "unit", "notes",
+        "uuid",
+        "claim",
+        "claim_uuid",
+        "party",
+        "stance",
+        "said_on",
+        "speaker",
+        "quote",
+        "summary",
+        "source",
+        "source_uuid",
+        "figure",
+        "unit",
+        "notes",
     ];
     const COLUMNS: &'static [&'static str] = &[
         "claim_id",
@@ -546,7 +601,7 @@ impl Record for Statement {
 
     fn from_fields(conn: &Connection, f: &Fields) -> Result<Self> {
         let uuid = uuid_field(f)?;
-        let claim_id = handle::resolve(conn, Kind::Claim, f.required("claim", "give the claim's handle, such as C3")?)?;
+        let claim_id = claim_ref(conn, f)?;
         let party_id = handle::resolve(
             conn,
             Kind::Party,
@@ -567,7 +622,7 @@ impl Record for Statement {
             speaker: f.get("speaker").to_string(),
             quote,
             summary,
-            source_id: optional_ref(conn, Kind::Source, f.get("source"))?,
+            source_id: reference_field(conn, f, Kind::Source, "source", "source_uuid")?,
             figure,
             unit,
             notes: f.get("notes").to_string(),
@@ -582,6 +637,7 @@ impl Record for Statement {
         Ok(Fields(vec![
             ("uuid", self.uuid.clone()),
             ("claim", reference(conn, Kind::Claim, self.claim_id)?),
+            ("claim_uuid", uuid_of(conn, Kind::Claim, Some(self.claim_id))?),
             ("party", reference(conn, Kind::Party, self.party_id)?),
             ("stance", self.stance.to_string()),
             ("said_on", self.said_on.clone()),
@@ -589,6 +645,7 @@ impl Record for Statement {
             ("quote", self.quote.clone()),
             ("summary", self.summary.clone()),
             ("source", source),
+            ("source_uuid", uuid_of(conn, Kind::Source, self.source_id)?),
             ("figure", figure_text(&self.figure)),
             ("unit", self.unit.clone()),
             ("notes", self.notes.clone()),
@@ -666,13 +723,25 @@ pub struct Evidence {
 
 impl Record for Evidence {
     const KIND: Kind = Kind::Evidence;
-    const FIELDS: &'static [&'static str] = &["uuid", "claim", "source", "relation", "excerpt", "locator", "credibility", "notes"];
+    const FIELDS: &'static [&'static str] = &[
+        "uuid",
+        "claim",
+        "claim_uuid",
+        "source",
+        "source_uuid",
+        "relation",
+        "excerpt",
+        "locator",
+        "credibility",
+        "notes",
+    ];
     const COLUMNS: &'static [&'static str] = &["claim_id", "source_id", "relation", "excerpt", "locator", "credibility", "notes"];
 
     fn from_fields(conn: &Connection, f: &Fields) -> Result<Self> {
         let uuid = uuid_field(f)?;
-        let claim_id = handle::resolve(conn, Kind::Claim, f.required("claim", "give the claim's handle, such as C3")?)?;
-        let source_id = handle::resolve(conn, Kind::Source, f.required("source", "give the source's handle, such as S12")?)?;
+        let claim_id = claim_ref(conn, f)?;
+        let source_id = reference_field(conn, f, Kind::Source, "source", "source_uuid")?
+            .ok_or_else(|| UserError::missing("source", "give the source's handle, such as S12"))?;
         Ok(Evidence {
             uuid,
             claim_id,
@@ -692,7 +761,9 @@ impl Record for Evidence {
         Ok(Fields(vec![
             ("uuid", self.uuid.clone()),
             ("claim", reference(conn, Kind::Claim, self.claim_id)?),
+            ("claim_uuid", uuid_of(conn, Kind::Claim, Some(self.claim_id))?),
             ("source", reference(conn, Kind::Source, self.source_id)?),
+            ("source_uuid", uuid_of(conn, Kind::Source, Some(self.source_id))?),
             ("relation", self.relation.to_string()),
             ("excerpt", self.excerpt.clone()),
             ("locator", self.locator.clone()),

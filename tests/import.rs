@@ -454,3 +454,29 @@ fn no_progress_bar_when_stderr_is_not_a_terminal() {
         "imported sources.csv into sources: 2200 rows: 2200 new, 0 updated, 0 unchanged\n"
     );
 }
+
+/// Handles such as C2 name different claims in different case files; a
+/// statement exchanged between cases follows its claim's UUID.
+#[test]
+fn references_follow_uuids_between_case_files() {
+    let a = Case::new();
+    a.ok(&["claim", "add", "first"]);
+    a.ok(&["claim", "add", "second"]);
+    a.ok(&["source", "add", "A source"]);
+    a.ok(&["statement", "add", "C2", "RU", "denies", "--quote", "no", "--source", "S1"]);
+    a.ok(&["evidence", "add", "C2", "S1", "refutes"]);
+    let b = Case::new();
+    b.ok(&["claim", "add", "unrelated"]);
+    b.ok(&["source", "add", "Unrelated source"]);
+    for (entity, list) in [("claims", "claim"), ("sources", "source"), ("statements", "statement"), ("evidence", "evidence")] {
+        let file = format!("{entity}.csv");
+        std::fs::write(b.path(&file), a.ok(&[list, "list", "--format", "csv"])).unwrap();
+        b.ok(&["import", &file, "--into", entity]);
+    }
+    let on = b.sql(
+        "SELECT c.text, src.title FROM statement s JOIN claim c ON c.id = s.claim_id JOIN source src ON src.id = s.source_id
+         UNION ALL
+         SELECT c.text, src.title FROM evidence e JOIN claim c ON c.id = e.claim_id JOIN source src ON src.id = e.source_id",
+    );
+    assert_eq!(on, [["second", "A source"], ["second", "A source"]]);
+}

@@ -99,8 +99,8 @@ pub fn list(conn: &Connection, filter: &Filter, to: output::To<'_>) -> Result<()
     let relation = filter.relation.as_deref().map(Relation::parse).transpose()?.map(Relation::as_str);
     stream_to(
         conn,
-        "SELECT e.id, e.uuid, coalesce(c.slug, 'C' || c.id), coalesce(src.slug, 'S' || src.id), e.relation, e.excerpt, e.locator,
-                e.credibility, e.notes
+        "SELECT e.id, e.uuid, coalesce(c.slug, 'C' || c.id), c.uuid, coalesce(src.slug, 'S' || src.id), src.uuid, e.relation,
+                e.excerpt, e.locator, e.credibility, e.notes
          FROM evidence e JOIN claim c ON c.id = e.claim_id JOIN source src ON src.id = e.source_id
          WHERE (?1 IS NULL OR e.claim_id = ?1) AND (?2 IS NULL OR e.source_id = ?2) AND (?3 IS NULL OR e.relation = ?3)
            AND (?4 IS NULL OR c.topic = ?4)
@@ -110,7 +110,9 @@ pub fn list(conn: &Connection, filter: &Filter, to: output::To<'_>) -> Result<()
             "handle",
             "-uuid",
             "claim",
+            "-claim_uuid",
             "source",
+            "-source_uuid",
             "relation",
             "excerpt",
             "locator",
@@ -127,8 +129,10 @@ pub fn list(conn: &Connection, filter: &Filter, to: output::To<'_>) -> Result<()
                 Cell::Text(r.get(4)?),
                 Cell::Text(r.get(5)?),
                 Cell::Text(r.get(6)?),
-                Cell::Int(r.get(7)?),
+                Cell::Text(r.get(7)?),
                 Cell::Text(r.get(8)?),
+                Cell::Int(r.get(9)?),
+                Cell::Text(r.get(10)?),
             ])
         },
     )

@@ -232,7 +232,7 @@ fn example_map(entity: Entity) -> String {
     let fields: Vec<String> = entity
         .fields()
         .iter()
-        .filter(|f| **f != "uuid")
+        .filter(|f| !f.ends_with("uuid"))
         .take(3)
         .enumerate()
         .map(|(i, f)| format!("{f}={}", i + 1))

@@ -118,8 +118,8 @@ pub fn list(conn: &Connection, filter: &Filter, to: output::To<'_>) -> Result<()
     stream_to(
         conn,
         &format!(
-            "SELECT s.id, s.uuid, coalesce(c.slug, 'C' || c.id), p.code, s.stance, s.said_on, s.speaker, s.quote, s.summary,
-                coalesce(src.slug, 'S' || src.id, ''), s.figure_low, s.figure_high, s.figure_unit, s.notes
+            "SELECT s.id, s.uuid, coalesce(c.slug, 'C' || c.id), c.uuid, p.code, s.stance, s.said_on, s.speaker, s.quote, s.summary,
+                coalesce(src.slug, 'S' || src.id, ''), coalesce(src.uuid, ''), s.figure_low, s.figure_high, s.figure_unit, s.notes
          FROM statement s
          JOIN claim c ON c.id = s.claim_id
          JOIN party p ON p.id = s.party_id
@@ -134,7 +134,21 @@ pub fn list(conn: &Connection, filter: &Filter, to: output::To<'_>) -> Result<()
         ),
         &[&claim, &party, &stance, &filter.topic, &since, &until],
         columns(&[
-            "handle", "-uuid", "claim", "party", "stance", "said_on", "-speaker", "quote", "summary", "source", "figure", "unit", "-notes",
+            "handle",
+            "-uuid",
+            "claim",
+            "-claim_uuid",
+            "party",
+            "stance",
+            "said_on",
+            "-speaker",
+            "quote",
+            "summary",
+            "source",
+            "-source_uuid",
+            "figure",
+            "unit",
+            "-notes",
         ]),
         to,
         |r| {
@@ -149,9 +163,11 @@ pub fn list(conn: &Connection, filter: &Filter, to: output::To<'_>) -> Result<()
                 Cell::Text(r.get(7)?),
                 Cell::Text(r.get(8)?),
                 Cell::Text(r.get(9)?),
-                figure_cell(r.get(10)?, r.get(11)?),
-                Cell::Text(r.get(12)?),
-                Cell::Text(r.get(13)?),
+                Cell::Text(r.get(10)?),
+                Cell::Text(r.get(11)?),
+                figure_cell(r.get(12)?, r.get(13)?),
+                Cell::Text(r.get(14)?),
+                Cell::Text(r.get(15)?),
             ])
         },
     )
