@@ -20,30 +20,7 @@ fn walkthrough(readme: &str) -> String {
 
 #[test]
 fn the_readme_walkthrough_runs_as_written() {
-    let case = common::Case::empty();
-    let script = walkthrough(&readme());
-    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_crosscheck")).parent().unwrap();
-    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
-    let out = Command::new("bash")
-        .arg("-euo")
-        .arg("pipefail")
-        .arg("-c")
-        .arg(&script)
-        .current_dir(case.dir.path())
-        .env("PATH", path)
-        .env_remove("CROSSCHECK_DB")
-        .env_remove("CROSSCHECK_ANALYST")
-        .env("NO_COLOR", "1")
-        // Wide enough that no figure is wrapped across lines.
-        .env("COLUMNS", "400")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "the walkthrough failed\n--- stdout\n{stdout}\n--- stderr\n{stderr}"
-    );
+    let (stdout, case) = run_script(&walkthrough(&readme()));
     // What the README says the walkthrough shows.
     for promised in [
         "RU-MOD: 300,000 servicemen",
@@ -58,6 +35,50 @@ fn the_readme_walkthrough_runs_as_written() {
     assert!(rows[1].contains(&"vostok-troops".to_string()));
     let who = common::sql(&case.path("vostok.db"), "SELECT DISTINCT analyst FROM history");
     assert_eq!(who, [["R. Checker"]]);
+}
+
+/// Every sh block in the README, each run on its own in a new folder, except
+/// the quick start's cargo commands (which this very test run is).
+#[test]
+fn every_example_in_the_readme_runs_as_written() {
+    let readme = readme();
+    let blocks: Vec<&str> = readme
+        .split("```sh\n")
+        .skip(1)
+        .map(|rest| &rest[..rest.find("```").unwrap()])
+        .filter(|block| !block.contains("cargo "))
+        .collect();
+    assert!(blocks.len() >= 5, "the README's examples were not found");
+    for block in blocks {
+        run_script(block);
+    }
+}
+
+fn run_script(script: &str) -> (String, common::Case) {
+    let case = common::Case::empty();
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_crosscheck")).parent().unwrap();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let out = Command::new("bash")
+        .arg("-euo")
+        .arg("pipefail")
+        .arg("-c")
+        .arg(script)
+        .current_dir(case.dir.path())
+        .env("PATH", path)
+        .env_remove("CROSSCHECK_DB")
+        .env_remove("CROSSCHECK_ANALYST")
+        .env("NO_COLOR", "1")
+        // Wide enough that no figure is wrapped across lines.
+        .env("COLUMNS", "400")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "a README example failed\n--- script\n{script}\n--- stdout\n{stdout}\n--- stderr\n{stderr}"
+    );
+    (stdout, case)
 }
 
 #[test]
