@@ -1089,7 +1089,7 @@ fn import_one<R: Record>(conn: &Connection, actor: &Actor, import_id: i64, optio
         }
         None => {
             let id = record.insert(conn, Some(import_id), &actor.at)?;
-            crate::search::index(conn, R::KIND, id)?;
+            crate::search::index(conn, &record, id)?;
             if R::KIND == Kind::Claim {
                 record_imported_verdict(conn, actor, id)?;
             }

@@ -167,7 +167,7 @@ pub fn create<R: Record>(conn: &Connection, actor: &Actor, fields: &Fields) -> R
     let record = R::from_fields(conn, fields)?;
     ensure_new::<R>(conn, record.uuid())?;
     let id = record.insert(conn, None, &actor.at)?;
-    crate::search::index(conn, R::KIND, id)?;
+    crate::search::index(conn, &record, id)?;
     let handle = handle::format(R::KIND, id);
     let after = record.to_fields(conn)?;
     let claim = record.claim_uuid(conn)?;
@@ -229,7 +229,7 @@ pub fn edit<R: Record>(conn: &Connection, actor: &Actor, id: i64, changes: &Fiel
         return Ok(false);
     }
     record.update(conn, id, &actor.at)?;
-    crate::search::reindex(conn, R::KIND, id)?;
+    crate::search::reindex(conn, &record, id)?;
     let (mut old, mut new) = (Map::new(), Map::new());
     for ((name, was), (_, is)) in before.0.iter().zip(&after.0) {
         if was != is {

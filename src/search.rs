@@ -25,12 +25,14 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use anyhow::{Context, Result};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::types::{ToSqlOutput, Value, ValueRef};
+use rusqlite::{Connection, params};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use crate::error::UserError;
 use crate::handle::Kind;
+use crate::record::Record;
 
 /// The kinds that are searched, in the order of their code in the index's
 /// rowid (a record's rowid is its id times four plus this position; see
@@ -128,40 +130,57 @@ pub fn index_text(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The columns each kind is searched by: its main text, and the rest. The
+/// view search_text (migrations/0003_search.sql) joins the same columns in
+/// the same way, with a newline; a test holds the two together.
+const SEARCHED: [(Kind, &[&str], &[&str]); 4] = [
+    (Kind::Claim, &["text"], &["topic", "appeared_in"]),
+    (Kind::Statement, &["quote", "summary"], &["speaker"]),
+    (Kind::Source, &["title"], &["publisher", "notes"]),
+    (Kind::Evidence, &["excerpt"], &[]),
+];
+
+/// A record's searchable text, main and rest, taken from its own values, so
+/// that indexing a record costs no read of what was just written.
+fn searched_text<R: Record>(record: &R) -> Option<(i64, String, String)> {
+    let code = KINDS.iter().position(|k| *k == R::KIND)?;
+    let (_, main, more) = SEARCHED[code];
+    let values = record.values();
+    let column = |name: &str| -> &str {
+        let value = R::COLUMNS.iter().position(|c| *c == name).map(|i| &values[i]);
+        match value {
+            Some(ToSqlOutput::Borrowed(ValueRef::Text(t))) => std::str::from_utf8(t).unwrap_or_default(),
+            Some(ToSqlOutput::Owned(Value::Text(t))) => t,
+            _ => "",
+        }
+    };
+    let join = |names: &[&str]| names.iter().map(|n| column(n)).collect::<Vec<_>>().join("\n");
+    Some((code as i64, join(main), join(more)))
+}
+
 /// Adds a new record to the index: called after every insert of a claim,
 /// statement, source or evidence. Other kinds are not searched, and nothing
 /// happens for them.
-pub fn index(conn: &Connection, kind: Kind, id: i64) -> Result<()> {
-    write(conn, kind, id, "INSERT")
+pub fn index<R: Record>(conn: &Connection, record: &R, id: i64) -> Result<()> {
+    write(conn, record, id, "INSERT")
 }
 
 /// Replaces a record's entry in the index after its text may have changed.
-pub fn reindex(conn: &Connection, kind: Kind, id: i64) -> Result<()> {
-    write(conn, kind, id, "INSERT OR REPLACE")
+pub fn reindex<R: Record>(conn: &Connection, record: &R, id: i64) -> Result<()> {
+    write(conn, record, id, "INSERT OR REPLACE")
 }
 
-fn write(conn: &Connection, kind: Kind, id: i64, insert: &str) -> Result<()> {
-    if !KINDS.contains(&kind) {
+fn write<R: Record>(conn: &Connection, record: &R, id: i64, insert: &str) -> Result<()> {
+    let Some((code, main, more)) = searched_text(record) else {
         return Ok(());
-    }
-    // The kind is written into the SQL (it is one of four table names, never
-    // input), so that SQLite reads only that table's branch of the view.
-    // Then VALUES, not INSERT ... SELECT: SQLite runs an INSERT into a
-    // virtual table from a SELECT through a temporary table, which made
-    // importing three times slower.
-    let text = conn
-        .prepare_cached(&format!(
-            "SELECT key, main, more FROM search_text WHERE kind = '{}' AND id = ?1",
-            kind.table()
-        ))?
-        .query_row([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
-        .optional()?;
-    if let Some((key, main, more)) = text {
-        conn.prepare_cached(&format!("{insert} INTO search_index (rowid, main, more) VALUES (?1, ?2, ?3)"))?
-            .execute(params![key, index_text(&main), index_text(&more)])
-            .map_err(damaged)
-            .with_context(|| format!("cannot update the search index for {}", crate::handle::format(kind, id)))?;
-    }
+    };
+    // VALUES, not INSERT ... SELECT: SQLite runs an INSERT into a virtual
+    // table from a SELECT through a temporary table, which made importing
+    // three times slower.
+    conn.prepare_cached(&format!("{insert} INTO search_index (rowid, main, more) VALUES (?1, ?2, ?3)"))?
+        .execute(params![id * 4 + code, index_text(&main), index_text(&more)])
+        .map_err(damaged)
+        .with_context(|| format!("cannot update the search index for {}", crate::handle::format(R::KIND, id)))?;
     Ok(())
 }
 
@@ -537,6 +556,30 @@ mod tests {
         let text = "In Zürich: 竹島 (Takeshima), Учения.";
         let found: Vec<&str> = q.find(text).into_iter().map(|r| &text[r]).collect();
         assert_eq!(found, ["Zürich", "竹島", "Учения"]);
+    }
+
+    #[test]
+    fn records_give_the_text_the_view_gives() {
+        use crate::store::{Claim, Evidence, Source, Statement};
+        let conn = crate::db::memory().unwrap();
+        crate::seed::load(&conn, "2026-01-01T00:00:00.000Z").unwrap();
+        let mut view = conn.prepare("SELECT kind, id, key, main, more FROM search_text").unwrap();
+        let rows: Vec<(String, i64, i64, String, String)> = view
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(rows.len() > 100);
+        for (kind, id, key, main, more) in rows {
+            let from_record = match kind.as_str() {
+                "claim" => searched_text(&Claim::load(&conn, id).unwrap()),
+                "statement" => searched_text(&Statement::load(&conn, id).unwrap()),
+                "source" => searched_text(&Source::load(&conn, id).unwrap()),
+                _ => searched_text(&Evidence::load(&conn, id).unwrap()),
+            };
+            let (code, record_main, record_more) = from_record.unwrap();
+            assert_eq!((id * 4 + code, record_main, record_more), (key, main, more), "{kind} {id}");
+        }
     }
 
     #[test]
