@@ -13,7 +13,7 @@
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// A small, fast, seedable generator (SplitMix64): the corpus must be the
 /// same on every machine, and no dependency is needed for that.
@@ -318,8 +318,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         eprintln!("usage: gen_corpus N OUT_DIR   (N claims, 5N sources, 3N statements, 2N evidence)");
         std::process::exit(2);
     };
-    let dir = PathBuf::from(dir);
-    std::fs::create_dir_all(&dir)?;
+    generate(n, Path::new(dir))?;
+    writeln!(
+        std::io::stderr().lock(),
+        "wrote {ANALYSTS} parties, {} sources, {n} claims, {} statements, {} evidence to {dir}",
+        5 * n,
+        3 * n,
+        2 * n
+    )?;
+    Ok(())
+}
+
+/// Writes the five CSV files for N claims into `dir`.
+pub fn generate(n: usize, dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    std::fs::create_dir_all(dir)?;
     let mut w = Writer {
         rng: Rng(0x5EED_0000 ^ n as u64),
         english: Words::new(ENGLISH),
@@ -329,7 +341,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         korean: Words::new(KOREAN),
     };
 
-    let mut parties = csv_writer(&dir, "parties.csv", &["uuid", "code", "name", "kind", "parent", "notes"])?;
+    let mut parties = csv_writer(dir, "parties.csv", &["uuid", "code", "name", "kind", "parent", "notes"])?;
     for i in 1..=ANALYSTS {
         let kind = if i % 4 == 0 { "organisation" } else { "analyst" };
         let notes = w.text(Language::English, 60);
@@ -340,7 +352,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sources_n = 5 * n;
     let mut source_uuids = Vec::with_capacity(sources_n);
     let mut sources = csv_writer(
-        &dir,
+        dir,
         "sources.csv",
         &[
             "uuid",
@@ -402,7 +414,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let mut claim_uuids = Vec::with_capacity(n);
     let mut claims = csv_writer(
-        &dir,
+        dir,
         "claims.csv",
         &[
             "uuid",
@@ -463,7 +475,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     claims.flush()?;
 
     let mut statements = csv_writer(
-        &dir,
+        dir,
         "statements.csv",
         &[
             "uuid", "claim", "party", "stance", "said_on", "speaker", "quote", "summary", "source", "figure", "unit", "notes",
@@ -507,7 +519,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     statements.flush()?;
 
     let mut evidence = csv_writer(
-        &dir,
+        dir,
         "evidence.csv",
         &["uuid", "claim", "source", "relation", "excerpt", "locator", "credibility", "notes"],
     )?;
@@ -525,14 +537,5 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     evidence.flush()?;
 
-    let mut out = std::io::stderr().lock();
-    writeln!(
-        out,
-        "wrote {} parties, {sources_n} sources, {n} claims, {} statements, {} evidence to {}",
-        ANALYSTS,
-        3 * n,
-        2 * n,
-        dir.display()
-    )?;
     Ok(())
 }
