@@ -23,6 +23,9 @@ pub enum UserError {
     /// A record that already exists.
     #[error("{0}")]
     Conflict(String),
+    /// A record whose UUID is already in the case.
+    #[error("a {table} with UUID {uuid} is already in this case; use `edit`, or import with --update to change it")]
+    DuplicateUuid { table: &'static str, uuid: String },
     /// An error in an input file, with where it happened.
     #[error("{file}, line {line}{}: {message}", column_part(.column))]
     InFile {

@@ -1046,10 +1046,35 @@ pub enum Outcome {
 
 fn import_one<R: Record>(conn: &Connection, actor: &Actor, import_id: i64, options: Options, fields: &Fields) -> Result<Outcome> {
     let record = R::from_fields(conn, fields)?;
-    let existing: Option<i64> = conn
-        .prepare_cached(&format!("SELECT id FROM {} WHERE uuid = ?1", R::KIND.table()))?
-        .query_row([record.uuid()], |r| r.get(0))
-        .optional()?;
+    // Insert first and look for the row only when its UUID is taken: one
+    // probe of the UUID index a row instead of two.
+    let existing = match record.insert(conn, Some(import_id), &actor.at) {
+        Ok(id) => {
+            crate::search::index(conn, &record, id)?;
+            if R::KIND == Kind::Claim {
+                record_imported_verdict(conn, actor, id)?;
+            }
+            return Ok(Outcome::Inserted);
+        }
+        // A UNIQUE conflict on any column (SQLite reports one of them) may
+        // be a row already in the case.
+        Err(e)
+            if matches!(
+                e.downcast_ref::<UserError>(),
+                Some(UserError::DuplicateUuid { .. } | UserError::Conflict(_))
+            ) =>
+        {
+            let existing = conn
+                .prepare_cached(&format!("SELECT id FROM {} WHERE uuid = ?1", R::KIND.table()))?
+                .query_row([record.uuid()], |r| r.get(0))
+                .optional()?;
+            if existing.is_none() {
+                return Err(e);
+            }
+            existing
+        }
+        Err(e) => return Err(e),
+    };
     match existing {
         Some(id) => {
             // A row already in the case: the same values are no change; others
@@ -1087,14 +1112,11 @@ fn import_one<R: Record>(conn: &Connection, actor: &Actor, import_id: i64, optio
                 .execute(params![id, import_id])?;
             Ok(Outcome::Updated)
         }
-        None => {
-            let id = record.insert(conn, Some(import_id), &actor.at)?;
-            crate::search::index(conn, &record, id)?;
-            if R::KIND == Kind::Claim {
-                record_imported_verdict(conn, actor, id)?;
-            }
-            Ok(Outcome::Inserted)
+        None => Err(UserError::DuplicateUuid {
+            table: R::KIND.table(),
+            uuid: record.uuid().to_string(),
         }
+        .into()),
     }
 }
 

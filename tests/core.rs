@@ -20,7 +20,9 @@ fn init_creates_a_case_file_and_running_it_again_changes_nothing() {
     assert_eq!(again.code, 0);
     assert!(again.stderr.contains("exists"), "{}", again.stderr);
     assert_eq!(snapshot(&case), before);
-    let migrations = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations")).unwrap().count();
+    let migrations = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+        .unwrap()
+        .count();
     assert_eq!(case.count("PRAGMA user_version"), migrations as i64, "every migration applied");
     assert_eq!(case.sql("PRAGMA journal_mode")[0][0], "wal");
 }

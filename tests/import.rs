@@ -468,7 +468,12 @@ fn references_follow_uuids_between_case_files() {
     let b = Case::new();
     b.ok(&["claim", "add", "unrelated"]);
     b.ok(&["source", "add", "Unrelated source"]);
-    for (entity, list) in [("claims", "claim"), ("sources", "source"), ("statements", "statement"), ("evidence", "evidence")] {
+    for (entity, list) in [
+        ("claims", "claim"),
+        ("sources", "source"),
+        ("statements", "statement"),
+        ("evidence", "evidence"),
+    ] {
         let file = format!("{entity}.csv");
         std::fs::write(b.path(&file), a.ok(&[list, "list", "--format", "csv"])).unwrap();
         b.ok(&["import", &file, "--into", entity]);

@@ -305,3 +305,30 @@ fn the_import_command_keeps_the_index_in_step() {
     assert_eq!(found(&case, &["竹島"]), ["S1"]);
     assert_eq!(case.count("SELECT count(*) FROM search_index"), 2);
 }
+
+/// A query that matches more than 5,000 records ranks the newest 5,000 and
+/// says so; --all ranks every match.
+#[test]
+fn a_broad_query_ranks_the_newest_matches_unless_all() {
+    let case = Case::new();
+    let mut csv = String::from("title,notes\n");
+    // The oldest source says "harbour" three times: the best match of all.
+    csv.push_str("harbour harbour harbour,first\n");
+    for i in 0..5_005 {
+        csv.push_str(&format!("Report {i} on the harbour and other places in the region,\n"));
+    }
+    case.write("many.csv", &csv);
+    case.ok(&["import", "many.csv", "--into", "sources"]);
+    let run = case.run(&["search", "harbour", "--limit", "1", "--format", "csv"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("more than 5,000 records match: ranked the 5,000 newest"),
+        "{}",
+        run.stderr
+    );
+    let best = common::csv_records(&run.stdout);
+    assert_ne!(best[1][0], "S1", "the oldest match is beyond the newest 5,000");
+    let all = case.run(&["search", "harbour", "--limit", "1", "--format", "csv", "--all"]);
+    assert!(all.stderr.is_empty(), "{}", all.stderr);
+    assert_eq!(common::csv_records(&all.stdout)[1][0], "S1", "--all ranks every match");
+}

@@ -7,6 +7,7 @@ use super::Ctx;
 use crate::db;
 use crate::error::UserError;
 use crate::handle::{self, Kind};
+use crate::model::grouped;
 use crate::output::{self, Cell, Format, OutputArgs, columns};
 use crate::search::{self, KINDS, Query};
 
@@ -32,6 +33,9 @@ pub struct Args {
     /// At most this many results, best first.
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
     pub limit: u32,
+    /// Rank every match. By default a query with more than 5,000 matches ranks the 5,000 newest, which keeps a search of a large case instant.
+    #[arg(long)]
+    pub all: bool,
     /// Make the search index anew from the records, for an index that is damaged or was changed by another tool.
     #[arg(long)]
     pub rebuild: bool,
@@ -55,7 +59,15 @@ pub fn run(args: Args, conn: &mut Connection, _ctx: &Ctx) -> Result<()> {
     let Some(query) = query else { return Ok(()) };
     // Marks only where a person reads: scripts get the plain text.
     let marks = (args.output.format == Format::Table).then_some(("[", "]"));
-    let hits = search::search(conn, &query, &kinds, args.limit, marks)?;
+    let candidates = (!args.all).then_some(search::CANDIDATES);
+    let (hits, capped) = search::search(conn, &query, &kinds, args.limit, candidates, marks)?;
+    if capped {
+        eprintln!(
+            "more than {} records match: ranked the {} newest; narrow the query, or give --all to rank every match",
+            grouped(search::CANDIDATES as f64),
+            grouped(search::CANDIDATES as f64)
+        );
+    }
     output::print(
         &args.output,
         columns(&["handle", "kind", "snippet", "-score", "-uuid"]),
