@@ -26,7 +26,7 @@ use std::ops::Range;
 
 use anyhow::{Context, Result};
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -441,38 +441,32 @@ pub fn search(
         .filter(|(_, k)| kinds.contains(k))
         .map(|(i, _)| 1i64 << i)
         .sum();
-    // bm25() in ORDER BY, not FTS5's `ORDER BY rank`: for rank, FTS5 sorts
-    // every match (to temporary files when there are many) before LIMIT
-    // applies; SQLite's own sorter keeps only the best `limit` rows. bm25
-    // is still computed for every match, which reads its length from the
-    // index: about a microsecond a match, 0.2 s for a word in a fifth of a
-    // million-record case. So by default only the newest `candidates`
-    // matches are ranked: FTS5 walks its matches in rowid order and stops at
-    // the limit, and the ranking query then seeks to that rowid.
-    let floor: i64 = match candidates {
-        None => 0,
-        Some(n) => conn
-            .prepare_cached(
-                "SELECT rowid FROM search_index
-                 WHERE search_index MATCH ?1 AND (?2 >> (rowid & 3)) & 1 = 1
-                 ORDER BY rowid DESC LIMIT 1 OFFSET ?3",
-            )?
-            .query_row(params![query.expression(), mask, n], |r| r.get(0))
-            .optional()
-            .map_err(damaged)
-            .context("cannot search")?
-            .map_or(0, |beyond: i64| beyond + 1),
-    };
-    let mut found = conn.prepare(&format!(
-        "SELECT rowid, {RANK} AS score FROM search_index
-         WHERE search_index MATCH ?1 AND (?2 >> (rowid & 3)) & 1 = 1 AND rowid >= ?4
-         ORDER BY score LIMIT ?3"
+    // bm25 reads each match's length from the index: about a microsecond a
+    // match, 0.2 s for a word in a fifth of a million-record case. So by
+    // default only the newest `candidates` matches are ranked: FTS5 walks
+    // its matches newest first and stops at the limit (there is none with
+    // --all), computing bm25 once a match, and the best `limit` are kept
+    // here. Neither FTS5's `ORDER BY rank` (which sorts every match, to
+    // temporary files when there are many) nor `ORDER BY bm25(...) LIMIT`
+    // (which computed bm25 twice a match) did better.
+    let mut found = conn.prepare_cached(&format!(
+        "SELECT rowid, {RANK} FROM search_index
+         WHERE search_index MATCH ?1 AND (?2 >> (rowid & 3)) & 1 = 1
+         ORDER BY rowid DESC LIMIT ?3"
     ))?;
-    let ranked: Vec<(i64, f64)> = found
-        .query_map(params![query.expression(), mask, limit, floor], |r| Ok((r.get(0)?, r.get(1)?)))
+    let window = candidates.map_or(i64::MAX, |n| i64::from(n) + 1);
+    let mut ranked: Vec<(i64, f64)> = found
+        .query_map(params![query.expression(), mask, window], |r| Ok((r.get(0)?, r.get(1)?)))
         .and_then(|rows| rows.collect())
         .map_err(damaged)
         .context("cannot search")?;
+    let capped = candidates.is_some_and(|n| ranked.len() > n as usize);
+    if let Some(n) = candidates {
+        ranked.truncate(n as usize);
+    }
+    // bm25 is lower for better matches; among equals, newer first.
+    ranked.sort_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+    ranked.truncate(limit as usize);
     let mut text = conn.prepare("SELECT uuid, main, more FROM search_text WHERE kind = ?1 AND id = ?2")?;
     let mut hits = Vec::with_capacity(ranked.len());
     for (key, rank) in ranked {
@@ -492,7 +486,7 @@ pub fn search(
             snippet: snippet(field, &spans, marks),
         });
     }
-    Ok((hits, floor > 0))
+    Ok((hits, capped))
 }
 
 /// Characters of context before the first match.
