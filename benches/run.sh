@@ -126,7 +126,7 @@ for size in $SIZES; do
         /usr/bin/time -f "   $entity: %e s, %M KB" "$CC" --db "$db" import "$corpus/$entity.csv" --into "$entity" >/dev/null
     done
     for query in Takeshima учения 독도 竹島 演习 '"joint patrol"' 'battalion regiment' '"Liancourt Rocks Dokdo"'; do
-        hits=$("$CC" --db "$db" search "$query" --limit 100000000 --format csv | tail -n +2 | wc -l)
+        hits=$("$CC" --db "$db" search "$query" --all --limit 100000000 --format csv | tail -n +2 | wc -l)
         echo "   search $query: $hits records match" >&2
         printf 'hits %s\t%s\t%s\t\n' "$query" "$size" "$hits" >>"$RESULTS"
         quick "search $query" "$size" "$CC" --db "$db" search "$query"
