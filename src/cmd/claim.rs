@@ -274,9 +274,9 @@ fn show(conn: &Connection, text: &str) -> Result<()> {
         "Statements",
         "SELECT 'ST' || s.id, p.code, s.stance, s.said_on, s.speaker, CASE WHEN s.quote <> '' THEN s.quote ELSE '(summary) ' || s.summary END,
                 cc_figure(s.figure_low, s.figure_high, s.figure_unit),
-                coalesce(src.slug, 'S' || src.id, '')
+                coalesce('S' || src.id, '')
          FROM statement s JOIN party p ON p.id = s.party_id LEFT JOIN source src ON src.id = s.source_id
-         WHERE s.claim_id = ?1 ORDER BY s.said_on, s.id",
+         WHERE s.claim_id = ?1 ORDER BY s.said_on = '', s.said_on, s.id",
         id,
         &["statement", "party", "stance", "date", "speaker", "quote or summary", "figure", "source"],
     )?;
@@ -284,7 +284,7 @@ fn show(conn: &Connection, text: &str) -> Result<()> {
         conn,
         "Evidence",
         "SELECT 'E' || e.id, e.relation, e.credibility, src.reliability || e.credibility,
-                coalesce(src.slug, 'S' || src.id), e.excerpt, e.locator
+                'S' || src.id, e.excerpt, e.locator
          FROM evidence e JOIN source src ON src.id = e.source_id
          WHERE e.claim_id = ?1 ORDER BY e.id",
         id,
