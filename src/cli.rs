@@ -37,19 +37,34 @@ pub enum Command {
     #[command(after_help = "Example:\n  crosscheck demo")]
     Demo(cmd::demo::Args),
     /// Add and list parties: states, their bodies, organisations, outlets, analysts.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  crosscheck party list\n  crosscheck party add RU-MOD --name \"Russian Ministry of Defence\" --kind body --parent RU"
+    )]
     Party(cmd::party::Command),
     /// Add, list, show and edit sources (documents).
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  crosscheck source add \"Vostok-2018 drills\" --publisher TASS --published 2018-08 --reliability B\n  crosscheck source show S3\n  crosscheck source attach S3 page.pdf"
+    )]
     Source(cmd::source::Command),
     /// Add, list, show and edit claims.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  crosscheck claim add \"About 300,000 servicemen took part\" --topic vostok-2018 --figure 300000 --unit servicemen\n  crosscheck claim list --status disputed\n  crosscheck claim show C3"
+    )]
     Claim(cmd::claim::Command),
     /// Record and list what parties said about claims.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  crosscheck statement add C3 RU-MOD denies --date 2019-07-23 --source S7 --quote \"...\"\n  crosscheck statement list --claim C3"
+    )]
     Statement(cmd::statement::Command),
     /// Link sources to claims as evidence, and list the links.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  crosscheck evidence add C3 S7 refutes --credibility 3 --excerpt \"...\"\n  crosscheck evidence list --claim C3"
+    )]
     Evidence(cmd::evidence::Command),
     /// Set a claim's verdict, with the reason.
     #[command(
@@ -65,8 +80,14 @@ pub enum Command {
     )]
     Compare(cmd::compare::Args),
     /// Write a report of parties, sources, claims, statements or evidence (CSV, TSV, JSON, JSON lines, Markdown, HTML).
+    #[command(
+        after_help = "Examples:\n  crosscheck report claims --format html --output vostok.html\n  crosscheck report claims --status disputed,misleading --format md\n  crosscheck report statements --party RU --since 2019-07 --format csv --output ru.csv"
+    )]
     Report(cmd::report::Args),
     /// Export verdicts for search engines as schema.org ClaimReview JSON-LD.
+    #[command(
+        after_help = "Example:\n  crosscheck export claimreview --url-base \"https://desk.example/vostok.html#\" --publisher-name \"Example Desk\" --output claimreview.json"
+    )]
     Export(cmd::export::Args),
     /// Import parties, sources, claims, statements or evidence from CSV, TSV, JSON or JSON lines.
     Import(cmd::import::Args),

@@ -615,7 +615,7 @@ fn table_output_shows_control_characters_inert() {
 #[test]
 fn every_command_has_help_with_an_example() {
     let case = Case::empty();
-    let commands: [&[&str]; 16] = [
+    let commands: [&[&str]; 34] = [
         &["init"],
         &["demo"],
         &["party", "add"],
@@ -632,6 +632,24 @@ fn every_command_has_help_with_an_example() {
         &["evidence", "add"],
         &["mark"],
         &["compare"],
+        &["party"],
+        &["source"],
+        &["source", "attach"],
+        &["source", "extract"],
+        &["claim"],
+        &["statement"],
+        &["statement", "list"],
+        &["evidence"],
+        &["evidence", "list"],
+        &["history"],
+        &["report"],
+        &["report", "claims"],
+        &["export"],
+        &["export", "claimreview"],
+        &["import"],
+        &["verify"],
+        &["backup"],
+        &["search"],
     ];
     for command in commands {
         let help = case.ok(&[command, &["--help"]].concat());
