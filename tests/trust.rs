@@ -1053,3 +1053,16 @@ fn imported_files_with_nul_bytes_long_fields_or_bad_utf8() {
     assert!(stderr.contains("line 3") && stderr.contains("UTF-8"), "{stderr}");
     assert_eq!(snapshot(&case), before);
 }
+
+/// Imports skip the schema's CHECK constraints (their values pass the same
+/// checks as `add`), so verify must test them: a value no command could
+/// write, put in around crosscheck, is named.
+#[test]
+fn verify_tests_the_check_constraints_an_import_skips() {
+    let case = Case::seeded();
+    raw(&case)
+        .execute_batch("PRAGMA ignore_check_constraints = ON; UPDATE source SET reliability = 'Z' WHERE id = 1")
+        .unwrap();
+    let stderr = verify_fails(&case);
+    assert!(stderr.contains("CHECK constraint failed in source"), "{stderr}");
+}
