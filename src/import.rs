@@ -1050,8 +1050,8 @@ fn import_one<R: Record>(conn: &Connection, actor: &Actor, import_id: i64, optio
     // probe of the UUID index a row instead of two.
     let existing = match record.insert(conn, Some(import_id), &actor.at) {
         Ok(id) => {
-            crate::search::index(conn, &record, id)?;
-            if R::KIND == Kind::Claim {
+            // Only a claim that arrives with a verdict has one to record.
+            if R::KIND == Kind::Claim && !matches!(fields.get("status").trim(), "" | "unverified") {
                 record_imported_verdict(conn, actor, id)?;
             }
             return Ok(Outcome::Inserted);

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+mod atomic;
 mod cli;
 mod cmd;
 mod db;

@@ -106,15 +106,18 @@ pub trait Record: Sized {
                 placeholders.join(", ")
             )
         });
-        let mut values = vec![ToSqlOutput::Borrowed(ValueRef::Text(self.uuid().as_bytes()))];
-        values.extend(self.values());
-        values.push(ToSqlOutput::Owned(import_id.map_or(SqlValue::Null, SqlValue::Integer)));
-        values.push(ToSqlOutput::Borrowed(ValueRef::Text(now.as_bytes())));
-        values.push(ToSqlOutput::Borrowed(ValueRef::Text(now.as_bytes())));
+        let values = self.values();
+        let uuid = ToSqlOutput::Borrowed(ValueRef::Text(self.uuid().as_bytes()));
+        let import = ToSqlOutput::Owned(import_id.map_or(SqlValue::Null, SqlValue::Integer));
+        let now = ToSqlOutput::Borrowed(ValueRef::Text(now.as_bytes()));
+        let row = std::iter::once(&uuid).chain(&values).chain([&import, &now, &now]);
         conn.prepare_cached(sql)?
-            .execute(params_from_iter(values))
+            .execute(params_from_iter(row))
             .map_err(|e| self.unique_violation(e))?;
-        Ok(conn.last_insert_rowid())
+        let id = conn.last_insert_rowid();
+        // The search index is kept in step here, where every write passes.
+        crate::search::index::<Self>(conn, &values, id)?;
+        Ok(id)
     }
 
     /// Rewrites row `id` with this record's values.
@@ -128,13 +131,14 @@ pub trait Record: Sized {
                 Self::COLUMNS.len() + 2
             )
         });
-        let mut values = vec![ToSqlOutput::Owned(SqlValue::Integer(id))];
-        values.extend(self.values());
-        values.push(ToSqlOutput::Borrowed(ValueRef::Text(now.as_bytes())));
+        let values = self.values();
+        let key = ToSqlOutput::Owned(SqlValue::Integer(id));
+        let now = ToSqlOutput::Borrowed(ValueRef::Text(now.as_bytes()));
+        let row = std::iter::once(&key).chain(&values).chain([&now]);
         conn.prepare_cached(sql)?
-            .execute(params_from_iter(values))
+            .execute(params_from_iter(row))
             .map_err(|e| self.unique_violation(e))?;
-        Ok(())
+        crate::search::reindex::<Self>(conn, &values, id)
     }
 
     /// Turns a UNIQUE constraint failure into an error that names the value.
@@ -194,7 +198,6 @@ pub fn uuid_field(fields: &Fields) -> Result<String, UserError> {
 pub fn create<R: Record>(conn: &Connection, actor: &Actor, fields: &Fields) -> Result<i64> {
     let record = R::from_fields(conn, fields)?;
     let id = record.insert(conn, None, &actor.at)?;
-    crate::search::index(conn, &record, id)?;
     let handle = handle::format(R::KIND, id);
     let after = record.to_fields(conn)?;
     let claim = record.claim_uuid(conn)?;
@@ -239,7 +242,6 @@ pub fn edit<R: Record>(conn: &Connection, actor: &Actor, id: i64, changes: &Fiel
         return Ok(false);
     }
     record.update(conn, id, &actor.at)?;
-    crate::search::reindex(conn, &record, id)?;
     let (mut old, mut new) = (Map::new(), Map::new());
     for ((name, was), (_, is)) in before.0.iter().zip(&after.0) {
         if was != is {

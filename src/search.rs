@@ -140,12 +140,12 @@ const SEARCHED: [(Kind, &[&str], &[&str]); 4] = [
     (Kind::Evidence, &["excerpt"], &[]),
 ];
 
-/// A record's searchable text, main and rest, taken from its own values, so
-/// that indexing a record costs no read of what was just written.
-fn searched_text<R: Record>(record: &R) -> Option<(i64, String, String)> {
+/// A record's searchable text, main and rest, taken from the values it was
+/// just written with (in the order of `R::COLUMNS`), so that indexing a
+/// record costs no read of what was just written.
+fn searched_text<R: Record>(values: &[ToSqlOutput<'_>]) -> Option<(i64, String, String)> {
     let code = KINDS.iter().position(|k| *k == R::KIND)?;
     let (_, main, more) = SEARCHED[code];
-    let values = record.values();
     let column = |name: &str| -> &str {
         let value = R::COLUMNS.iter().position(|c| *c == name).map(|i| &values[i]);
         match value {
@@ -158,20 +158,20 @@ fn searched_text<R: Record>(record: &R) -> Option<(i64, String, String)> {
     Some((code as i64, join(main), join(more)))
 }
 
-/// Adds a new record to the index: called after every insert of a claim,
-/// statement, source or evidence. Other kinds are not searched, and nothing
-/// happens for them.
-pub fn index<R: Record>(conn: &Connection, record: &R, id: i64) -> Result<()> {
-    write(conn, record, id, "INSERT")
+/// Adds a new record to the index: `Record::insert` calls it for every row
+/// it writes. Parties are not searched, and nothing happens for them.
+pub fn index<R: Record>(conn: &Connection, values: &[ToSqlOutput<'_>], id: i64) -> Result<()> {
+    write::<R>(conn, values, id, "INSERT")
 }
 
-/// Replaces a record's entry in the index after its text may have changed.
-pub fn reindex<R: Record>(conn: &Connection, record: &R, id: i64) -> Result<()> {
-    write(conn, record, id, "INSERT OR REPLACE")
+/// Replaces a record's entry after its text may have changed: `Record::update`
+/// calls it.
+pub fn reindex<R: Record>(conn: &Connection, values: &[ToSqlOutput<'_>], id: i64) -> Result<()> {
+    write::<R>(conn, values, id, "INSERT OR REPLACE")
 }
 
-fn write<R: Record>(conn: &Connection, record: &R, id: i64, insert: &'static str) -> Result<()> {
-    let Some((code, main, more)) = searched_text(record) else {
+fn write<R: Record>(conn: &Connection, values: &[ToSqlOutput<'_>], id: i64, insert: &'static str) -> Result<()> {
+    let Some((code, main, more)) = searched_text::<R>(values) else {
         return Ok(());
     };
     // VALUES, not INSERT ... SELECT: SQLite runs an INSERT into a virtual
@@ -603,10 +603,10 @@ mod tests {
         assert!(rows.len() > 100);
         for (kind, id, key, main, more) in rows {
             let from_record = match kind.as_str() {
-                "claim" => searched_text(&Claim::load(&conn, id).unwrap()),
-                "statement" => searched_text(&Statement::load(&conn, id).unwrap()),
-                "source" => searched_text(&Source::load(&conn, id).unwrap()),
-                _ => searched_text(&Evidence::load(&conn, id).unwrap()),
+                "claim" => searched_text::<Claim>(&Claim::load(&conn, id).unwrap().values()),
+                "statement" => searched_text::<Statement>(&Statement::load(&conn, id).unwrap().values()),
+                "source" => searched_text::<Source>(&Source::load(&conn, id).unwrap().values()),
+                _ => searched_text::<Evidence>(&Evidence::load(&conn, id).unwrap().values()),
             };
             let (code, record_main, record_more) = from_record.unwrap();
             assert_eq!((id * 4 + code, record_main, record_more), (key, main, more), "{kind} {id}");

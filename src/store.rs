@@ -144,6 +144,14 @@ fn real(n: Option<f64>) -> ToSqlOutput<'static> {
     ToSqlOutput::Owned(n.map_or(Value::Null, Value::Real))
 }
 
+/// A word read back from the database. A value the schema's CHECK should
+/// have kept out (written around crosscheck) is an error, never silently
+/// replaced by another word that an edit would then write back.
+fn stored<T>(r: &Row<'_>, index: usize, parse: fn(&str) -> Result<T, UserError>) -> rusqlite::Result<T> {
+    let text: String = r.get(index)?;
+    parse(&text).map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e)))
+}
+
 fn figure_text(figure: &Option<Figure>) -> String {
     figure.map(|f| f.plain()).unwrap_or_default()
 }
@@ -250,7 +258,7 @@ impl Record for Party {
                     uuid: r.get(0)?,
                     code: r.get(1)?,
                     name: r.get(2)?,
-                    kind: PartyKind::parse(&r.get::<_, String>(3)?).unwrap_or(PartyKind::Organisation),
+                    kind: stored(r, 3, PartyKind::parse)?,
                     parent_id: r.get(4)?,
                     notes: r.get(5)?,
                 })
@@ -384,8 +392,8 @@ impl Record for Source {
                     copy_url: r.get(5)?,
                     published: r.get(6)?,
                     language: r.get(7)?,
-                    kind: SourceKind::parse(&r.get::<_, String>(8)?).unwrap_or(SourceKind::Other),
-                    reliability: Reliability::parse(&r.get::<_, String>(9)?).unwrap_or(Reliability::F),
+                    kind: stored(r, 8, SourceKind::parse)?,
+                    reliability: stored(r, 9, Reliability::parse)?,
                     notes: r.get(10)?,
                 })
             },
@@ -530,7 +538,7 @@ impl Record for Claim {
                     appeared_in: r.get(5)?,
                     figure: Figure::from_columns(r.get(6)?, r.get(7)?),
                     unit: r.get(8)?,
-                    status: Status::parse(&r.get::<_, String>(9)?).unwrap_or(Status::Unverified),
+                    status: stored(r, 9, Status::parse)?,
                     reason: r.get(10)?,
                     status_by: r.get(11)?,
                     status_at: r.get(12)?,
@@ -691,7 +699,7 @@ impl Record for Statement {
                     uuid: r.get(0)?,
                     claim_id: r.get(1)?,
                     party_id: r.get(2)?,
-                    stance: Stance::parse(&r.get::<_, String>(3)?).unwrap_or(Stance::Qualifies),
+                    stance: stored(r, 3, Stance::parse)?,
                     said_on: r.get(4)?,
                     speaker: r.get(5)?,
                     quote: r.get(6)?,
@@ -805,7 +813,7 @@ impl Record for Evidence {
                     uuid: r.get(0)?,
                     claim_id: r.get(1)?,
                     source_id: r.get(2)?,
-                    relation: Relation::parse(&r.get::<_, String>(3)?).unwrap_or(Relation::Context),
+                    relation: stored(r, 3, Relation::parse)?,
                     excerpt: r.get(4)?,
                     locator: r.get(5)?,
                     credibility: Credibility(r.get(6)?),

@@ -472,8 +472,8 @@ fn output_is_written_atomically() {
     case.fails(3, &["report", "evidence", "--source", "nowhere", "--output", "evidence.html"]);
     assert_eq!(files(&case), ["claims.csv"], "no half file, no temporary file");
     // A folder that does not exist, or a folder where a file should be.
-    let err = case.fails(2, &["report", "claims", "--output", "missing/claims.csv"]);
-    assert!(err.contains("the folder missing does not exist"), "{err}");
+    let err = case.fails(3, &["report", "claims", "--output", "missing/claims.csv"]);
+    assert!(err.contains("no folder \"missing\": create it first"), "{err}");
     std::fs::create_dir(case.path("out")).unwrap();
     let err = case.fails(2, &["report", "claims", "--format", "csv", "--output", "out"]);
     assert!(err.contains("out is a folder"), "{err}");

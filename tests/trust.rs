@@ -695,7 +695,7 @@ fn backup_refuses_to_overwrite_and_restores_a_case() {
     let stderr = case.fails(2, &["backup", case.db().to_str().unwrap(), "--force"]);
     assert!(stderr.contains("is the case file itself"), "{stderr}");
     let stderr = case.fails(3, &["backup", case.path("no/such/dir/copy.db").to_str().unwrap()]);
-    assert!(stderr.contains("no directory"), "{stderr}");
+    assert!(stderr.contains("no folder"), "{stderr}");
 
     // Work goes on after the backup, then the case is restored from it.
     let kept = snapshot(&case);

@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use rusqlite::backup::{Backup, StepResult};
 
 use super::Ctx;
-use super::capture::Partial;
+use crate::atomic::Partial;
 use crate::error::{CheckFailed, UserError};
 
 #[derive(Debug, clap::Args)]

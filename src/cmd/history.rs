@@ -4,11 +4,11 @@ use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::Value;
 
-use super::stream_rows;
+use super::stream_to;
 use crate::error::UserError;
 use crate::handle::{self, Kind};
 use crate::history::Entry;
-use crate::output::{Cell, OutputArgs, columns};
+use crate::output::{self, Cell, OutputArgs, columns};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -29,7 +29,7 @@ pub fn run(args: Args, conn: &Connection) -> Result<()> {
     };
     // A claim's trail includes its statements and evidence; a source's, its captures.
     let (is_claim, is_source) = (kind == Some(Kind::Claim), kind == Some(Kind::Source));
-    stream_rows(
+    stream_to(
         conn,
         &format!(
             "SELECT {} FROM history
@@ -54,7 +54,7 @@ pub fn run(args: Args, conn: &Connection) -> Result<()> {
             "-prev_hash",
             "-hash",
         ]),
-        &args.output,
+        output::to_stdout(&args.output),
         |r| {
             let e = Entry::from_row(r)?;
             let change = summarise(&e);

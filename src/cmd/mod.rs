@@ -105,19 +105,6 @@ pub struct ListArgs<F: clap::Args> {
     pub output: OutputArgs,
 }
 
-/// Runs a listing query and writes each row through the output module as it
-/// is read, so that large listings stream.
-pub fn stream_rows(
-    conn: &Connection,
-    sql: &str,
-    params: &[&dyn rusqlite::ToSql],
-    columns: Vec<Column>,
-    args: &OutputArgs,
-    map: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<Vec<Cell>>,
-) -> Result<()> {
-    stream_to(conn, sql, params, columns, output::to_stdout(args), |row| Ok(map(row)?))
-}
-
 /// Runs a listing query and writes each row, as it is read, wherever `to`
 /// says: stdout for `list`, a report file for `report`.
 pub fn stream_to<'a>(

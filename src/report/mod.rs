@@ -5,9 +5,9 @@
 //! writing a file atomically.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use crate::error::UserError;
 use crate::model::parse_date;
@@ -307,47 +307,15 @@ pub fn write_to(path: Option<&Path>, write: impl FnOnce(&mut dyn Write) -> Resul
     }
 }
 
-/// Writes a file atomically: into a temporary file in the same folder, then
-/// renamed over the target. A failed or interrupted write leaves the target
-/// as it was (and the temporary file is removed, unless the process is
-/// killed outright, when a hidden `.NAME.*.part` file may stay).
+/// Writes a report file atomically, replacing what was there: see
+/// `atomic::write_file`.
 pub fn write_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
-    let shown = path.display();
-    if path.is_dir() {
-        return Err(UserError::Usage(format!("{shown} is a folder; give the name of the file to write")).into());
-    }
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| UserError::Usage(format!("{shown} is not a file name; give the name of the file to write")))?;
-    let dir: PathBuf = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if !dir.is_dir() {
-        return Err(UserError::Usage(format!("cannot write {shown}: the folder {} does not exist", dir.display())).into());
-    }
-    let prefix = format!(".{name}.");
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".part");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // As a new file would be: readable by others unless the umask says not.
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    let mut temp = builder
-        .tempfile_in(&dir)
-        .with_context(|| format!("cannot write in {}", dir.display()))?;
-    {
-        let mut out = std::io::BufWriter::new(temp.as_file_mut());
+    crate::atomic::write_file(path, true, |file| {
+        let mut out = std::io::BufWriter::new(file);
         write(&mut out)?;
-        out.flush().with_context(|| format!("cannot write {shown}"))?;
-    }
-    temp.as_file().sync_all().with_context(|| format!("cannot write {shown}"))?;
-    temp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot write {shown}"))?;
+        out.flush()?;
+        Ok(0)
+    })?;
     Ok(())
 }
 
