@@ -118,11 +118,7 @@ fn add_functions(conn: &Connection) -> Result<()> {
         |ctx| {
             let figure = crate::model::Figure::from_columns(ctx.get::<Option<f64>>(0)?, ctx.get::<Option<f64>>(1)?);
             let unit: String = ctx.get::<Option<String>>(2)?.unwrap_or_default();
-            Ok(match figure {
-                Some(f) if unit.is_empty() => f.human(),
-                Some(f) => format!("{} {unit}", f.human()),
-                None => String::new(),
-            })
+            Ok(figure.map(|f| f.with_unit(&unit)).unwrap_or_default())
         },
     )?;
     // cc_search_text(text): the text as the search index holds it (src/search.rs).

@@ -242,6 +242,15 @@ impl Figure {
         }
     }
 
+    /// The form people read, with its unit: `300,000 servicemen`.
+    pub fn with_unit(&self, unit: &str) -> String {
+        if unit.is_empty() {
+            self.human()
+        } else {
+            format!("{} {unit}", self.human())
+        }
+    }
+
     /// The form people read: `300,000` or `50,000–100,000`.
     pub fn human(&self) -> String {
         if self.low == self.high {

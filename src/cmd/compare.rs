@@ -196,42 +196,50 @@ fn query_ids(conn: &Connection, sql: &str, params: &[&dyn rusqlite::ToSql]) -> R
     Ok(ids)
 }
 
+impl Account {
+    /// The stance and date: `denies 2019-07-23`.
+    pub fn head(&self) -> String {
+        if self.said_on.is_empty() {
+            self.stance.clone()
+        } else {
+            format!("{} {}", self.stance, self.said_on)
+        }
+    }
+
+    /// The party's words, in quotation marks when they are a quote, cut to
+    /// `max` characters where given.
+    pub fn words(&self, max: Option<usize>) -> String {
+        let words = max.map_or_else(|| self.words.clone(), |max| shorten(&self.words, max));
+        if self.is_quote { format!("“{words}”") } else { words }
+    }
+
+    /// Who said it and their figure: ` — RU-MOD, Shoigu [300,000 servicemen]`.
+    pub fn attribution(&self, show_party: bool) -> String {
+        let who: Vec<&str> = [show_party.then_some(self.party.as_str()), Some(self.speaker.as_str())]
+            .into_iter()
+            .flatten()
+            .filter(|w| !w.is_empty())
+            .collect();
+        let mut text = if who.is_empty() {
+            String::new()
+        } else {
+            format!(" — {}", who.join(", "))
+        };
+        if let Some(f) = self.figure {
+            text.push_str(&format!(" [{}]", f.with_unit(&self.unit)));
+        }
+        text
+    }
+}
+
 /// One account as cell text. Tables get a short quote; files get all of it.
 fn account_text(a: &Account, short: bool, show_party: bool) -> String {
-    let mut head = a.stance.clone();
-    if !a.said_on.is_empty() {
-        head.push(' ');
-        head.push_str(&a.said_on);
-    }
-    let words = if short { shorten(&a.words, 90) } else { a.words.clone() };
-    let words = if a.is_quote { format!("“{words}”") } else { words };
-    let mut who = Vec::new();
-    if show_party {
-        who.push(a.party.clone());
-    }
-    if !a.speaker.is_empty() {
-        who.push(a.speaker.clone());
-    }
-    let mut text = format!("{head}: {words}");
-    if !who.is_empty() {
-        text.push_str(&format!(" — {}", who.join(", ")));
-    }
-    if let Some(f) = a.figure {
-        text.push_str(&format!(" [{}]", with_unit(f, &a.unit)));
-    }
+    let mut text = format!("{}: {}{}", a.head(), a.words(short.then_some(90)), a.attribution(show_party));
     let source = if short { &a.source_handle } else { &a.source };
     if !source.is_empty() {
         text.push_str(&format!(" ({source})"));
     }
     text
-}
-
-fn with_unit(f: Figure, unit: &str) -> String {
-    if unit.is_empty() {
-        f.human()
-    } else {
-        format!("{} {unit}", f.human())
-    }
 }
 
 /// The figures of a claim and its accounts side by side, with their spread:
@@ -242,13 +250,13 @@ pub fn figures_text(row: &Row, separator: &str) -> String {
     let mut lows = Vec::new();
     let mut highs = Vec::new();
     if let Some(f) = row.figure {
-        parts.push(format!("claim: {}", with_unit(f, &row.unit)));
+        parts.push(format!("claim: {}", f.with_unit(&row.unit)));
         lows.push(f.low);
         highs.push(f.high);
     }
     for a in &row.accounts {
         if let Some(f) = a.figure {
-            let part = format!("{}: {}", a.party, with_unit(f, &a.unit));
+            let part = format!("{}: {}", a.party, f.with_unit(&a.unit));
             if !parts.contains(&part) {
                 parts.push(part);
             }

@@ -380,37 +380,11 @@ fn account_text(account: &Account, rich: &mut Rich, show_party: bool) {
     if !account.said_on.is_empty() {
         rich.add(format!(" {}", account.said_on));
     }
-    rich.add(": ");
-    rich.add(if account.is_quote {
-        format!("“{}”", account.words)
-    } else {
-        account.words.clone()
-    });
-    let mut who = Vec::new();
-    if show_party {
-        who.push(account.party.clone());
-    }
-    if !account.speaker.is_empty() {
-        who.push(account.speaker.clone());
-    }
-    if !who.is_empty() {
-        rich.add(format!(" — {}", who.join(", ")));
-    }
-    if let Some(figure) = account.figure {
-        rich.add(format!(" [{}]", with_unit(figure, &account.unit)));
-    }
+    rich.add(format!(": {}{}", account.words(None), account.attribution(show_party)));
     if !account.source.is_empty() {
         rich.add(" (");
         rich.push(source_link(&account.source));
         rich.add(")");
-    }
-}
-
-fn with_unit(figure: crate::model::Figure, unit: &str) -> String {
-    if unit.is_empty() {
-        figure.human()
-    } else {
-        format!("{} {unit}", figure.human())
     }
 }
 
@@ -466,7 +440,7 @@ fn detail(conn: &Connection, input: &Input<'_>, line: &Line, accounts: &[Account
     }
     let figure = crate::model::Figure::parse("figure", &input.get(line, "figure")).ok().flatten();
     if let Some(figure) = figure {
-        fields.push(("Figure".to_string(), Rich::text(with_unit(figure, &input.get(line, "unit")))));
+        fields.push(("Figure".to_string(), Rich::text(figure.with_unit(&input.get(line, "unit")))));
     }
     if !input.get(line, "status_at").is_empty() {
         fields.push((
@@ -498,7 +472,7 @@ fn detail(conn: &Connection, input: &Input<'_>, line: &Line, accounts: &[Account
                 Rich::text(a.party.clone()),
                 Rich(vec![Inline::Word(a.stance.clone())]),
                 words,
-                Rich::text(a.figure.map(|f| with_unit(f, &a.unit)).unwrap_or_default()),
+                Rich::text(a.figure.map(|f| f.with_unit(&a.unit)).unwrap_or_default()),
                 source,
             ]
         })
