@@ -71,6 +71,14 @@ pub enum Command {
         after_help = "Examples:\n  crosscheck mark C3 disputed --reason \"Russia's 300,000 against analysts' 50,000 to 100,000\"\n  crosscheck --as \"A. Editor\" mark border-length supported --reason \"Border agency: 4,209.3 km\""
     )]
     Mark(cmd::mark::Args),
+    /// Withdraw a record with the reason: it stays in the file and its history, and drops out of listings, comparisons, counts, reports and search.
+    #[command(
+        after_help = "Examples:\n  crosscheck retract ST4 --reason \"Entered under the wrong claim\"\n  crosscheck retract E12 --reason \"Same passage as E9\"\n  crosscheck statement list --include-retracted\n\nNothing is deleted; `crosscheck restore` undoes a retraction. Retracting a claim, source or party retracts nothing else: the records that refer to it are named."
+    )]
+    Retract(cmd::retract::Args),
+    /// Undo a retraction, with the reason.
+    #[command(after_help = "Example:\n  crosscheck restore ST4 --reason \"Retracted by mistake\"")]
+    Restore(cmd::retract::Args),
     /// Show the record of changes: who, when, what and why.
     #[command(after_help = "Examples:\n  crosscheck history\n  crosscheck history C3\n  crosscheck history --format csv > history.csv")]
     History(cmd::history::Args),

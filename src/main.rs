@@ -3,22 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-
-mod atomic;
-mod cli;
-mod cmd;
-mod db;
-mod error;
-mod handle;
-mod history;
-mod import;
-mod model;
-mod output;
-mod record;
-mod report;
-mod search;
-mod seed;
-mod store;
+use crosscheck::{cli, cmd, error};
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
@@ -27,7 +12,8 @@ fn main() -> ExitCode {
         // `crosscheck claim list | head -1`: the reader has what it wanted.
         Err(err) if error::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("crosscheck: {err:#}");
+            // A closed stderr leaves nowhere to say it; the exit code still does.
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("crosscheck: {err:#}\n").as_bytes());
             error::exit_code(&err)
         }
     }

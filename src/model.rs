@@ -79,6 +79,14 @@ words! {
 }
 
 words! {
+    /// Whose words a statement's quote is.
+    QuoteKind, "quote_kind" {
+        Direct = "direct": "the speaker's own words, verbatim (possibly translated)",
+        Reported = "reported": "the source's account of what was said",
+    }
+}
+
+words! {
     /// How a source bears on a claim.
     Relation, "relation" {
         Supports = "supports": "the source supports the claim",
@@ -296,7 +304,7 @@ pub fn parse_slug(field: &str, value: &str) -> Result<String, UserError> {
         && v.len() <= 64
         && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
         && v.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && crate::handle::parse_typed(v).is_none()
+        && crate::store::parse_typed(v).is_none()
         && uuid::Uuid::parse_str(v).is_err();
     if ok {
         Ok(v.to_string())

@@ -483,14 +483,14 @@ fn edits_keep_the_old_values_in_the_history() {
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("updated S1"));
-    let again = case.run(&["source", "edit", "S1", "--reliability", "A"]);
+    let again = case.run(&["source", "edit", "S1", "--reliability", "A", "--reason", "again"]);
     assert!(again.stderr.contains("nothing changed"), "{}", again.stderr);
     let history = csv_records(&case.ok(&["history", "S1", "--format", "csv"]));
     assert_eq!(history.len(), 3, "create and one edit: {history:?}");
     assert_eq!(history[2][3], "edit");
     assert_eq!(history[2][7], "reliability: C → A");
     assert_eq!(history[2][8], "Checked against the ministry's site");
-    let nothing = case.fails(2, &["claim", "edit", "C1"]);
+    let nothing = case.fails(2, &["claim", "edit", "C1", "--reason", "nothing"]);
     assert!(nothing.contains("no claim") || nothing.contains("nothing to change"), "{nothing}");
 }
 

@@ -332,11 +332,16 @@ fn rows_already_in_the_case_change_only_with_update() {
         case.sql("SELECT action, reason FROM history WHERE handle = 'P250' ORDER BY id DESC LIMIT 1"),
         [["edit", "import --update"]]
     );
+    // The row stays counted under the import that brought it in, and its
+    // change is its own history entry: the case still verifies (it failed
+    // with "inserted 31 rows, but 30 rows in the case come from it" when an
+    // update re-pointed the row to the later import).
     assert_eq!(
         case.count("SELECT import_id FROM party WHERE code = 'RU-MOD'"),
-        case.count("SELECT max(id) FROM import"),
-        "an updated row records the import that changed it"
+        1,
+        "an updated row stays counted under the import that inserted it"
     );
+    case.ok(&["verify"]);
 }
 
 #[test]

@@ -202,10 +202,10 @@ fn the_claims_report_counts_evidence_and_gives_each_partys_stance() {
             .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
     };
     // The claim's fields as `claim list` writes them (checked above), then the counts.
-    assert_eq!(header[9..13], ["status", "reason", "status_by", "status_at"]);
-    assert_eq!(header[13..17], ["supporting", "supporting_best", "refuting", "refuting_best"]);
-    assert!(header[17..].iter().all(|h| h.starts_with("stance:")), "{header:?}");
-    assert_eq!(header[17], "stance:RU", "the party with most statements first");
+    assert_eq!(header[10..15], ["status", "reason", "status_by", "status_at", "retracted"]);
+    assert_eq!(header[15..19], ["supporting", "supporting_best", "refuting", "refuting_best"]);
+    assert!(header[19..].iter().all(|h| h.starts_with("stance:")), "{header:?}");
+    assert_eq!(header[19], "stance:RU", "the party with most statements first");
     let airspace = rows.iter().find(|r| r[col("slug")] == "air-patrol-2019-airspace-violated").unwrap();
     assert_eq!(airspace[col("status")], "disputed");
     assert_eq!(airspace[col("status_by")], "seed");
@@ -224,7 +224,7 @@ fn the_claims_report_counts_evidence_and_gives_each_partys_stance() {
     // Filters, and chosen party columns.
     let disputed = csv_records(&case.ok(&["report", "claims", "--status", "disputed", "--parties", "RU,KR"]));
     assert_eq!(disputed.len(), 3, "two disputed claims");
-    assert_eq!(&disputed[0][17..], ["stance:RU", "stance:KR"]);
+    assert_eq!(&disputed[0][19..], ["stance:RU", "stance:KR"]);
     let kr = csv_records(&case.ok(&["report", "claims", "--party", "KR", "--format", "csv"]));
     assert!(
         kr.len() > 1 && kr[1..].iter().all(|r| r[col("topic")].starts_with("air-patrol")),

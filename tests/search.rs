@@ -222,7 +222,7 @@ fn edits_keep_the_index_in_step() {
     ]);
     assert!(found(&case, &["竹島"]).is_empty(), "the old text is no longer found");
     assert_eq!(found(&case, &["独島"]), ["C2"]);
-    case.ok(&["source", "edit", "S1", "--publisher", "TASS"]);
+    case.ok(&["source", "edit", "S1", "--publisher", "TASS", "--reason", "Publisher named"]);
     assert!(found(&case, &["обороны"]).is_empty());
     assert_eq!(found(&case, &["tass"]), ["S1"]);
     assert_eq!(found(&case, &["учения"]), ["S1"], "the fields not edited are still found");

@@ -3,13 +3,11 @@
 //! takes its name.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use rusqlite::Connection;
-use rusqlite::backup::{Backup, StepResult};
 
 use super::Ctx;
+use crate::store::Case;
 use crate::atomic::Partial;
 use crate::error::{CheckFailed, UserError};
 
@@ -25,24 +23,13 @@ pub struct Args {
     pub force: bool,
 }
 
-/// How long to wait for the case file when another process holds it.
-const WAIT: Duration = Duration::from_secs(30);
-
-pub fn run(args: Args, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
+pub fn run(args: Args, case: &mut Case, ctx: &Ctx) -> Result<()> {
     let target = &args.file;
     refuse_unsafe_target(&ctx.db, target, args.force)?;
     let partial = Partial::create(target)?;
-    let findings = {
-        let mut copy = Connection::open(&partial.path).with_context(|| format!("cannot create {}", partial.path.display()))?;
-        copy_all(conn, &mut copy).with_context(|| format!("cannot back up to {}", target.display()))?;
-        // The copy stands alone: one file, no write-ahead log beside it.
-        let _mode: String = copy.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
-        let tx = copy.transaction()?;
-        let findings = super::verify::check(&tx)?;
-        tx.finish()?;
-        copy.close().map_err(|(_, e)| e)?;
-        findings
-    };
+    let findings = case
+        .backup_to(&partial.path)
+        .with_context(|| format!("cannot back up to {}", target.display()))?;
     std::fs::File::open(&partial.path)
         .and_then(|f| f.sync_all())
         .with_context(|| format!("cannot write {}", target.display()))?;
@@ -67,23 +54,6 @@ pub fn run(args: Args, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
         crate::model::grouped(bytes as f64)
     );
     Ok(())
-}
-
-/// Copies every page in one step. One step reads the case file in a single
-/// transaction, so the copy is the state of one moment; in WAL mode writers
-/// go on meanwhile. (Copying a few pages at a time would start over each
-/// time another process writes, and might never finish on a busy case.)
-fn copy_all(from: &Connection, to: &mut Connection) -> Result<()> {
-    let backup = Backup::new(from, to)?;
-    let started = Instant::now();
-    loop {
-        match backup.step(-1)? {
-            StepResult::Done => return Ok(()),
-            StepResult::More => {}
-            StepResult::Busy | StepResult::Locked if started.elapsed() < WAIT => std::thread::sleep(Duration::from_millis(50)),
-            _ => anyhow::bail!("the case file stayed locked by another process for {} seconds", WAIT.as_secs()),
-        }
-    }
 }
 
 /// Refuses to write over the case itself, over a file without --force, or

@@ -7,16 +7,14 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use rusqlite::{Connection, MAIN_DB, params};
-use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::Ctx;
-use crate::db;
 use crate::error::{CheckFailed, UserError};
-use crate::handle::{self, Kind};
-use crate::history::{self, Change};
 use crate::model::grouped;
+use crate::output::inert;
+use crate::store::Case;
+use crate::store::capture::{CHUNK, Capture};
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -53,131 +51,32 @@ pub struct ExtractArgs {
     pub force: bool,
 }
 
-/// SQLite's largest value (SQLITE_MAX_LENGTH as bundled).
-const MAX_SIZE: u64 = 1_000_000_000;
-
-/// How much is read and written at a time: large files stream through.
-const CHUNK: usize = 256 * 1024;
-
-pub fn attach(args: AttachArgs, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
+pub fn attach(args: AttachArgs, case: &mut Case, ctx: &Ctx) -> Result<()> {
     let media_type = args.media_type.as_deref().map(parse_media_type).transpose()?;
-    let mut file = open_input(&args.file)?;
-    let size = file
-        .metadata()
-        .with_context(|| format!("cannot read {}", args.file.display()))?
-        .len();
-    if size > MAX_SIZE {
-        return Err(UserError::Usage(format!(
-            "{} is {} bytes; a capture can be at most {} bytes (SQLite's limit for one value)",
-            args.file.display(),
-            grouped(size as f64),
-            grouped(MAX_SIZE as f64)
-        ))
-        .into());
-    }
-    let file_name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let path = args.file.clone();
+    let mut first = open_input(&path)?;
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let mut head = Vec::with_capacity(512);
-    (&mut file)
+    (&mut first)
         .take(512)
         .read_to_end(&mut head)
-        .with_context(|| format!("cannot read {}", args.file.display()))?;
+        .with_context(|| format!("cannot read {}", path.display()))?;
     let media_type = media_type.unwrap_or_else(|| guess_media_type(&head, &file_name).to_string());
-
-    let tx = db::write(conn)?;
-    let actor = ctx.actor(&tx)?;
-    let source_id = handle::resolve(&tx, Kind::Source, &args.source)?;
-    let source_uuid: String = tx.query_row("SELECT uuid FROM source WHERE id = ?1", [source_id], |r| r.get(0))?;
-    let uuid = uuid::Uuid::new_v4().to_string();
-    // Room for the content first, then the bytes streamed in while hashed:
-    // a large file never has to fit in memory.
-    tx.execute(
-        "INSERT INTO capture (uuid, source_id, sha256, size, media_type, file_name, content, attached_by, attached_at)
-         VALUES (?1, ?2, '', ?3, ?4, ?5, zeroblob(?3), ?6, ?7)",
-        params![uuid, source_id, size as i64, media_type, file_name, actor.analyst, actor.at],
-    )
-    .context("cannot store the capture in the case file")?;
-    let id = tx.last_insert_rowid();
-    let sha256 = {
-        let mut blob = tx.blob_open(MAIN_DB, "capture", "content", id, false)?;
-        let mut hasher = Sha256::new();
-        hasher.update(&head);
-        blob.write_all(&head).context("cannot store the capture in the case file")?;
-        let mut total = head.len() as u64;
-        let mut buf = vec![0u8; CHUNK];
-        loop {
-            let n = match file.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e).with_context(|| format!("cannot read {}", args.file.display())),
-            };
-            total += n as u64;
-            if total > size {
-                break;
-            }
-            hasher.update(&buf[..n]);
-            blob.write_all(&buf[..n]).context("cannot store the capture in the case file")?;
-        }
-        if total != size {
-            return Err(UserError::Usage(format!(
-                "{} changed while it was being read ({} bytes, then {}); attach it once it is complete",
-                args.file.display(),
-                grouped(size as f64),
-                grouped(total as f64)
-            ))
-            .into());
-        }
-        blob.close()?;
-        hex::encode(hasher.finalize())
-    };
-    let duplicate: Option<i64> = tx
-        .query_row(
-            "SELECT id FROM capture WHERE source_id = ?1 AND sha256 = ?2 AND id <> ?3",
-            params![source_id, sha256, id],
-            |r| r.get(0),
-        )
-        .ok();
-    let source_handle = handle::format(Kind::Source, source_id);
-    if let Some(existing) = duplicate {
-        return Err(UserError::Conflict(format!(
-            "{source_handle} already has this capture: capture {existing}, SHA-256 {sha256}; nothing was added"
-        ))
-        .into());
-    }
-    tx.execute("UPDATE capture SET sha256 = ?2 WHERE id = ?1", params![id, sha256])?;
-    history::append(
-        &tx,
-        &actor,
-        Change {
-            action: "attach",
-            entity: "capture",
-            entity_uuid: &uuid,
-            handle: &capture_handle(source_id, id),
-            claim_uuid: None,
-            before: None,
-            after: Some(json!({
-                "source": source_handle,
-                "source_uuid": source_uuid,
-                "file_name": file_name,
-                "media_type": media_type,
-                "size": size,
-                "sha256": sha256,
-            })),
-            reason: args.reason.trim(),
-        },
-    )?;
-    tx.commit().context("cannot store the capture in the case file")?;
-    println!("{sha256}");
+    let mut open = || -> Result<Box<dyn Read>> { Ok(Box::new(open_input(&path)?)) };
+    let writer = case.write(&ctx.analyst()?)?;
+    let attached = writer.attach(&args.source, &mut open, &file_name, &media_type, args.reason.trim())?;
+    writer.commit().context("cannot store the capture in the case file")?;
+    let capture = &attached.capture;
+    super::print_line(&capture.sha256)?;
     eprintln!(
-        "kept {file_name} as capture {id} of {source_handle}: {media_type}, {} bytes, SHA-256 {sha256}",
-        grouped(size as f64)
+        "kept {} as {}: {}, {} bytes, SHA-256 {}",
+        inert(&file_name),
+        capture.name(),
+        inert(&attached.media_type),
+        grouped(capture.size as f64),
+        capture.sha256
     );
     Ok(())
-}
-
-/// How a capture is named in history: `S3 capture 2`.
-fn capture_handle(source_id: i64, id: i64) -> String {
-    format!("{} capture {id}", handle::format(Kind::Source, source_id))
 }
 
 fn open_input(path: &Path) -> Result<File> {
@@ -272,51 +171,7 @@ pub fn guess_media_type(head: &[u8], file_name: &str) -> &'static str {
     }
 }
 
-/// Reads a capture's content in chunks and returns its SHA-256 and size.
-pub fn hash_content(conn: &Connection, id: i64) -> Result<(String, u64)> {
-    let mut hasher = Sha256::new();
-    let size = copy_content(conn, id, &mut HashSink(&mut hasher))?;
-    Ok((hex::encode(hasher.finalize()), size))
-}
-
-struct HashSink<'a>(&'a mut Sha256);
-
-impl Write for HashSink<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Streams a capture's content to `out`; returns how many bytes it wrote.
-fn copy_content(conn: &Connection, id: i64, out: &mut dyn Write) -> Result<u64> {
-    let mut blob = conn.blob_open(MAIN_DB, "capture", "content", id, true)?;
-    let mut buf = vec![0u8; CHUNK];
-    let mut total = 0u64;
-    loop {
-        let n = blob.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        out.write_all(&buf[..n])?;
-        total += n as u64;
-    }
-    Ok(total)
-}
-
-/// A capture as listed for choosing one.
-struct Capture {
-    id: i64,
-    sha256: String,
-    size: i64,
-    file_name: String,
-}
-
-pub fn extract(args: ExtractArgs, conn: &mut Connection, _ctx: &Ctx) -> Result<()> {
+pub fn extract(args: ExtractArgs, case: &Case, _ctx: &Ctx) -> Result<()> {
     if let Some(path) = &args.output
         && path.exists()
         && !args.force
@@ -331,66 +186,63 @@ pub fn extract(args: ExtractArgs, conn: &mut Connection, _ctx: &Ctx) -> Result<(
         // A capture's bytes could drive the terminal as escape sequences do.
         return Err(UserError::Usage(format!(
             "stdout is a terminal; give --output FILE, or redirect: crosscheck source extract {} > FILE",
-            crate::output::inert(&args.source)
+            inert(&args.source)
         ))
         .into());
     }
     // One read transaction: the capture chosen is the capture written.
-    let tx = conn.transaction()?;
-    let source_id = handle::resolve(&tx, Kind::Source, &args.source)?;
-    let capture = choose(&tx, source_id, args.capture.as_deref())?;
-    let mut hasher = Sha256::new();
-    match &args.output {
-        None => {
-            let stdout = std::io::stdout();
-            let mut out = Tee {
-                out: std::io::BufWriter::with_capacity(CHUNK, stdout.lock()),
-                hasher: &mut hasher,
-            };
-            let written = copy_content(&tx, capture.id, &mut out)?;
-            out.out.flush()?;
-            // Written already: a mismatch can only be reported afterwards.
-            capture.check_copy(source_id, written, hasher)?;
+    case.snapshot(|case| {
+        let capture = case.capture(&args.source, args.capture.as_deref())?;
+        let mut hasher = Sha256::new();
+        match &args.output {
+            None => {
+                let stdout = std::io::stdout();
+                let mut out = Tee {
+                    out: std::io::BufWriter::with_capacity(CHUNK, stdout.lock()),
+                    hasher: &mut hasher,
+                };
+                let written = case.copy_capture(&capture, &mut out)?;
+                out.out.flush()?;
+                // Written already: a mismatch can only be reported afterwards.
+                check_copy(&capture, written, hasher)
+            }
+            Some(path) => {
+                // Checked before the file takes its name: a bad copy never appears.
+                let written = crate::atomic::write_file(path, args.force, |out| {
+                    let mut tee = Tee { out, hasher: &mut hasher };
+                    let written = case.copy_capture(&capture, &mut tee)?;
+                    check_copy(&capture, written, hasher.clone())?;
+                    Ok(written)
+                })?;
+                eprintln!(
+                    "wrote {} ({}, {} bytes, SHA-256 {}) to {}",
+                    capture.name(),
+                    inert(&capture.file_name),
+                    grouped(written as f64),
+                    capture.sha256,
+                    inert(&path.display().to_string())
+                );
+                Ok(())
+            }
         }
-        Some(path) => {
-            // Checked before the file takes its name: a bad copy never appears.
-            let written = crate::atomic::write_file(path, args.force, |out| {
-                let mut tee = Tee { out, hasher: &mut hasher };
-                let written = copy_content(&tx, capture.id, &mut tee)?;
-                capture.check_copy(source_id, written, hasher.clone())?;
-                Ok(written)
-            })?;
-            eprintln!(
-                "wrote {} ({}, {} bytes, SHA-256 {}) to {}",
-                capture_handle(source_id, capture.id),
-                capture.file_name,
-                grouped(written as f64),
-                capture.sha256,
-                path.display()
-            );
-        }
-    }
-    tx.finish()?;
-    Ok(())
+    })
 }
 
-impl Capture {
-    /// Fails when the bytes written are not the bytes attached.
-    fn check_copy(&self, source_id: i64, written: u64, hasher: Sha256) -> Result<()> {
-        let sha256 = hex::encode(hasher.finalize());
-        if sha256 == self.sha256 && written as i64 == self.size {
-            return Ok(());
-        }
-        Err(CheckFailed(format!(
-            "{} ({}) no longer matches what was attached: {} bytes with SHA-256 {sha256}, recorded {} bytes with {}; run `crosscheck verify`",
-            capture_handle(source_id, self.id),
-            self.file_name,
-            grouped(written as f64),
-            grouped(self.size as f64),
-            self.sha256
-        ))
-        .into())
+/// Fails when the bytes written are not the bytes attached.
+fn check_copy(capture: &Capture, written: u64, hasher: Sha256) -> Result<()> {
+    let sha256 = hex::encode(hasher.finalize());
+    if sha256 == capture.sha256 && written as i64 == capture.size {
+        return Ok(());
     }
+    Err(CheckFailed(format!(
+        "{} ({}) no longer matches what was attached: {} bytes with SHA-256 {sha256}, recorded {} bytes with {}; run `crosscheck verify`",
+        capture.name(),
+        inert(&capture.file_name),
+        grouped(written as f64),
+        grouped(capture.size as f64),
+        capture.sha256
+    ))
+    .into())
 }
 
 /// Writes what passes through to `out` and hashes it.
@@ -408,85 +260,6 @@ impl<W: Write> Write for Tee<'_, W> {
 
     fn flush(&mut self) -> std::io::Result<()> {
         self.out.flush()
-    }
-}
-
-/// Picks the capture the user named, or the only one.
-fn choose(conn: &Connection, source_id: i64, wanted: Option<&str>) -> Result<Capture> {
-    let source = handle::format(Kind::Source, source_id);
-    let mut stmt = conn.prepare("SELECT id, sha256, size, file_name FROM capture WHERE source_id = ?1 ORDER BY id")?;
-    let all: Vec<Capture> = stmt
-        .query_map([source_id], |r| {
-            Ok(Capture {
-                id: r.get(0)?,
-                sha256: r.get(1)?,
-                size: r.get(2)?,
-                file_name: r.get(3)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let listing = |captures: &[&Capture]| {
-        captures
-            .iter()
-            .map(|c| format!("{} ({}, {})", c.id, c.file_name, &c.sha256[..c.sha256.len().min(12)]))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    if all.is_empty() {
-        return Err(UserError::NotFound {
-            what: "capture",
-            handle: source.clone(),
-            hint: format!("{source} has no captures; keep one with `crosscheck source attach {source} FILE`"),
-        }
-        .into());
-    }
-    let Some(wanted) = wanted.map(str::trim) else {
-        if all.len() == 1 {
-            return Ok(all.into_iter().next().expect("one capture"));
-        }
-        return Err(UserError::Usage(format!(
-            "{source} has {} captures; choose one with --capture: {}",
-            all.len(),
-            listing(&all.iter().collect::<Vec<_>>())
-        ))
-        .into());
-    };
-    let by_number = wanted.parse::<i64>().ok().and_then(|n| all.iter().position(|c| c.id == n));
-    if let Some(i) = by_number {
-        return Ok(all.into_iter().nth(i).expect("position found"));
-    }
-    let prefix = wanted.to_ascii_lowercase();
-    if prefix.len() < 6 || !prefix.chars().all(|c| c.is_ascii_hexdigit()) {
-        return Err(UserError::NotFound {
-            what: "capture",
-            handle: wanted.to_string(),
-            hint: format!(
-                "give a capture number of {source} or the start of its SHA-256 (at least 6 hex digits): {}",
-                listing(&all.iter().collect::<Vec<_>>())
-            ),
-        }
-        .into());
-    }
-    let matching: Vec<&Capture> = all.iter().filter(|c| c.sha256.starts_with(&prefix)).collect();
-    match matching.len() {
-        1 => {
-            let id = matching[0].id;
-            Ok(all.into_iter().find(|c| c.id == id).expect("matched"))
-        }
-        0 => Err(UserError::NotFound {
-            what: "capture",
-            handle: wanted.to_string(),
-            hint: format!(
-                "no capture of {source} has a SHA-256 starting so; its captures: {}",
-                listing(&all.iter().collect::<Vec<_>>())
-            ),
-        }
-        .into()),
-        _ => Err(UserError::Usage(format!(
-            "several captures of {source} have a SHA-256 starting with {wanted}: {}; give more digits",
-            listing(&matching)
-        ))
-        .into()),
     }
 }
 

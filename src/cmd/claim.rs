@@ -1,16 +1,13 @@
 //! `crosscheck claim add|list|show|edit`.
 
 use anyhow::Result;
-use rusqlite::Connection;
 
-use super::{Ctx, figure_cell, print_handle, stream_to};
-use crate::db;
-use crate::handle::{self, Kind};
+use super::{Ctx, ScopeArgs, word_list};
 use crate::model::{Figure, Status};
-use crate::output::{self, Cell, Column, columns};
-use crate::record::{self, Fields, Record};
+use crate::output::{self, Cell, Column};
 use crate::report::DateRange;
-use crate::store::Claim;
+use crate::store::listing::ClaimFilter;
+use crate::store::{Case, Claim, Fields, Kind, format_handle};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -61,6 +58,9 @@ pub struct ClaimOptions {
     /// The figure's unit: km, servicemen.
     #[arg(long)]
     pub unit: Option<String>,
+    /// Who made the claim: the article, a ministry, "social media posts".
+    #[arg(long)]
+    pub claimant: Option<String>,
     /// A short name to type instead of the handle: vostok-troops.
     #[arg(long)]
     pub slug: Option<String>,
@@ -73,6 +73,7 @@ impl ClaimOptions {
         fields.set_opt("appeared_in", self.appeared_in);
         fields.set_opt("figure", self.figure);
         fields.set_opt("unit", self.unit);
+        fields.set_opt("claimant", self.claimant);
         fields.set_opt("slug", self.slug);
         fields
     }
@@ -95,44 +96,15 @@ pub struct Filter {
     pub claimed: DateRange,
 }
 
-/// A claim filter's values, as the parameters ?1 to ?5 of `Filter::SQL`.
-pub struct FilterValues {
-    statuses: Option<String>,
-    topic: Option<String>,
-    party: Option<i64>,
-    since: Option<String>,
-    until: Option<String>,
-}
-
-impl FilterValues {
-    pub fn params(&self) -> [&dyn rusqlite::ToSql; 5] {
-        [&self.statuses, &self.topic, &self.party, &self.since, &self.until]
-    }
-}
-
 impl Filter {
-    /// Checks the filter's values and resolves the party.
-    pub fn values(&self, conn: &Connection) -> Result<FilterValues> {
-        let (since, until) = self.claimed.bounds()?;
-        Ok(FilterValues {
-            statuses: status_filter(&self.status)?,
+    /// Checks the filter's values.
+    pub fn checked(&self) -> Result<ClaimFilter> {
+        Ok(ClaimFilter {
+            statuses: word_list(&self.status, Status::parse)?,
             topic: self.topic.clone(),
-            party: self.party.as_deref().map(|p| handle::resolve(conn, Kind::Party, p)).transpose()?,
-            since,
-            until,
+            party: self.party.clone(),
+            claimed: self.claimed.dates()?,
         })
-    }
-
-    /// The condition the filter puts on the `claim` table.
-    pub fn sql() -> String {
-        format!(
-            "(?1 IS NULL OR claim.status IN (SELECT value FROM json_each(?1)))
-             AND (?2 IS NULL OR claim.topic = ?2)
-             AND (?3 IS NULL OR EXISTS (SELECT 1 FROM statement fs JOIN party fp ON fp.id = fs.party_id
-                                        WHERE fs.claim_id = claim.id AND (fp.id = ?3 OR fp.parent_id = ?3)))
-             AND {}",
-            DateRange::sql("claim.claimed_on", 4, 5)
-        )
     }
 }
 
@@ -140,6 +112,8 @@ impl Filter {
 pub struct ShowArgs {
     /// The claim: C3, its slug or UUID.
     pub claim: String,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -151,151 +125,79 @@ pub struct EditArgs {
     pub text: Option<String>,
     #[command(flatten)]
     pub fields: ClaimOptions,
-    /// Why the change was made, for the history.
-    #[arg(long, default_value = "")]
+    /// Why the change was made, for the history. Required.
+    #[arg(long)]
     pub reason: String,
 }
 
-pub fn run(command: Command, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
+pub fn run(command: Command, case: &mut Case, ctx: &Ctx) -> Result<()> {
     match command {
         Command::Add(args) => {
             let mut fields = Fields::new();
             fields.set("text", args.text);
             fields.set_opt("uuid", args.uuid);
             let fields = args.fields.into_fields(fields);
-            let tx = db::write(conn)?;
-            let actor = ctx.actor(&tx)?;
-            let id = record::create::<Claim>(&tx, &actor, &fields)?;
-            tx.commit()?;
-            print_handle(Kind::Claim, id);
-            Ok(())
+            super::add::<Claim>(case, ctx, &fields, false)
         }
-        Command::List(args) => list(conn, &args.filter, output::to_stdout(&args.output)),
-        Command::Show(args) => show(conn, &args.claim),
+        Command::List(args) => list(case, &args.filter, args.scope, output::to_stdout(&args.output)),
+        Command::Show(args) => show(case, &args.claim, args.scope),
         Command::Edit(args) => {
             let mut fields = Fields::new();
             fields.set_opt("text", args.text);
             let fields = args.fields.into_fields(fields);
-            super::edit::<Claim>(conn, ctx, &args.claim, &fields, &args.reason)
-        }
-    }
-}
-
-/// Reads a comma-separated list of verdicts into a JSON array for SQL.
-pub fn status_filter(value: &Option<String>) -> Result<Option<String>> {
-    match value {
-        None => Ok(None),
-        Some(v) => {
-            let words: Result<Vec<&str>, _> = super::split_list(v).iter().map(|w| Status::parse(w).map(Status::as_str)).collect();
-            Ok(Some(serde_json::to_string(&words?)?))
+            super::edit::<Claim>(case, ctx, &args.claim, &fields, &args.reason)
         }
     }
 }
 
 /// The claim listing: the handle, then the fields the importer reads back.
-pub fn list(conn: &Connection, filter: &Filter, to: output::To<'_>) -> Result<()> {
-    rows(conn, filter, Vec::new(), to, |_, _| Ok(()))
+pub fn list(case: &Case, filter: &Filter, scope: ScopeArgs, to: output::To<'_>) -> Result<()> {
+    rows(case, filter, scope, Vec::new(), to, |_, _| Ok(()))
 }
 
 /// The claim listing with more columns after the fields (the claims report's
 /// counts and stances), which `extend` fills for each claim by its id.
 pub fn rows(
-    conn: &Connection,
+    case: &Case,
     filter: &Filter,
+    scope: ScopeArgs,
     extra: Vec<Column>,
     to: output::To<'_>,
-    mut extend: impl FnMut(i64, &mut Vec<Cell>) -> Result<()>,
+    extend: impl FnMut(i64, &mut Vec<Cell>) -> Result<()>,
 ) -> Result<()> {
-    let values = filter.values(conn)?;
-    let mut columns = columns(&[
-        "handle",
-        "-uuid",
-        "slug",
-        "text",
-        "topic",
-        "-claimed_on",
-        "-appeared_in",
-        "figure",
-        "unit",
-        "status",
-        "-reason",
-        "-status_by",
-        "-status_at",
-    ]);
-    columns.extend(extra);
-    stream_to(
-        conn,
-        &format!(
-            "SELECT id, uuid, slug, text, topic, claimed_on, appeared_in, figure_low, figure_high, figure_unit, status, status_reason, status_by, status_at
-             FROM claim WHERE {} ORDER BY id",
-            Filter::sql()
-        ),
-        &values.params(),
-        columns,
-        to,
-        |r| {
-            let id = r.get(0)?;
-            let mut cells = vec![
-                Cell::Text(handle::format(Kind::Claim, id)),
-                Cell::Text(r.get(1)?),
-                Cell::Text(r.get::<_, Option<String>>(2)?.unwrap_or_default()),
-                Cell::Text(r.get(3)?),
-                Cell::Text(r.get(4)?),
-                Cell::Text(r.get(5)?),
-                Cell::Text(r.get(6)?),
-                figure_cell(r.get(7)?, r.get(8)?),
-                Cell::Text(r.get(9)?),
-                Cell::Text(r.get(10)?),
-                Cell::Text(r.get(11)?),
-                Cell::Text(r.get(12)?),
-                Cell::Text(r.get(13)?),
-            ];
-            extend(id, &mut cells)?;
-            Ok(cells)
-        },
-    )
+    let filter = filter.checked()?;
+    super::stream::<Claim>(to, extra, |each| case.list_claims(&filter, scope.scope(), each), extend)
 }
 
-fn show(conn: &Connection, text: &str) -> Result<()> {
-    let id = handle::resolve(conn, Kind::Claim, text)?;
-    let claim = Claim::load(conn, id)?;
-    let mut lines = vec![("handle".to_string(), handle::format(Kind::Claim, id))];
-    for (name, value) in claim.to_fields(conn)?.0 {
+fn show(case: &Case, text: &str, scope: ScopeArgs) -> Result<()> {
+    let id = case.resolve(Kind::Claim, text)?;
+    let claim: Claim = case.load(id)?;
+    let mut lines = vec![("handle".to_string(), format_handle(Kind::Claim, id))];
+    for (name, value) in case.fields(&claim)?.0 {
         let shown = match name {
             "figure" => claim.figure.map(|f: Figure| f.human()).unwrap_or_default(),
             "status" => format!("{value} ({})", claim.status.describe()),
+            "retracted" if !value.is_empty() => format!("yes: {value}"),
             _ => value,
         };
         lines.push((name.to_string(), shown));
     }
     super::print_fields(&lines)?;
+    let include = scope.include_retracted;
     super::print_section(
-        conn,
         "Statements",
-        "SELECT 'ST' || s.id, p.code, s.stance, s.said_on, s.speaker, CASE WHEN s.quote <> '' THEN s.quote ELSE '(summary) ' || s.summary END,
-                cc_figure(s.figure_low, s.figure_high, s.figure_unit),
-                coalesce('S' || src.id, '')
-         FROM statement s JOIN party p ON p.id = s.party_id LEFT JOIN source src ON src.id = s.source_id
-         WHERE s.claim_id = ?1 ORDER BY s.said_on = '', s.said_on, s.id",
-        id,
-        &["statement", "party", "stance", "date", "speaker", "quote or summary", "figure", "source"],
+        &["statement", "party", "stance", "date", "speaker", "words", "figure", "source"],
+        case.claim_statements(id, include)?,
     )?;
     super::print_section(
-        conn,
         "Evidence",
-        "SELECT 'E' || e.id, e.relation, e.credibility, src.reliability || e.credibility,
-                'S' || src.id, e.excerpt, e.locator
-         FROM evidence e JOIN source src ON src.id = e.source_id
-         WHERE e.claim_id = ?1 ORDER BY e.id",
-        id,
         &["evidence", "relation", "credibility", "grade", "source", "excerpt", "locator"],
+        case.claim_evidence(id, include)?,
     )?;
-    super::print_section(
-        conn,
-        "History",
-        "SELECT h.id, h.at, h.analyst, h.action, h.handle, coalesce(h.after, ''), h.reason
-         FROM history h WHERE h.claim_uuid = (SELECT uuid FROM claim WHERE id = ?1) ORDER BY h.id",
-        id,
-        &["entry", "at", "analyst", "action", "record", "values", "reason"],
-    )
+    let mut history = Vec::new();
+    case.history(Some((Kind::Claim, id)), &mut |e| {
+        history.push(vec![e.id.to_string(), e.at.clone(), e.analyst.clone(), e.action.clone(), e.handle.clone(), super::history::summarise(&e), e.reason]);
+        Ok(())
+    })?;
+    super::print_section("History", &["entry", "at", "analyst", "action", "record", "change", "reason"], history)
 }

@@ -5,32 +5,35 @@ use std::io::Write;
 use anyhow::Result;
 
 use super::Ctx;
+use crate::domain::compare;
 use crate::output::{self, Format, OutputArgs, Terminal, shorten};
-use crate::{db, seed};
+use crate::store::listing::{ClaimFilter, Scope};
+use crate::store::{Case, Kind, format_handle};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {}
 
 pub fn run(_: Args, _: &Ctx) -> Result<()> {
-    let mut conn = db::memory()?;
-    let tx = db::write(&mut conn)?;
-    let at = db::now(&tx)?;
-    seed::load(&tx, &at)?;
-    tx.commit()?;
+    let mut case = Case::memory()?;
+    let writer = case.write(crate::seed::ANALYST)?;
+    writer.load_seed()?;
+    writer.commit()?;
 
-    let mut stmt = conn.prepare(
-        "SELECT 'C' || id || CASE WHEN slug IS NULL THEN '' ELSE ' ' || slug END, text, status, status_reason FROM claim ORDER BY id",
-    )?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok(vec![
-                r.get::<_, String>(0)?,
-                shorten(&r.get::<_, String>(1)?, 90),
-                r.get(2)?,
-                shorten(&r.get::<_, String>(3)?, 120),
-            ])
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut rows = Vec::new();
+    case.list_claims(&ClaimFilter::default(), Scope::default(), &mut |id, cells| {
+        let field = |name: &str| {
+            let at = crate::store::listing::columns::<crate::store::Claim>().iter().position(|(n, _)| n == name);
+            at.map(|i| cells[i].text()).unwrap_or_default()
+        };
+        let slug = field("slug");
+        let name = if slug.is_empty() {
+            format_handle(Kind::Claim, id)
+        } else {
+            format!("{} {slug}", format_handle(Kind::Claim, id))
+        };
+        rows.push(vec![name, shorten(&field("text"), 90), field("status"), shorten(&field("reason"), 120)]);
+        Ok(())
+    })?;
     let claims = rows.len();
     let mut out = std::io::stdout().lock();
     writeln!(
@@ -47,7 +50,7 @@ pub fn run(_: Args, _: &Ctx) -> Result<()> {
         "\nContested claims, side by side: what each party said, when, and where it is recorded\n"
     )?;
     drop(out);
-    let (rows, parties) = super::compare::build(&conn, &[], None, Some("RU,CN,JP,KR,others"))?;
+    let (rows, parties) = compare::build(&case, &[], None, Some("RU,CN,JP,KR,others"))?;
     super::compare::print(
         &rows,
         &parties,

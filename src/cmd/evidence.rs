@@ -1,15 +1,12 @@
 //! `crosscheck evidence add|list`: sources linked to claims.
 
 use anyhow::Result;
-use rusqlite::Connection;
 
-use super::{Ctx, print_handle, stream_to};
-use crate::db;
-use crate::handle::{self, Kind};
+use super::{Ctx, ScopeArgs};
 use crate::model::Relation;
-use crate::output::{self, Cell, columns};
-use crate::record::{self, Fields};
-use crate::store::Evidence;
+use crate::output;
+use crate::store::listing::EvidenceFilter;
+use crate::store::{Case, Evidence, Fields};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -21,6 +18,39 @@ pub enum Command {
     /// List evidence.
     #[command(after_help = "Examples:\n  crosscheck evidence list --claim C3\n  crosscheck evidence list --relation refutes --format json")]
     List(super::ListArgs<Filter>),
+    /// Correct an evidence link; the history keeps the old values and the reason.
+    #[command(after_help = "Example:\n  crosscheck evidence edit E5 --credibility 3 --reason \"Only one outlet reports it\"")]
+    Edit(EditArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct EditArgs {
+    /// The evidence: E5 or its UUID.
+    pub evidence: String,
+    /// Another claim: C3, its slug or UUID.
+    #[arg(long)]
+    pub claim: Option<String>,
+    /// Another source: S12, its slug or UUID.
+    #[arg(long)]
+    pub source: Option<String>,
+    /// A new relation: supports, refutes, context.
+    #[arg(long)]
+    pub relation: Option<String>,
+    /// The passage that matters, verbatim.
+    #[arg(long)]
+    pub excerpt: Option<String>,
+    /// Where in the source: page, paragraph, timestamp.
+    #[arg(long)]
+    pub locator: Option<String>,
+    /// Admiralty credibility, 1 to 6.
+    #[arg(long)]
+    pub credibility: Option<String>,
+    /// New notes.
+    #[arg(long)]
+    pub notes: Option<String>,
+    /// Why the change was made, for the history. Required.
+    #[arg(long)]
+    pub reason: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -43,6 +73,9 @@ pub struct AddArgs {
     /// Free notes.
     #[arg(long)]
     pub notes: Option<String>,
+    /// Link it even if a live link already has this claim, source, relation and excerpt.
+    #[arg(long)]
+    pub allow_duplicate: bool,
     /// A UUID to keep (from another case file); a new one by default.
     #[arg(long)]
     pub uuid: Option<String>,
@@ -65,7 +98,7 @@ pub struct Filter {
     pub topic: Option<String>,
 }
 
-pub fn run(command: Command, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
+pub fn run(command: Command, case: &mut Case, ctx: &Ctx) -> Result<()> {
     match command {
         Command::Add(args) => {
             let mut fields = Fields::new();
@@ -77,63 +110,30 @@ pub fn run(command: Command, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
             fields.set_opt("credibility", args.credibility);
             fields.set_opt("notes", args.notes);
             fields.set_opt("uuid", args.uuid);
-            let tx = db::write(conn)?;
-            let actor = ctx.actor(&tx)?;
-            let id = record::create::<Evidence>(&tx, &actor, &fields)?;
-            tx.commit()?;
-            print_handle(Kind::Evidence, id);
-            Ok(())
+            super::add::<Evidence>(case, ctx, &fields, args.allow_duplicate)
         }
-        Command::List(args) => list(conn, &args.filter, output::to_stdout(&args.output)),
+        Command::List(args) => list(case, &args.filter, args.scope, output::to_stdout(&args.output)),
+        Command::Edit(args) => {
+            let mut fields = Fields::new();
+            fields.set_opt("claim", args.claim);
+            fields.set_opt("source", args.source);
+            fields.set_opt("relation", args.relation);
+            fields.set_opt("excerpt", args.excerpt);
+            fields.set_opt("locator", args.locator);
+            fields.set_opt("credibility", args.credibility);
+            fields.set_opt("notes", args.notes);
+            super::edit::<Evidence>(case, ctx, &args.evidence, &fields, &args.reason)
+        }
     }
 }
 
 /// The evidence listing: the handle, then the fields the importer reads back.
-pub fn list(conn: &Connection, filter: &Filter, to: output::To<'_>) -> Result<()> {
-    let claim = filter.claim.as_deref().map(|c| handle::resolve(conn, Kind::Claim, c)).transpose()?;
-    let source = filter
-        .source
-        .as_deref()
-        .map(|s| handle::resolve(conn, Kind::Source, s))
-        .transpose()?;
-    let relation = filter.relation.as_deref().map(Relation::parse).transpose()?.map(Relation::as_str);
-    stream_to(
-        conn,
-        "SELECT e.id, e.uuid, coalesce(c.slug, 'C' || c.id), c.uuid, coalesce(src.slug, 'S' || src.id), src.uuid, e.relation,
-                e.excerpt, e.locator, e.credibility, e.notes
-         FROM evidence e JOIN claim c ON c.id = e.claim_id JOIN source src ON src.id = e.source_id
-         WHERE (?1 IS NULL OR e.claim_id = ?1) AND (?2 IS NULL OR e.source_id = ?2) AND (?3 IS NULL OR e.relation = ?3)
-           AND (?4 IS NULL OR c.topic = ?4)
-         ORDER BY e.id",
-        &[&claim, &source, &relation, &filter.topic],
-        columns(&[
-            "handle",
-            "-uuid",
-            "claim",
-            "-claim_uuid",
-            "source",
-            "-source_uuid",
-            "relation",
-            "excerpt",
-            "locator",
-            "credibility",
-            "-notes",
-        ]),
-        to,
-        |r| {
-            Ok(vec![
-                Cell::Text(handle::format(Kind::Evidence, r.get(0)?)),
-                Cell::Text(r.get(1)?),
-                Cell::Text(r.get(2)?),
-                Cell::Text(r.get(3)?),
-                Cell::Text(r.get(4)?),
-                Cell::Text(r.get(5)?),
-                Cell::Text(r.get(6)?),
-                Cell::Text(r.get(7)?),
-                Cell::Text(r.get(8)?),
-                Cell::Int(r.get(9)?),
-                Cell::Text(r.get(10)?),
-            ])
-        },
-    )
+pub fn list(case: &Case, filter: &Filter, scope: ScopeArgs, to: output::To<'_>) -> Result<()> {
+    let filter = EvidenceFilter {
+        claim: filter.claim.clone(),
+        source: filter.source.clone(),
+        relation: filter.relation.as_deref().map(Relation::parse).transpose()?,
+        topic: filter.topic.clone(),
+    };
+    super::stream::<Evidence>(to, Vec::new(), |each| case.list_evidence(&filter, scope.scope(), each), |_, _| Ok(()))
 }

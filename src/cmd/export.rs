@@ -4,16 +4,13 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use rusqlite::Connection;
 use serde_json::{Value, json};
 
 use super::Ctx;
 use crate::error::UserError;
-use crate::handle::{self, Kind};
 use crate::model::{Status, parse_date};
-use crate::record::Record;
 use crate::report::{anchor, web_address};
-use crate::store::Claim;
+use crate::store::{Case, Claim, Kind, format_handle};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -84,13 +81,13 @@ pub fn rating(status: Status) -> Option<(Option<u8>, &'static str)> {
 const BEST: u8 = 5;
 const WORST: u8 = 1;
 
-pub fn run(args: Args, conn: &mut Connection, _ctx: &Ctx) -> Result<()> {
+pub fn run(args: Args, case: &mut Case, _ctx: &Ctx) -> Result<()> {
     match args.format {
-        ExportFormat::Claimreview(args) => claimreview(args, conn),
+        ExportFormat::Claimreview(args) => claimreview(args, case),
     }
 }
 
-fn claimreview(args: ClaimReviewArgs, conn: &Connection) -> Result<()> {
+fn claimreview(args: ClaimReviewArgs, case: &Case) -> Result<()> {
     let url_base = match args.url_base.as_deref().map(str::trim) {
         None | Some("") => {
             return Err(UserError::missing(
@@ -120,24 +117,22 @@ fn claimreview(args: ClaimReviewArgs, conn: &Connection) -> Result<()> {
     let date = args.date.as_deref().map(|d| parse_date("date", d)).transpose()?;
 
     let ids: Vec<i64> = if args.claims.is_empty() {
-        let mut stmt = conn.prepare("SELECT id FROM claim WHERE status IN (SELECT value FROM json_each(?1)) ORDER BY id")?;
-        let mut wanted = vec!["supported", "misleading", "refuted", "disputed"];
+        let mut wanted = vec![Status::Supported, Status::Misleading, Status::Refuted, Status::Disputed];
         if args.include_unverifiable {
-            wanted.push("unverifiable");
+            wanted.push(Status::Unverifiable);
         }
-        stmt.query_map([serde_json::to_string(&wanted)?], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?
+        case.claims_with_status(&wanted)?
     } else {
         args.claims
             .iter()
-            .map(|c| handle::resolve(conn, Kind::Claim, c))
+            .map(|c| case.resolve(Kind::Claim, c))
             .collect::<Result<_>>()?
     };
 
     let mut reviews = Vec::new();
     for id in ids {
-        let claim = Claim::load(conn, id)?;
-        let handle = handle::format(Kind::Claim, id);
+        let claim: Claim = case.load(id)?;
+        let handle = format_handle(Kind::Claim, id);
         let Some((value, words)) = rating(claim.status) else {
             return Err(UserError::Usage(format!(
                 "{handle} has no verdict yet ({}); ClaimReview is for claims with a verdict: mark it first, or leave it out",
@@ -155,7 +150,11 @@ fn claimreview(args: ClaimReviewArgs, conn: &Connection) -> Result<()> {
             rating["ratingExplanation"] = claim.reason.clone().into();
         }
         let mut item = json!({"@type": "Claim"});
-        if let Some(author) = args.claim_author.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        // Who made the claim: the case's claimant, else --claim-author.
+        let author = Some(claim.claimant.trim())
+            .filter(|a| !a.is_empty())
+            .or_else(|| args.claim_author.as_deref().map(str::trim).filter(|a| !a.is_empty()));
+        if let Some(author) = author {
             let kind = match args.claim_author_kind {
                 AuthorKind::Organization => "Organization",
                 AuthorKind::Person => "Person",

@@ -1,14 +1,10 @@
 //! `crosscheck history [RECORD]`: who changed what, when and why.
 
 use anyhow::Result;
-use rusqlite::{Connection, OptionalExtension};
 use serde_json::Value;
 
-use super::stream_to;
-use crate::error::UserError;
-use crate::handle::{self, Kind};
-use crate::history::Entry;
 use crate::output::{self, Cell, OutputArgs, columns};
+use crate::store::{Case, Entry};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -18,97 +14,46 @@ pub struct Args {
     pub output: OutputArgs,
 }
 
-pub fn run(args: Args, conn: &Connection) -> Result<()> {
-    let (uuid, kind) = match &args.record {
-        None => (None, None),
-        Some(text) => {
-            let (kind, id) = resolve_any(conn, text)?;
-            let uuid: String = conn.query_row(&format!("SELECT uuid FROM {} WHERE id = ?1", kind.table()), [id], |r| r.get(0))?;
-            (Some(uuid), Some(kind))
-        }
-    };
-    // A claim's trail includes its statements and evidence; a source's, its captures.
-    let (is_claim, is_source) = (kind == Some(Kind::Claim), kind == Some(Kind::Source));
-    stream_to(
-        conn,
-        &format!(
-            "SELECT {} FROM history
-             WHERE ?1 IS NULL OR entity_uuid = ?1 OR (?2 AND claim_uuid = ?1)
-                OR (?3 AND entity = 'capture' AND json_extract(after, '$.source_uuid') = ?1)
-             ORDER BY id",
-            Entry::COLUMNS
-        ),
-        &[&uuid, &is_claim, &is_source],
-        columns(&[
-            "entry",
-            "at",
-            "analyst",
-            "action",
-            "entity",
-            "record",
-            "-entity_uuid",
-            "change",
-            "reason",
-            "-before",
-            "-after",
-            "-prev_hash",
-            "-hash",
-        ]),
-        output::to_stdout(&args.output),
-        |r| {
-            let e = Entry::from_row(r)?;
-            let change = summarise(&e);
-            Ok(vec![
-                Cell::Int(e.id),
-                Cell::Text(e.at),
-                Cell::Text(e.analyst),
-                Cell::Text(e.action),
-                Cell::Text(e.entity),
-                Cell::Text(e.handle),
-                Cell::Text(e.entity_uuid),
-                Cell::Text(change),
-                Cell::Text(e.reason),
-                e.before.into(),
-                e.after.into(),
-                Cell::Text(e.prev_hash),
-                Cell::Text(e.hash),
-            ])
-        },
-    )
-}
-
-/// Finds a record of any kind from what the user typed.
-pub fn resolve_any(conn: &Connection, text: &str) -> Result<(Kind, i64)> {
-    if let Some((kind, _)) = handle::parse_typed(text.trim()) {
-        return Ok((kind, handle::resolve(conn, kind, text)?));
-    }
-    for kind in [Kind::Claim, Kind::Source, Kind::Party, Kind::Statement, Kind::Evidence] {
-        let by_uuid: Option<i64> = conn
-            .query_row(
-                &format!("SELECT id FROM {} WHERE uuid = ?1", kind.table()),
-                [text.trim().to_ascii_lowercase()],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(id) = by_uuid {
-            return Ok((kind, id));
-        }
-    }
-    for kind in [Kind::Claim, Kind::Source, Kind::Party] {
-        if let Ok(id) = handle::resolve(conn, kind, text) {
-            return Ok((kind, id));
-        }
-    }
-    Err(UserError::NotFound {
-        what: "record",
-        handle: text.to_string(),
-        hint: "give a handle such as C3, S12, ST4, E5 or P7, a claim or source slug, a party code, or a UUID".to_string(),
-    }
-    .into())
+pub fn run(args: Args, case: &Case) -> Result<()> {
+    let record = args.record.as_deref().map(|text| case.resolve_any(text)).transpose()?;
+    let mut sink = output::to_stdout(&args.output)(columns(&[
+        "entry",
+        "at",
+        "analyst",
+        "action",
+        "entity",
+        "record",
+        "-entity_uuid",
+        "change",
+        "reason",
+        "-before",
+        "-after",
+        "-prev_hash",
+        "-hash",
+    ]))?;
+    case.history(record, &mut |e| {
+        let change = summarise(&e);
+        sink.row(vec![
+            Cell::Int(e.id),
+            Cell::Text(e.at),
+            Cell::Text(e.analyst),
+            Cell::Text(e.action),
+            Cell::Text(e.entity),
+            Cell::Text(e.handle),
+            Cell::Text(e.entity_uuid),
+            Cell::Text(change),
+            Cell::Text(e.reason),
+            e.before.into(),
+            e.after.into(),
+            Cell::Text(e.prev_hash),
+            Cell::Text(e.hash),
+        ])
+    })?;
+    sink.finish()
 }
 
 /// One line saying what an entry changed.
-fn summarise(e: &Entry) -> String {
+pub fn summarise(e: &Entry) -> String {
     let parse = |s: &Option<String>| s.as_deref().and_then(|s| serde_json::from_str::<Value>(s).ok());
     let (before, after) = (parse(&e.before), parse(&e.after));
     let text = |v: Option<&Value>| match v {
@@ -118,6 +63,8 @@ fn summarise(e: &Entry) -> String {
     };
     match e.action.as_str() {
         "create" | "link" => "created".to_string(),
+        "retract" => "retracted: left out of listings, comparisons and reports".to_string(),
+        "restore" => "restored".to_string(),
         "import" => {
             let a = after.unwrap_or(Value::Null);
             format!(
@@ -133,7 +80,7 @@ fn summarise(e: &Entry) -> String {
             let mut parts = Vec::new();
             if let Some(Value::Object(new)) = &after {
                 for (key, value) in new {
-                    if key == "at" || (e.action == "mark" && key == "reason") {
+                    if key == "at" || (e.action == "mark" && matches!(key.as_str(), "reason" | "status_by" | "status_at")) {
                         continue;
                     }
                     let old = before.as_ref().and_then(|b| b.get(key));

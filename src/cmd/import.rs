@@ -6,12 +6,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use rusqlite::Connection;
-
 use super::Ctx;
-use crate::db;
 use crate::error::UserError;
-use crate::import::{self, Entity, FileFormat, Layout, Listener, Options, Quoting, Summary};
+use crate::store::import::{self, FileFormat, Layout, Listener, Options, Quoting, Summary};
+use crate::store::{Case, Kind};
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
@@ -27,8 +25,8 @@ pub struct Args {
     /// The file: .csv, .tsv, .json (one array of objects) or .jsonl (one object a line); - reads stdin (give --format).
     pub file: PathBuf,
     /// What the rows are: parties, sources, claims, statements or evidence.
-    #[arg(long, value_enum)]
-    pub into: Entity,
+    #[arg(long, value_parser = parse_kind, value_name = "KIND")]
+    pub into: Kind,
     /// The file's format, when its extension does not say it.
     #[arg(long, value_enum)]
     pub format: Option<InputFormat>,
@@ -47,6 +45,9 @@ pub struct Args {
     /// Change the records whose UUID is already in the case. Without it such a row is an error, unless its values are the same.
     #[arg(long)]
     pub update: bool,
+    /// Add statements and evidence even where a live record already says the same (by default such a row is unchanged when every value matches, and an error otherwise).
+    #[arg(long)]
+    pub allow_duplicate: bool,
     /// Import the valid rows, and write each rejected row with its line and reason to this CSV (or .tsv) file.
     #[arg(long, value_name = "REJECTS.csv")]
     pub skip_invalid: Option<PathBuf>,
@@ -74,7 +75,7 @@ pub enum InputFormat {
 /// How many rejected rows a dry run lists on stderr.
 const LISTED: usize = 20;
 
-pub fn run(args: Args, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
+pub fn run(args: Args, case: &mut Case, ctx: &Ctx) -> Result<()> {
     let layout = layout(&args)?;
     let name = args.file.display().to_string();
     if let Some(rejects) = &args.skip_invalid
@@ -91,11 +92,11 @@ pub fn run(args: Args, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
         update: args.update,
         keep_going: args.skip_invalid.is_some() || args.dry_run,
         strict: false,
+        allow_duplicate: args.allow_duplicate,
     };
     let mut listener = Progress::new(&name, size);
-    let tx = db::write(conn)?;
-    let actor = ctx.actor(&tx)?;
-    let result = import::import(&tx, &actor, args.into, options, &layout, &name, input, &mut listener);
+    let writer = case.write(&ctx.analyst()?)?;
+    let result = writer.import(args.into, options, &layout, &name, input, &mut listener);
     listener.clear();
     let summary = result.map_err(|e| nothing_imported(e, args.dry_run))?;
     let counts = summary.counts;
@@ -130,7 +131,7 @@ pub fn run(args: Args, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
         };
         eprintln!(
             "dry run: {name} into {} would import {done}{rejected}. Nothing was written.",
-            args.into.as_str()
+            args.into.plural()
         );
         return Ok(());
     }
@@ -138,7 +139,7 @@ pub fn run(args: Args, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
         // Written before the commit: if it cannot be written, nothing is imported.
         write_rejects(rejects, &summary, args.raw_cells).with_context(|| "nothing was imported")?;
     }
-    tx.commit()?;
+    writer.commit()?;
     let rejected = match &args.skip_invalid {
         Some(rejects) => format!(
             "; rejected {}, written with their reasons to {}",
@@ -147,7 +148,7 @@ pub fn run(args: Args, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
         ),
         None => String::new(),
     };
-    eprintln!("imported {name} into {}: {done}{rejected}", args.into.as_str());
+    eprintln!("imported {name} into {}: {done}{rejected}", args.into.plural());
     Ok(())
 }
 
@@ -228,9 +229,13 @@ fn layout(args: &Args) -> Result<Layout> {
     })
 }
 
-fn example_map(entity: Entity) -> String {
-    let fields: Vec<String> = entity
-        .fields()
+/// Reads `--into`: a kind's plural (or its singular).
+fn parse_kind(text: &str) -> Result<Kind, String> {
+    Kind::from_name(text).ok_or_else(|| format!("allowed: {}", Kind::plurals()))
+}
+
+fn example_map(entity: Kind) -> String {
+    let fields: Vec<String> = import::fields_of(entity)
         .iter()
         .filter(|f| !f.ends_with("uuid"))
         .take(3)

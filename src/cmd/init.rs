@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use super::Ctx;
-use crate::{db, seed};
+use crate::store::Case;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -13,23 +13,24 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
-    let (mut conn, created) = db::create(&ctx.db)?;
+    let (mut case, created) = Case::create(&ctx.db)?;
     if created {
         eprintln!("created case file {}", ctx.db.display());
     } else {
         eprintln!("case file {} exists; schema is up to date", ctx.db.display());
     }
     if args.seed {
-        let tx = db::write(&mut conn)?;
-        if seed::is_loaded(&tx)? {
+        let writer = case.write(&ctx.analyst()?)?;
+        if writer.seed_loaded()? {
             eprintln!("the shipped case is already loaded; nothing changed");
             return Ok(());
         }
-        let at = db::now(&tx)?;
-        seed::load(&tx, &at)?;
-        tx.commit()?;
-        let claims: i64 = conn.query_row("SELECT count(*) FROM claim", [], |r| r.get(0))?;
-        eprintln!("loaded the shipped case: {claims} claims; try `crosscheck claim list` or `crosscheck compare`");
+        writer.load_seed()?;
+        writer.commit()?;
+        eprintln!(
+            "loaded the shipped case: {} claims; try `crosscheck claim list` or `crosscheck compare`",
+            case.claim_count()?
+        );
     }
     Ok(())
 }

@@ -1,17 +1,10 @@
 //! `crosscheck mark CLAIM STATUS --reason TEXT`: set a verdict.
 
 use anyhow::Result;
-use rusqlite::{Connection, params};
-use serde_json::json;
 
 use super::Ctx;
-use crate::db;
-use crate::error::UserError;
-use crate::handle::{self, Kind};
-use crate::history::{self, Change};
 use crate::model::Status;
-use crate::record::Record;
-use crate::store::Claim;
+use crate::store::Case;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -24,36 +17,12 @@ pub struct Args {
     pub reason: String,
 }
 
-pub fn run(args: Args, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
+pub fn run(args: Args, case: &mut Case, ctx: &Ctx) -> Result<()> {
     let status = Status::parse(&args.status)?;
-    let reason = args.reason.trim();
-    if reason.is_empty() {
-        return Err(UserError::missing("reason", "say why, for example --reason \"Two official sources agree\"").into());
-    }
-    let tx = db::write(conn)?;
-    let actor = ctx.actor(&tx)?;
-    let id = handle::resolve(&tx, Kind::Claim, &args.claim)?;
-    let claim = Claim::load(&tx, id)?;
-    tx.execute(
-        "UPDATE claim SET status = ?2, status_reason = ?3, status_by = ?4, status_at = ?5, updated_at = ?5 WHERE id = ?1",
-        params![id, status.as_str(), reason, actor.analyst, actor.at],
-    )?;
-    let handle = handle::format(Kind::Claim, id);
-    history::append(
-        &tx,
-        &actor,
-        Change {
-            action: "mark",
-            entity: "claim",
-            entity_uuid: claim.uuid(),
-            handle: &handle,
-            claim_uuid: Some(claim.uuid()),
-            before: Some(json!({"status": claim.status.as_str(), "reason": claim.reason})),
-            after: Some(json!({"status": status.as_str(), "reason": reason})),
-            reason,
-        },
-    )?;
-    tx.commit()?;
-    eprintln!("{handle} marked {status} (was {})", claim.status);
+    let reason = super::required_reason(&args.reason)?;
+    let writer = case.write(&ctx.analyst()?)?;
+    let (handle, was) = writer.mark(&args.claim, status, reason)?;
+    writer.commit()?;
+    eprintln!("{handle} marked {status} (was {was})");
     Ok(())
 }

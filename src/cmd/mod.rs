@@ -1,15 +1,15 @@
 //! One module per command, each an `Args` (or subcommand enum) and a `run`.
+//! Commands hold no SQL: they read and write through `store`.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Result;
-use rusqlite::Connection;
 
 use crate::cli::{Cli, Command};
-use crate::db;
 use crate::error::UserError;
-use crate::history::Actor;
 use crate::output::{self, Cell, Column, OutputArgs};
+use crate::store::{self, Case, Record};
 
 pub mod backup;
 pub mod capture;
@@ -24,6 +24,7 @@ pub mod init;
 pub mod mark;
 pub mod party;
 pub mod report;
+pub mod retract;
 pub mod search;
 pub mod source;
 pub mod statement;
@@ -54,14 +55,6 @@ impl Ctx {
         }
         Ok(name)
     }
-
-    /// Who is writing and when, taken once per command.
-    pub fn actor(&self, conn: &Connection) -> Result<Actor> {
-        Ok(Actor {
-            analyst: self.analyst()?,
-            at: db::now(conn)?,
-        })
-    }
 }
 
 pub fn run(cli: Cli) -> Result<()> {
@@ -73,22 +66,25 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Init(args) => init::run(args, &ctx),
         Command::Demo(args) => demo::run(args, &ctx),
         command => {
-            let mut conn = db::open(&ctx.db)?;
+            let mut case = Case::open(&ctx.db)?;
+            let case = &mut case;
             match command {
-                Command::Party(c) => party::run(c, &mut conn, &ctx),
-                Command::Source(c) => source::run(c, &mut conn, &ctx),
-                Command::Claim(c) => claim::run(c, &mut conn, &ctx),
-                Command::Statement(c) => statement::run(c, &mut conn, &ctx),
-                Command::Evidence(c) => evidence::run(c, &mut conn, &ctx),
-                Command::Mark(args) => mark::run(args, &mut conn, &ctx),
-                Command::History(args) => history::run(args, &conn),
-                Command::Compare(args) => compare::run(args, &conn),
-                Command::Report(args) => report::run(args, &mut conn, &ctx),
-                Command::Export(args) => export::run(args, &mut conn, &ctx),
-                Command::Import(args) => import::run(args, &mut conn, &ctx),
-                Command::Verify(args) => verify::run(args, &mut conn, &ctx),
-                Command::Backup(args) => backup::run(args, &mut conn, &ctx),
-                Command::Search(args) => search::run(args, &mut conn, &ctx),
+                Command::Party(c) => party::run(c, case, &ctx),
+                Command::Source(c) => source::run(c, case, &ctx),
+                Command::Claim(c) => claim::run(c, case, &ctx),
+                Command::Statement(c) => statement::run(c, case, &ctx),
+                Command::Evidence(c) => evidence::run(c, case, &ctx),
+                Command::Mark(args) => mark::run(args, case, &ctx),
+                Command::Retract(args) => retract::run(args, case, &ctx, true),
+                Command::Restore(args) => retract::run(args, case, &ctx, false),
+                Command::History(args) => history::run(args, case),
+                Command::Compare(args) => compare::run(args, case),
+                Command::Report(args) => report::run(args, case, &ctx),
+                Command::Export(args) => export::run(args, case, &ctx),
+                Command::Import(args) => import::run(args, case, &ctx),
+                Command::Verify(args) => verify::run(args, case, &ctx),
+                Command::Backup(args) => backup::run(args, case, &ctx),
+                Command::Search(args) => search::run(args, case, &ctx),
                 Command::Init(_) | Command::Demo(_) => unreachable!("handled above"),
             }
         }
@@ -102,96 +98,127 @@ pub struct ListArgs<F: clap::Args> {
     #[command(flatten)]
     pub filter: F,
     #[command(flatten)]
+    pub scope: ScopeArgs,
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 
-/// Runs a listing query and writes each row, as it is read, wherever `to`
-/// says: stdout for `list`, a report file for `report`.
-pub fn stream_to<'a>(
-    conn: &Connection,
-    sql: &str,
-    params: &[&dyn rusqlite::ToSql],
-    columns: Vec<Column>,
-    to: output::To<'a>,
-    mut map: impl FnMut(&rusqlite::Row<'_>) -> Result<Vec<Cell>>,
-) -> Result<()> {
-    let mut stmt = conn.prepare(sql)?;
-    let mut rows = stmt.query(params)?;
-    let mut sink = to(columns)?;
-    while let Some(row) = rows.next()? {
-        sink.row(map(row)?)?;
+/// Whether retracted records show.
+#[derive(Debug, Clone, Copy, Default, clap::Args)]
+pub struct ScopeArgs {
+    /// Show retracted records too (they are left out by default).
+    #[arg(long)]
+    pub include_retracted: bool,
+}
+
+impl ScopeArgs {
+    pub fn scope(self) -> store::listing::Scope {
+        store::listing::Scope {
+            include_retracted: self.include_retracted,
+        }
     }
+}
+
+/// The columns of a kind's listing, as the output module takes them.
+pub fn listing_columns<R: Record>() -> Vec<Column> {
+    store::listing::columns::<R>()
+        .into_iter()
+        .map(|(name, in_table)| Column { name, in_table })
+        .collect()
+}
+
+/// Writes a listing's rows, as they are read, wherever `to` says: stdout
+/// for `list`, a report file for `report`.
+pub fn stream<R: Record>(
+    to: output::To<'_>,
+    extra: Vec<Column>,
+    list: impl FnOnce(&mut dyn FnMut(i64, Vec<Cell>) -> Result<()>) -> Result<()>,
+    mut extend: impl FnMut(i64, &mut Vec<Cell>) -> Result<()>,
+) -> Result<()> {
+    let mut columns = listing_columns::<R>();
+    columns.extend(extra);
+    let mut sink = to(columns)?;
+    list(&mut |id, mut cells| {
+        extend(id, &mut cells)?;
+        sink.row(cells)
+    })?;
     sink.finish()
 }
 
-/// A figure stored as two columns, written as text: `300000`, `50000..100000`.
-pub fn figure_cell(low: Option<f64>, high: Option<f64>) -> Cell {
-    crate::model::Figure::from_columns(low, high).map_or(Cell::Text(String::new()), |f| Cell::Text(f.plain()))
-}
-
-/// Prints a new record's handle on stdout, and nothing else there.
-pub fn print_handle(kind: crate::handle::Kind, id: i64) {
-    println!("{}", crate::handle::format(kind, id));
+/// Writes one line on stdout. A closed pipe comes back as an error that
+/// main treats as success, never a panic.
+pub fn print_line(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}")?;
+    out.flush()?;
+    Ok(())
 }
 
 /// Splits a comma-separated list flag: `RU,CN,JP`.
 pub fn split_list(value: &str) -> Vec<String> {
-    value.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+    crate::domain::compare::split_list(value)
+}
+
+/// Reads a comma-separated list of words: `disputed,misleading`.
+pub fn word_list<T>(value: &Option<String>, parse: impl Fn(&str) -> Result<T, UserError>) -> Result<Vec<T>> {
+    match value {
+        None => Ok(Vec::new()),
+        Some(v) => Ok(split_list(v).iter().map(|w| parse(w)).collect::<Result<_, _>>()?),
+    }
+}
+
+/// Creates a record in one transaction and prints its handle on stdout.
+pub fn add<R: Record>(case: &mut Case, ctx: &Ctx, fields: &store::Fields, allow_duplicate: bool) -> Result<()> {
+    let writer = case.write(&ctx.analyst()?)?;
+    let handle = writer.create::<R>(fields, allow_duplicate)?;
+    writer.commit()?;
+    print_line(&handle)
 }
 
 /// Changes the given fields of one record in one transaction, and says on
 /// stderr what happened.
-pub fn edit<R: crate::record::Record>(
-    conn: &mut Connection,
-    ctx: &Ctx,
-    text: &str,
-    fields: &crate::record::Fields,
-    reason: &str,
-) -> Result<()> {
+pub fn edit<R: Record>(case: &mut Case, ctx: &Ctx, text: &str, fields: &store::Fields, reason: &str) -> Result<()> {
     if fields.0.is_empty() {
         return Err(UserError::Usage(format!(
-            "nothing to change: give at least one field to set, for example `crosscheck {} edit {text} --notes \"...\"`",
-            R::KIND.table()
+            "nothing to change: give at least one field to set, for example `crosscheck {} edit {} --notes \"...\" --reason \"...\"`",
+            R::KIND.table(),
+            output::inert(text)
         ))
         .into());
     }
-    let tx = db::write(conn)?;
-    let actor = ctx.actor(&tx)?;
-    let id = crate::handle::resolve(&tx, R::KIND, text)?;
-    let changed = crate::record::edit::<R>(&tx, &actor, id, fields, reason)?;
-    tx.commit()?;
-    let handle = crate::handle::format(R::KIND, id);
-    if changed {
-        eprintln!("updated {handle}");
+    let reason = required_reason(reason)?;
+    let writer = case.write(&ctx.analyst()?)?;
+    let changed = writer.edit::<R>(text, fields, reason)?;
+    writer.commit()?;
+    if changed.changed {
+        eprintln!("updated {}", changed.handle);
     } else {
-        eprintln!("{handle} already has these values; nothing changed");
+        eprintln!("{} already has these values; nothing changed", changed.handle);
     }
     Ok(())
 }
 
+/// A correction's reason, which the history must have.
+pub fn required_reason(reason: &str) -> Result<&str> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(UserError::missing("reason", "say why, for example --reason \"Misattributed: the words are TASS's, not Shoigu's\"").into());
+    }
+    Ok(reason)
+}
+
 /// Prints a record's fields as a two-column table.
 pub fn print_fields(lines: &[(String, String)]) -> Result<()> {
-    use std::io::Write;
     let table = output::render_table(
         &["field", "value"],
         lines.iter().map(|(k, v)| vec![k.clone(), v.clone()]),
         output::Terminal::detect(),
     );
-    writeln!(std::io::stdout().lock(), "{table}")?;
-    Ok(())
+    print_line(&table.to_string())
 }
 
-/// Prints a titled table of the rows a query gives for one record, or says
-/// there are none.
-pub fn print_section(conn: &Connection, title: &str, sql: &str, id: i64, headers: &[&str]) -> Result<()> {
-    use std::io::Write;
-    let mut stmt = conn.prepare(sql)?;
-    let count = stmt.column_count();
-    let rows: Vec<Vec<String>> = stmt
-        .query_map([id], |r| {
-            (0..count).map(|i| value_text(r.get_ref(i)?)).collect::<rusqlite::Result<Vec<_>>>()
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+/// Prints a titled table of rows, or says there are none.
+pub fn print_section(title: &str, headers: &[&str], rows: Vec<Vec<String>>) -> Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "\n{title}")?;
     if rows.is_empty() {
@@ -204,16 +231,4 @@ pub fn print_section(conn: &Connection, title: &str, sql: &str, id: i64, headers
         )?;
     }
     Ok(())
-}
-
-/// Any SQLite value as display text.
-pub fn value_text(value: rusqlite::types::ValueRef<'_>) -> rusqlite::Result<String> {
-    use rusqlite::types::ValueRef;
-    Ok(match value {
-        ValueRef::Null => String::new(),
-        ValueRef::Integer(n) => n.to_string(),
-        ValueRef::Real(n) => crate::model::plain_number(n),
-        ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
-        ValueRef::Blob(b) => format!("<{} bytes>", b.len()),
-    })
 }

@@ -1,15 +1,12 @@
 //! `crosscheck party add|list`.
 
 use anyhow::Result;
-use rusqlite::Connection;
 
-use super::{Ctx, print_handle, stream_to};
-use crate::db;
-use crate::handle::{self, Kind};
+use super::{Ctx, ScopeArgs};
 use crate::model::PartyKind;
-use crate::output::{self, Cell, columns};
-use crate::record::{self, Fields};
-use crate::store::Party;
+use crate::output;
+use crate::store::listing::PartyFilter;
+use crate::store::{Case, Fields, Party};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -21,6 +18,35 @@ pub enum Command {
     /// List parties: by default those that are not states, and the states in use.
     #[command(after_help = "Examples:\n  crosscheck party list\n  crosscheck party list --all --kind state --format csv")]
     List(super::ListArgs<Filter>),
+    /// Correct a party's fields; the history keeps the old values and the reason.
+    #[command(
+        after_help = "Example:\n  crosscheck party edit RU-MOD --name \"Ministry of Defence of the Russian Federation\" --reason \"Official English name\""
+    )]
+    Edit(EditArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct EditArgs {
+    /// The party: its code (RU-MOD), handle (P7) or UUID.
+    pub party: String,
+    /// A new code.
+    #[arg(long)]
+    pub code: Option<String>,
+    /// A new name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// A new kind: state, body, organisation, outlet, analyst.
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// The state or party it belongs to ("" for none).
+    #[arg(long)]
+    pub parent: Option<String>,
+    /// New notes.
+    #[arg(long)]
+    pub notes: Option<String>,
+    /// Why the change was made, for the history. Required.
+    #[arg(long)]
+    pub reason: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -55,7 +81,7 @@ pub struct Filter {
     pub all: bool,
 }
 
-pub fn run(command: Command, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
+pub fn run(command: Command, case: &mut Case, ctx: &Ctx) -> Result<()> {
     match command {
         Command::Add(args) => {
             let mut fields = Fields::new();
@@ -65,42 +91,26 @@ pub fn run(command: Command, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
             fields.set_opt("parent", args.parent);
             fields.set_opt("notes", args.notes);
             fields.set_opt("uuid", args.uuid);
-            let tx = db::write(conn)?;
-            let actor = ctx.actor(&tx)?;
-            let id = record::create::<Party>(&tx, &actor, &fields)?;
-            tx.commit()?;
-            print_handle(Kind::Party, id);
-            Ok(())
+            super::add::<Party>(case, ctx, &fields, false)
         }
-        Command::List(args) => list(conn, &args.filter, output::to_stdout(&args.output)),
+        Command::List(args) => list(case, &args.filter, args.scope, output::to_stdout(&args.output)),
+        Command::Edit(args) => {
+            let mut fields = Fields::new();
+            fields.set_opt("code", args.code);
+            fields.set_opt("name", args.name);
+            fields.set_opt("kind", args.kind);
+            fields.set_opt("parent", args.parent);
+            fields.set_opt("notes", args.notes);
+            super::edit::<Party>(case, ctx, &args.party, &fields, &args.reason)
+        }
     }
 }
 
 /// The party listing: the handle, then the fields the importer reads back.
-pub fn list(conn: &Connection, filter: &Filter, to: output::To<'_>) -> Result<()> {
-    let kind = filter.kind.as_deref().map(PartyKind::parse).transpose()?.map(|k| k.as_str());
-    stream_to(
-        conn,
-        "SELECT p.id, p.uuid, p.code, p.name, p.kind, coalesce(pp.code, ''), p.notes
-         FROM party p LEFT JOIN party pp ON pp.id = p.parent_id
-         WHERE (?1 IS NULL OR p.kind = ?1)
-           AND (?2 OR p.kind <> 'state'
-                OR EXISTS (SELECT 1 FROM statement s WHERE s.party_id = p.id)
-                OR EXISTS (SELECT 1 FROM party c WHERE c.parent_id = p.id))
-         ORDER BY p.kind <> 'state', p.id",
-        &[&kind, &filter.all],
-        columns(&["handle", "-uuid", "code", "name", "kind", "parent", "-notes"]),
-        to,
-        |r| {
-            Ok(vec![
-                Cell::Text(handle::format(Kind::Party, r.get(0)?)),
-                Cell::Text(r.get(1)?),
-                Cell::Text(r.get(2)?),
-                Cell::Text(r.get(3)?),
-                Cell::Text(r.get(4)?),
-                Cell::Text(r.get(5)?),
-                Cell::Text(r.get(6)?),
-            ])
-        },
-    )
+pub fn list(case: &Case, filter: &Filter, scope: ScopeArgs, to: output::To<'_>) -> Result<()> {
+    let filter = PartyFilter {
+        kind: filter.kind.as_deref().map(PartyKind::parse).transpose()?,
+        all: filter.all,
+    };
+    super::stream::<Party>(to, Vec::new(), |each| case.list_parties(&filter, scope.scope(), each), |_, _| Ok(()))
 }

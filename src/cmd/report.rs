@@ -9,13 +9,14 @@ use std::path::PathBuf;
 use std::rc::Rc;
 
 use anyhow::Result;
-use rusqlite::Connection;
 
 use super::{Ctx, claim, evidence, party, source, statement};
 use crate::error::UserError;
 use crate::output::{self, Cell, Column, OutputArgs, Sink};
-use crate::report::claims::{self as claims_report, Line, Party};
+use crate::report::claims::{self as claims_report, Line};
 use crate::report::{self, ReportFormat, Rich};
+use crate::store::queries::PartyColumn;
+use crate::store::{Case, Kind, parse_typed};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -87,6 +88,8 @@ pub struct ReportArgs {
     /// The title of a Markdown or HTML report.
     #[arg(long)]
     pub title: Option<String>,
+    #[command(flatten)]
+    pub scope: super::ScopeArgs,
 }
 
 impl ReportArgs {
@@ -105,9 +108,9 @@ impl ReportArgs {
     }
 }
 
-pub fn run(args: Args, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
+pub fn run(args: Args, store: &mut Case, ctx: &Ctx) -> Result<()> {
     let case = ctx.db.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let now = crate::db::now(conn)?;
+    let now = store.now()?;
     // The title (unless --title gives one) and the line under it.
     let heading = |out: &ReportArgs, what: &str| {
         let title = out.title.clone().unwrap_or_else(|| what.to_string());
@@ -117,15 +120,17 @@ pub fn run(args: Args, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
         ));
         (title, vec![intro])
     };
-    let conn = &*conn;
+    let case = &*store;
     match args.subject {
-        Subject::Parties { filter, out } => listing(&out, heading(&out, "Parties"), |to| party::list(conn, &filter, to)),
-        Subject::Sources { filter, out } => listing(&out, heading(&out, "Sources"), |to| source::list(conn, &filter, to)),
-        Subject::Statements { filter, out } => listing(&out, heading(&out, "Statements"), |to| statement::list(conn, &filter, to)),
-        Subject::Evidence { filter, out } => listing(&out, heading(&out, "Evidence"), |to| evidence::list(conn, &filter, to)),
+        Subject::Parties { filter, out } => listing(&out, heading(&out, "Parties"), |to| party::list(case, &filter, out.scope, to)),
+        Subject::Sources { filter, out } => listing(&out, heading(&out, "Sources"), |to| source::list(case, &filter, out.scope, to)),
+        Subject::Statements { filter, out } => listing(&out, heading(&out, "Statements"), |to| {
+            statement::list(case, &filter, out.scope, to)
+        }),
+        Subject::Evidence { filter, out } => listing(&out, heading(&out, "Evidence"), |to| evidence::list(case, &filter, out.scope, to)),
         Subject::Claims { filter, parties, out } => {
             let (title, intro) = heading(&out, "Claims and verdicts");
-            claims(conn, &filter, parties.as_deref(), &out, title, intro)
+            claims(case, &filter, parties.as_deref(), &out, title, intro)
         }
     }
 }
@@ -149,7 +154,7 @@ fn listing(out: &ReportArgs, (title, intro): (String, Vec<Rich>), list: impl FnO
 
 /// The claims report.
 fn claims(
-    conn: &Connection,
+    case: &Case,
     filter: &claim::Filter,
     parties: Option<&str>,
     out: &ReportArgs,
@@ -158,16 +163,16 @@ fn claims(
 ) -> Result<()> {
     let format = out.format()?;
     // Check every value before anything is written.
-    let values = filter.values(conn)?;
-    let speakers = claims_report::parties_that_spoke(conn, &claim::Filter::sql(), &values.params())?;
-    let named: Option<Vec<Party>> = parties.map(|list| claims_report::named_parties(conn, list)).transpose()?;
+    let speakers = case.speakers(&filter.checked()?)?;
+    let named: Option<Vec<PartyColumn>> = parties.map(|list| claims_report::named_parties(case, list)).transpose()?;
     if format.listing().is_some() {
         let columns = named.as_ref().unwrap_or(&speakers);
-        let fill = |id: i64, cells: &mut Vec<Cell>| claims_report::fill(conn, columns, id, cells);
+        let fill = |id: i64, cells: &mut Vec<Cell>| claims_report::fill(case, columns, id, cells);
         return report::write_to(out.output.as_deref(), |writer| {
             claim::rows(
-                conn,
+                case,
                 filter,
+                out.scope,
                 claims_report::columns(columns),
                 report_to(format, out, &title, &intro, writer),
                 fill,
@@ -176,22 +181,22 @@ fn claims(
     }
     // For readers: collect the rows with every party's stance, then build
     // the document around them.
-    let fill = |id: i64, cells: &mut Vec<Cell>| claims_report::fill(conn, &speakers, id, cells);
+    let fill = |id: i64, cells: &mut Vec<Cell>| claims_report::fill(case, &speakers, id, cells);
     let extra = claims_report::columns(&speakers);
     let collected: Collected = Rc::new(RefCell::new((Vec::new(), Vec::new())));
     let into = collected.clone();
     let collect: output::To<'_> = Box::new(move |columns| Ok(Box::new(Collect { into, columns }) as Box<dyn Sink>));
-    claim::rows(conn, filter, extra, collect, fill)?;
+    claim::rows(case, filter, out.scope, extra, collect, fill)?;
     let (all_columns, cells) = collected.take();
     let lines: Vec<Line> = cells
         .into_iter()
         .map(|cells: Vec<Cell>| {
-            let id = crate::handle::parse_typed(&cells[0].text()).map_or(0, |(_, id)| id);
+            let id = parse_typed(&cells[0].text()).filter(|(k, _)| *k == Kind::Claim).map_or(0, |(_, id)| id);
             Line { id, cells }
         })
         .collect();
     let document = claims_report::document(
-        conn,
+        case,
         claims_report::Input {
             title,
             intro,

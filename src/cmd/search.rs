@@ -1,15 +1,14 @@
 //! `crosscheck search QUERY`: full-text search in every script.
 
 use anyhow::Result;
-use rusqlite::Connection;
 
-use super::Ctx;
-use crate::db;
+use super::{Ctx, ScopeArgs};
 use crate::error::UserError;
-use crate::handle::{self, Kind};
 use crate::model::grouped;
 use crate::output::{self, Cell, Format, OutputArgs, columns};
-use crate::search::{self, KINDS, Query};
+use crate::store::kind::SEARCHED as KINDS;
+use crate::store::search::{self, Query};
+use crate::store::{Case, Kind, format_handle};
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
@@ -40,10 +39,12 @@ pub struct Args {
     #[arg(long)]
     pub rebuild: bool,
     #[command(flatten)]
+    pub scope: ScopeArgs,
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 
-pub fn run(args: Args, conn: &mut Connection, _ctx: &Ctx) -> Result<()> {
+pub fn run(args: Args, case: &mut Case, ctx: &Ctx) -> Result<()> {
     // Parse before rebuilding, so that a bad query or kind changes nothing.
     let kinds = parse_kinds(args.kind.as_deref())?;
     let query = match args.query.is_empty() {
@@ -51,16 +52,16 @@ pub fn run(args: Args, conn: &mut Connection, _ctx: &Ctx) -> Result<()> {
         false => Some(Query::parse(&args.query.join(" "))?),
     };
     if args.rebuild {
-        let tx = db::write(conn)?;
-        let indexed = search::rebuild(&tx)?;
-        tx.commit()?;
+        let writer = case.write(&ctx.analyst()?)?;
+        let indexed = writer.rebuild_search()?;
+        writer.commit()?;
         eprintln!("search index rebuilt: {indexed} records");
     }
     let Some(query) = query else { return Ok(()) };
     // Marks only where a person reads: scripts get the plain text.
     let marks = (args.output.format == Format::Table).then_some(("[", "]"));
     let candidates = (!args.all).then_some(search::CANDIDATES);
-    let (hits, capped) = search::search(conn, &query, &kinds, args.limit, candidates, marks)?;
+    let (hits, capped) = case.search(&query, &kinds, args.limit, candidates, marks, args.scope.include_retracted)?;
     if capped {
         eprintln!(
             "more than {} records match: ranked the {} newest; narrow the query, or give --all to rank every match",
@@ -73,7 +74,7 @@ pub fn run(args: Args, conn: &mut Connection, _ctx: &Ctx) -> Result<()> {
         columns(&["handle", "kind", "snippet", "-score", "-uuid"]),
         hits.into_iter().map(|hit| {
             vec![
-                Cell::Text(handle::format(hit.kind, hit.id)),
+                Cell::Text(format_handle(hit.kind, hit.id)),
                 Cell::Text(hit.kind.table().to_string()),
                 Cell::Text(hit.snippet),
                 Cell::Real(hit.score),

@@ -1,16 +1,12 @@
 //! `crosscheck source add|list|show|edit`.
 
 use anyhow::Result;
-use rusqlite::Connection;
 
-use super::{Ctx, print_handle, stream_to};
-use crate::db;
-use crate::handle::{self, Kind};
+use super::{Ctx, ScopeArgs, word_list};
 use crate::model::{Reliability, SourceKind};
-use crate::output::{self, Cell, columns};
-use crate::record::{self, Fields, Record};
-use crate::report::DateRange;
-use crate::store::Source;
+use crate::output;
+use crate::store::listing::SourceFilter;
+use crate::store::{Case, Fields, Kind, Source, format_handle};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -124,130 +120,71 @@ pub struct EditArgs {
     pub title: Option<String>,
     #[command(flatten)]
     pub fields: SourceOptions,
-    /// Why the change was made, for the history.
-    #[arg(long, default_value = "")]
+    /// Why the change was made, for the history. Required.
+    #[arg(long)]
     pub reason: String,
 }
 
-pub fn run(command: Command, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
+pub fn run(command: Command, case: &mut Case, ctx: &Ctx) -> Result<()> {
     match command {
         Command::Add(args) => {
             let mut fields = Fields::new();
             fields.set("title", args.title);
             fields.set_opt("uuid", args.uuid);
             let fields = args.fields.into_fields(fields);
-            let tx = db::write(conn)?;
-            let actor = ctx.actor(&tx)?;
-            let id = record::create::<Source>(&tx, &actor, &fields)?;
-            tx.commit()?;
-            print_handle(Kind::Source, id);
-            Ok(())
+            super::add::<Source>(case, ctx, &fields, false)
         }
-        Command::List(args) => list(conn, &args.filter, output::to_stdout(&args.output)),
-        Command::Show(args) => show(conn, &args.source),
+        Command::List(args) => list(case, &args.filter, args.scope, output::to_stdout(&args.output)),
+        Command::Show(args) => show(case, &args.source),
         Command::Edit(args) => {
             let mut fields = Fields::new();
             fields.set_opt("title", args.title);
             let fields = args.fields.into_fields(fields);
-            super::edit::<Source>(conn, ctx, &args.source, &fields, &args.reason)
+            super::edit::<Source>(case, ctx, &args.source, &fields, &args.reason)
         }
-        Command::Attach(args) => super::capture::attach(args, conn, ctx),
-        Command::Extract(args) => super::capture::extract(args, conn, ctx),
-    }
-}
-
-fn word_list<T>(
-    value: &Option<String>,
-    parse: impl Fn(&str) -> Result<T, crate::error::UserError>,
-    word: impl Fn(T) -> &'static str,
-) -> Result<Option<String>> {
-    match value {
-        None => Ok(None),
-        Some(v) => {
-            let words: Result<Vec<&str>, _> = super::split_list(v).iter().map(|w| parse(w).map(&word)).collect();
-            Ok(Some(serde_json::to_string(&words?)?))
-        }
+        Command::Attach(args) => super::capture::attach(args, case, ctx),
+        Command::Extract(args) => super::capture::extract(args, case, ctx),
     }
 }
 
 /// The source listing: the handle, then the fields the importer reads back.
-pub fn list(conn: &Connection, filter: &Filter, to: output::To<'_>) -> Result<()> {
-    let kinds = word_list(&filter.kind, SourceKind::parse, SourceKind::as_str)?;
-    let grades = word_list(&filter.reliability, Reliability::parse, Reliability::as_str)?;
-    let (since, until) = filter.published.bounds()?;
-    stream_to(
-        conn,
-        &format!(
-            "SELECT id, uuid, slug, title, publisher, url, copy_url, published, language, kind, reliability, notes FROM source
-             WHERE (?1 IS NULL OR kind IN (SELECT value FROM json_each(?1)))
-               AND (?2 IS NULL OR reliability IN (SELECT value FROM json_each(?2)))
-               AND (?3 IS NULL OR instr(lower(publisher), lower(?3)) > 0)
-               AND {}
-             ORDER BY id",
-            DateRange::sql("published", 4, 5)
-        ),
-        &[&kinds, &grades, &filter.publisher, &since, &until],
-        columns(&[
-            "handle",
-            "-uuid",
-            "slug",
-            "title",
-            "publisher",
-            "-url",
-            "-copy_url",
-            "published",
-            "-language",
-            "kind",
-            "reliability",
-            "-notes",
-        ]),
-        to,
-        |r| {
-            let mut cells = vec![Cell::Text(handle::format(Kind::Source, r.get(0)?)), Cell::Text(r.get(1)?)];
-            cells.push(Cell::Text(r.get::<_, Option<String>>(2)?.unwrap_or_default()));
-            for i in 3..12 {
-                cells.push(Cell::Text(r.get(i)?));
-            }
-            Ok(cells)
-        },
-    )
+pub fn list(case: &Case, filter: &Filter, scope: ScopeArgs, to: output::To<'_>) -> Result<()> {
+    let filter = SourceFilter {
+        kinds: word_list(&filter.kind, SourceKind::parse)?,
+        reliability: word_list(&filter.reliability, Reliability::parse)?,
+        publisher: filter.publisher.clone(),
+        published: filter.published.dates()?,
+    };
+    super::stream::<Source>(to, Vec::new(), |each| case.list_sources(&filter, scope.scope(), each), |_, _| Ok(()))
 }
 
-fn show(conn: &Connection, text: &str) -> Result<()> {
-    let id = handle::resolve(conn, Kind::Source, text)?;
-    let source = Source::load(conn, id)?;
-    let fields = source.to_fields(conn)?;
-    let mut lines = vec![("handle".to_string(), handle::format(Kind::Source, id))];
+fn show(case: &Case, text: &str) -> Result<()> {
+    let id = case.resolve(Kind::Source, text)?;
+    let source: Source = case.load(id)?;
+    let fields = case.fields(&source)?;
+    let mut lines = vec![("handle".to_string(), format_handle(Kind::Source, id))];
     for (name, value) in &fields.0 {
         let shown = match *name {
             "reliability" => format!("{value} ({})", source.reliability.describe()),
+            "retracted" if !value.is_empty() => format!("yes: {value}"),
             _ => value.clone(),
         };
         lines.push((name.to_string(), shown));
     }
     super::print_fields(&lines)?;
     super::print_section(
-        conn,
         "Evidence from this source",
-        "SELECT 'E' || e.id, coalesce(c.slug, 'C' || c.id), e.relation, e.credibility, e.excerpt, e.locator
-         FROM evidence e JOIN claim c ON c.id = e.claim_id WHERE e.source_id = ?1 ORDER BY e.id",
-        id,
         &["evidence", "claim", "relation", "credibility", "excerpt", "locator"],
+        case.source_evidence(id)?,
     )?;
     super::print_section(
-        conn,
         "Statements recorded by this source",
-        "SELECT 'ST' || s.id, coalesce(c.slug, 'C' || c.id), p.code, s.stance, s.said_on, CASE WHEN s.quote <> '' THEN s.quote ELSE s.summary END
-         FROM statement s JOIN claim c ON c.id = s.claim_id JOIN party p ON p.id = s.party_id WHERE s.source_id = ?1 ORDER BY s.id",
-        id,
         &["statement", "claim", "party", "stance", "date", "quote or summary"],
+        case.source_statements(id)?,
     )?;
     super::print_section(
-        conn,
         "Captures (check a copy with sha256sum; write one out with `crosscheck source extract`)",
-        "SELECT id, sha256, file_name || char(10) || media_type || ', ' || size || ' bytes' || char(10) || 'attached by ' || attached_by || char(10) || attached_at
-         FROM capture WHERE source_id = ?1 ORDER BY id",
-        id,
         &["capture", "sha256", "file"],
+        case.source_captures(id)?,
     )
 }

@@ -1,16 +1,13 @@
 //! `crosscheck statement add|list`: what a party said about a claim.
 
 use anyhow::Result;
-use rusqlite::Connection;
 
-use super::{Ctx, figure_cell, print_handle, stream_to};
-use crate::db;
-use crate::handle::{self, Kind};
+use super::{Ctx, ScopeArgs};
 use crate::model::Stance;
-use crate::output::{self, Cell, columns};
-use crate::record::{self, Fields};
+use crate::output;
 use crate::report::DateRange;
-use crate::store::Statement;
+use crate::store::listing::StatementFilter;
+use crate::store::{Case, Fields, Statement};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -22,19 +19,22 @@ pub enum Command {
     /// List statements.
     #[command(after_help = "Examples:\n  crosscheck statement list --claim C3\n  crosscheck statement list --party RU --format csv")]
     List(super::ListArgs<Filter>),
+    /// Correct a statement; the history keeps the old values and the reason.
+    #[command(
+        after_help = "Examples:\n  crosscheck statement edit ST4 --stance disputes --reason \"The ministry contests the framing, not the fact\"\n  crosscheck statement edit ST9 --party atlantic-council --quote-kind reported \\\n    --reason \"The sentence is the Atlantic Council's, not Shoigu's\""
+    )]
+    Edit(Box<EditArgs>),
 }
 
+/// The fields `add` and `edit` both set. In `edit`, "" clears a field.
 #[derive(Debug, clap::Args)]
-pub struct AddArgs {
-    /// The claim: C3, its slug or UUID.
-    pub claim: String,
-    /// Who said it: a state's ISO code (RU), a party code (RU-MOD) or handle (P7).
-    pub party: String,
-    /// The party's position: affirms, denies, disputes, qualifies.
-    pub stance: String,
-    /// The party's words, verbatim.
+pub struct StatementOptions {
+    /// The words: the speaker's own (verbatim), or the source's account of them with --quote-kind reported.
     #[arg(long)]
     pub quote: Option<String>,
+    /// Whose words the quote is: direct (the speaker's own, verbatim, possibly translated; the default) or reported (the source's account of what was said).
+    #[arg(long, value_name = "KIND")]
+    pub quote_kind: Option<String>,
     /// A summary, where there is no quote (or besides it).
     #[arg(long)]
     pub summary: Option<String>,
@@ -56,6 +56,56 @@ pub struct AddArgs {
     /// Free notes.
     #[arg(long)]
     pub notes: Option<String>,
+}
+
+impl StatementOptions {
+    fn into_fields(self, mut fields: Fields) -> Fields {
+        fields.set_opt("quote", self.quote);
+        fields.set_opt("quote_kind", self.quote_kind);
+        fields.set_opt("summary", self.summary);
+        fields.set_opt("said_on", self.date);
+        fields.set_opt("speaker", self.speaker);
+        fields.set_opt("source", self.source);
+        fields.set_opt("figure", self.figure);
+        fields.set_opt("unit", self.unit);
+        fields.set_opt("notes", self.notes);
+        fields
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct EditArgs {
+    /// The statement: ST4 or its UUID.
+    pub statement: String,
+    /// Another claim: C3, its slug or UUID.
+    #[arg(long)]
+    pub claim: Option<String>,
+    /// Another party: RU, RU-MOD, P7.
+    #[arg(long)]
+    pub party: Option<String>,
+    /// A new stance: affirms, denies, disputes, qualifies.
+    #[arg(long)]
+    pub stance: Option<String>,
+    #[command(flatten)]
+    pub fields: StatementOptions,
+    /// Why the change was made, for the history. Required.
+    #[arg(long)]
+    pub reason: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AddArgs {
+    /// The claim: C3, its slug or UUID.
+    pub claim: String,
+    /// Who said it: a state's ISO code (RU), a party code (RU-MOD) or handle (P7).
+    pub party: String,
+    /// The party's position: affirms, denies, disputes, qualifies.
+    pub stance: String,
+    #[command(flatten)]
+    pub fields: StatementOptions,
+    /// Record it even if a live statement already has this party, claim, stance, quote and source.
+    #[arg(long)]
+    pub allow_duplicate: bool,
     /// A UUID to keep (from another case file); a new one by default.
     #[arg(long)]
     pub uuid: Option<String>,
@@ -81,7 +131,7 @@ pub struct Filter {
     pub said: DateRange,
 }
 
-pub fn run(command: Command, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
+pub fn run(command: Command, case: &mut Case, ctx: &Ctx) -> Result<()> {
     match command {
         Command::Add(args) => {
             let args = *args;
@@ -89,86 +139,31 @@ pub fn run(command: Command, conn: &mut Connection, ctx: &Ctx) -> Result<()> {
             fields.set("claim", args.claim);
             fields.set("party", args.party);
             fields.set("stance", args.stance);
-            fields.set_opt("quote", args.quote);
-            fields.set_opt("summary", args.summary);
-            fields.set_opt("said_on", args.date);
-            fields.set_opt("speaker", args.speaker);
-            fields.set_opt("source", args.source);
-            fields.set_opt("figure", args.figure);
-            fields.set_opt("unit", args.unit);
-            fields.set_opt("notes", args.notes);
             fields.set_opt("uuid", args.uuid);
-            let tx = db::write(conn)?;
-            let actor = ctx.actor(&tx)?;
-            let id = record::create::<Statement>(&tx, &actor, &fields)?;
-            tx.commit()?;
-            print_handle(Kind::Statement, id);
-            Ok(())
+            let fields = args.fields.into_fields(fields);
+            super::add::<Statement>(case, ctx, &fields, args.allow_duplicate)
         }
-        Command::List(args) => list(conn, &args.filter, output::to_stdout(&args.output)),
+        Command::List(args) => list(case, &args.filter, args.scope, output::to_stdout(&args.output)),
+        Command::Edit(args) => {
+            let args = *args;
+            let mut fields = Fields::new();
+            fields.set_opt("claim", args.claim);
+            fields.set_opt("party", args.party);
+            fields.set_opt("stance", args.stance);
+            let fields = args.fields.into_fields(fields);
+            super::edit::<Statement>(case, ctx, &args.statement, &fields, &args.reason)
+        }
     }
 }
 
 /// The statement listing: the handle, then the fields the importer reads back.
-pub fn list(conn: &Connection, filter: &Filter, to: output::To<'_>) -> Result<()> {
-    let claim = filter.claim.as_deref().map(|c| handle::resolve(conn, Kind::Claim, c)).transpose()?;
-    let party = filter.party.as_deref().map(|p| handle::resolve(conn, Kind::Party, p)).transpose()?;
-    let stance = filter.stance.as_deref().map(Stance::parse).transpose()?.map(Stance::as_str);
-    let (since, until) = filter.said.bounds()?;
-    stream_to(
-        conn,
-        &format!(
-            "SELECT s.id, s.uuid, coalesce(c.slug, 'C' || c.id), c.uuid, p.code, s.stance, s.said_on, s.speaker, s.quote, s.summary,
-                coalesce(src.slug, 'S' || src.id, ''), coalesce(src.uuid, ''), s.figure_low, s.figure_high, s.figure_unit, s.notes
-         FROM statement s
-         JOIN claim c ON c.id = s.claim_id
-         JOIN party p ON p.id = s.party_id
-         LEFT JOIN source src ON src.id = s.source_id
-         WHERE (?1 IS NULL OR s.claim_id = ?1)
-           AND (?2 IS NULL OR s.party_id = ?2 OR p.parent_id = ?2)
-           AND (?3 IS NULL OR s.stance = ?3)
-           AND (?4 IS NULL OR c.topic = ?4)
-           AND {}
-         ORDER BY s.id",
-            DateRange::sql("s.said_on", 5, 6)
-        ),
-        &[&claim, &party, &stance, &filter.topic, &since, &until],
-        columns(&[
-            "handle",
-            "-uuid",
-            "claim",
-            "-claim_uuid",
-            "party",
-            "stance",
-            "said_on",
-            "-speaker",
-            "quote",
-            "summary",
-            "source",
-            "-source_uuid",
-            "figure",
-            "unit",
-            "-notes",
-        ]),
-        to,
-        |r| {
-            Ok(vec![
-                Cell::Text(handle::format(Kind::Statement, r.get(0)?)),
-                Cell::Text(r.get(1)?),
-                Cell::Text(r.get(2)?),
-                Cell::Text(r.get(3)?),
-                Cell::Text(r.get(4)?),
-                Cell::Text(r.get(5)?),
-                Cell::Text(r.get(6)?),
-                Cell::Text(r.get(7)?),
-                Cell::Text(r.get(8)?),
-                Cell::Text(r.get(9)?),
-                Cell::Text(r.get(10)?),
-                Cell::Text(r.get(11)?),
-                figure_cell(r.get(12)?, r.get(13)?),
-                Cell::Text(r.get(14)?),
-                Cell::Text(r.get(15)?),
-            ])
-        },
-    )
+pub fn list(case: &Case, filter: &Filter, scope: ScopeArgs, to: output::To<'_>) -> Result<()> {
+    let filter = StatementFilter {
+        claim: filter.claim.clone(),
+        party: filter.party.clone(),
+        stance: filter.stance.as_deref().map(Stance::parse).transpose()?,
+        topic: filter.topic.clone(),
+        said: filter.said.dates()?,
+    };
+    super::stream::<Statement>(to, Vec::new(), |each| case.list_statements(&filter, scope.scope(), each), |_, _| Ok(()))
 }

@@ -6,12 +6,12 @@
 use std::collections::BTreeMap;
 
 use anyhow::Result;
-use rusqlite::Connection;
 
 use super::{Block, Document, Event, Inline, Rich, Timeline, anchor};
-use crate::cmd::compare::{self, Account};
-use crate::handle::{self, Kind};
+use crate::domain::compare::{self, Account};
 use crate::output::{Cell, Column};
+use crate::store::queries::PartyColumn as Party;
+use crate::store::{Case, Kind, format_handle};
 
 /// The columns the claims report adds after the claim's fields. The importer
 /// knows them as computed, and skips them with a note.
@@ -20,37 +20,9 @@ pub const COMPUTED: &[&str] = &["supporting", "supporting_best", "refuting", "re
 /// The prefix of the columns that give each party's stance: `stance:RU`.
 pub const STANCE_PREFIX: &str = "stance:";
 
-/// A party column: its code, and its id (a state's column takes in its bodies).
-#[derive(Debug, Clone)]
-pub struct Party {
-    pub code: String,
-    pub id: i64,
-}
-
-/// The parties that spoke on the claims a filter selects, each state with its
-/// bodies, those with most statements first.
-pub fn parties_that_spoke(conn: &Connection, filter_sql: &str, params: &[&dyn rusqlite::ToSql]) -> Result<Vec<Party>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT coalesce(pp.code, p.code), coalesce(pp.id, p.id), count(*)
-         FROM statement s JOIN party p ON p.id = s.party_id LEFT JOIN party pp ON pp.id = p.parent_id
-         JOIN claim ON claim.id = s.claim_id
-         WHERE {filter_sql}
-         GROUP BY 2 ORDER BY 3 DESC, 1"
-    ))?;
-    let parties = stmt
-        .query_map(params, |r| {
-            Ok(Party {
-                code: r.get(0)?,
-                id: r.get(1)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(parties)
-}
-
 /// The parties named in `--parties RU,CN,JP,KR`.
-pub fn named_parties(conn: &Connection, list: &str) -> Result<Vec<Party>> {
-    let codes = crate::cmd::split_list(list);
+pub fn named_parties(case: &Case, list: &str) -> Result<Vec<Party>> {
+    let codes = compare::split_list(list);
     if codes.is_empty() {
         return Err(
             crate::error::UserError::invalid("parties", list, "allowed: party codes separated by commas, such as RU,CN,JP,KR").into(),
@@ -59,9 +31,9 @@ pub fn named_parties(conn: &Connection, list: &str) -> Result<Vec<Party>> {
     codes
         .iter()
         .map(|code| {
-            let id = handle::resolve(conn, Kind::Party, code)?;
+            let id = case.resolve(Kind::Party, code)?;
             Ok(Party {
-                code: crate::store::reference(conn, Kind::Party, id)?,
+                code: case.reference(Kind::Party, id)?,
                 id,
             })
         })
@@ -88,28 +60,15 @@ pub fn columns(parties: &[Party]) -> Vec<Column> {
 /// refuting evidence items with the best grade of each (source reliability
 /// then information credibility: A1 is best), and each party's stances in
 /// the order they were taken, joined with "; ".
-pub fn fill(conn: &Connection, parties: &[Party], claim_id: i64, cells: &mut Vec<Cell>) -> Result<()> {
-    let (supporting, supporting_best, refuting, refuting_best): (i64, Option<String>, i64, Option<String>) = conn
-        .prepare_cached(
-            "SELECT coalesce(sum(e.relation = 'supports'), 0), min(CASE WHEN e.relation = 'supports' THEN src.reliability || e.credibility END),
-                    coalesce(sum(e.relation = 'refutes'), 0), min(CASE WHEN e.relation = 'refutes' THEN src.reliability || e.credibility END)
-             FROM evidence e JOIN source src ON src.id = e.source_id WHERE e.claim_id = ?1",
-        )?
-        .query_row([claim_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+pub fn fill(case: &Case, parties: &[Party], claim_id: i64, cells: &mut Vec<Cell>) -> Result<()> {
+    let counts = case.evidence_counts(claim_id)?;
     cells.extend([
-        Cell::Int(supporting),
-        Cell::Text(supporting_best.unwrap_or_default()),
-        Cell::Int(refuting),
-        Cell::Text(refuting_best.unwrap_or_default()),
+        Cell::Int(counts.supporting),
+        Cell::Text(counts.supporting_best),
+        Cell::Int(counts.refuting),
+        Cell::Text(counts.refuting_best),
     ]);
-    let mut stmt = conn.prepare_cached(
-        "SELECT s.party_id, coalesce(p.parent_id, s.party_id), s.stance
-         FROM statement s JOIN party p ON p.id = s.party_id
-         WHERE s.claim_id = ?1 ORDER BY s.said_on = '', s.said_on, s.id",
-    )?;
-    let stances: Vec<(i64, i64, String)> = stmt
-        .query_map([claim_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let stances = case.stances(claim_id)?;
     for party in parties {
         let mut taken: Vec<&str> = Vec::new();
         for (_, _, stance) in stances.iter().filter(|(id, root, _)| *id == party.id || *root == party.id) {
@@ -195,7 +154,7 @@ fn source_id(reference: &str) -> String {
 }
 
 /// Builds the report for readers.
-pub fn document(conn: &Connection, input: Input<'_>) -> Result<Document> {
+pub fn document(case: &Case, input: Input<'_>) -> Result<Document> {
     let mut intro = input.intro.clone();
     let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
     for line in input.lines {
@@ -221,24 +180,24 @@ pub fn document(conn: &Connection, input: Input<'_>) -> Result<Document> {
          A1 is the strongest. A state's column includes its ministries and other bodies.",
     ))];
     let ids: Vec<i64> = input.lines.iter().map(|l| l.id).collect();
-    let handles: Vec<String> = ids.iter().map(|id| handle::format(Kind::Claim, *id)).collect();
+    let handles: Vec<String> = ids.iter().map(|id| format_handle(Kind::Claim, *id)).collect();
     let speakers_list: Vec<String> = input.speakers.iter().map(|p| p.code.clone()).collect();
     let details = if handles.is_empty() {
         Vec::new()
     } else {
         let speakers = (!speakers_list.is_empty()).then(|| speakers_list.join(","));
-        compare::build(conn, &handles, None, speakers.as_deref())?.0
+        compare::build(case, &handles, None, speakers.as_deref())?.0
     };
 
     summary(&input, &mut blocks);
-    comparison(conn, &input, &ids, &mut blocks)?;
+    comparison(case, &input, &ids, &mut blocks)?;
     blocks.push(heading(2, "Timeline of statements", Some("timeline")));
     blocks.push(Block::Timeline(timeline(&input, &speakers_list, &details)));
     blocks.push(heading(2, "Claims in detail", Some("details")));
     for (line, row) in input.lines.iter().zip(&details) {
-        detail(conn, &input, line, &row.accounts, &mut blocks)?;
+        detail(case, &input, line, &row.accounts, &mut blocks)?;
     }
-    sources(conn, &ids, &mut blocks)?;
+    sources(case, &ids, &mut blocks)?;
     Ok(Document {
         title: input.title.clone(),
         intro,
@@ -318,7 +277,7 @@ fn changed(at: &str, by: &str) -> Rich {
 }
 
 /// The contested claims among these, side by side.
-fn comparison(conn: &Connection, input: &Input<'_>, ids: &[i64], blocks: &mut Vec<Block>) -> Result<()> {
+fn comparison(case: &Case, input: &Input<'_>, ids: &[i64], blocks: &mut Vec<Block>) -> Result<()> {
     blocks.push(heading(2, "Contested claims side by side", Some("compare")));
     let named = input
         .compare
@@ -326,7 +285,7 @@ fn comparison(conn: &Connection, input: &Input<'_>, ids: &[i64], blocks: &mut Ve
     let (rows, codes): (Vec<compare::Row>, Vec<String>) = if ids.is_empty() {
         (Vec::new(), Vec::new())
     } else {
-        let (rows, codes) = compare::build(conn, &[], None, named.as_deref())?;
+        let (rows, codes) = compare::build(case, &[], None, named.as_deref())?;
         (rows.into_iter().filter(|row| ids.contains(&row.claim_id)).collect(), codes)
     };
     if rows.is_empty() {
@@ -348,7 +307,7 @@ fn comparison(conn: &Connection, input: &Input<'_>, ids: &[i64], blocks: &mut Ve
     let table = rows
         .iter()
         .map(|row| {
-            let (name, id) = claim_name(&handle::format(Kind::Claim, row.claim_id), &row.slug);
+            let (name, id) = claim_name(&format_handle(Kind::Claim, row.claim_id), &row.slug);
             let mut claim = Rich(vec![Inline::Local { text: name, id }, Inline::Break]);
             claim
                 .add(row.text.clone())
@@ -419,7 +378,7 @@ fn timeline(input: &Input<'_>, lanes: &[String], details: &[compare::Row]) -> Ti
 }
 
 /// One claim: its verdict and reason, statements, evidence and sources.
-fn detail(conn: &Connection, input: &Input<'_>, line: &Line, accounts: &[Account], blocks: &mut Vec<Block>) -> Result<()> {
+fn detail(case: &Case, input: &Input<'_>, line: &Line, accounts: &[Account], blocks: &mut Vec<Block>) -> Result<()> {
     let (name, id) = claim_name(&input.get(line, "handle"), &input.get(line, "slug"));
     blocks.push(heading(3, &name, Some(&id)));
     blocks.push(Block::Paragraph(Rich(vec![Inline::Strong(input.get(line, "text").into_owned())])));
@@ -454,11 +413,7 @@ fn detail(conn: &Connection, input: &Input<'_>, line: &Line, accounts: &[Account
     let rows = accounts
         .iter()
         .map(|a| {
-            let mut words = Rich::text(if a.is_quote {
-                format!("“{}”", a.words)
-            } else {
-                a.words.clone()
-            });
+            let mut words = Rich::text(a.words(None));
             if !a.speaker.is_empty() {
                 words.add(format!(" — {}", a.speaker));
             }
@@ -485,22 +440,19 @@ fn detail(conn: &Connection, input: &Input<'_>, line: &Line, accounts: &[Account
     );
 
     blocks.push(heading(4, "Evidence", None));
-    let mut stmt = conn.prepare_cached(
-        "SELECT e.relation, src.reliability || e.credibility, coalesce(src.slug, 'S' || src.id), e.excerpt, e.locator
-         FROM evidence e JOIN source src ON src.id = e.source_id WHERE e.claim_id = ?1 ORDER BY e.id",
-    )?;
-    let rows: Vec<Vec<Rich>> = stmt
-        .query_map([line.id], |r| {
-            let source: String = r.get(2)?;
-            Ok(vec![
-                Rich(vec![Inline::Word(r.get(0)?)]),
-                Rich::text(r.get::<_, String>(1)?),
-                Rich(vec![source_link(&source)]),
-                Rich::text(r.get::<_, String>(3)?),
-                Rich::text(r.get::<_, String>(4)?),
-            ])
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let rows: Vec<Vec<Rich>> = case
+        .evidence_lines(line.id)?
+        .into_iter()
+        .map(|r| {
+            vec![
+                Rich(vec![Inline::Word(r[0].clone())]),
+                Rich::text(r[1].clone()),
+                Rich(vec![source_link(&r[2])]),
+                Rich::text(r[3].clone()),
+                Rich::text(r[4].clone()),
+            ]
+        })
+        .collect();
     table_or(
         blocks,
         &["Relation", "Grade", "Source", "Excerpt", "Locator"],
@@ -508,12 +460,7 @@ fn detail(conn: &Connection, input: &Input<'_>, line: &Line, accounts: &[Account
         "No evidence linked.",
     );
 
-    let mut stmt = conn.prepare_cached(
-        "SELECT coalesce(slug, 'S' || id) FROM source
-         WHERE id IN (SELECT source_id FROM evidence WHERE claim_id = ?1 UNION SELECT source_id FROM statement WHERE claim_id = ?1)
-         ORDER BY id",
-    )?;
-    let cited: Vec<String> = stmt.query_map([line.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let cited = case.cited_sources(line.id)?;
     if !cited.is_empty() {
         let mut sources = Rich::text("Sources: ");
         for (i, source) in cited.into_iter().enumerate() {
@@ -529,47 +476,40 @@ fn detail(conn: &Connection, input: &Input<'_>, line: &Line, accounts: &[Account
 
 /// Every source the claims cite, with links to the original and, marked as
 /// such, to a copy.
-fn sources(conn: &Connection, ids: &[i64], blocks: &mut Vec<Block>) -> Result<()> {
+fn sources(case: &Case, ids: &[i64], blocks: &mut Vec<Block>) -> Result<()> {
     blocks.push(heading(2, "Sources", Some("sources")));
-    let ids = serde_json::to_string(ids)?;
-    let mut stmt = conn.prepare(
-        "SELECT coalesce(slug, 'S' || id), title, publisher, published, language, kind, reliability, url, copy_url FROM source
-         WHERE id IN (SELECT source_id FROM evidence WHERE claim_id IN (SELECT value FROM json_each(?1))
-                      UNION SELECT source_id FROM statement WHERE claim_id IN (SELECT value FROM json_each(?1)))
-         ORDER BY id",
-    )?;
-    let rows: Vec<Vec<Rich>> = stmt
-        .query_map([ids], |r| {
-            let reference: String = r.get(0)?;
-            let (url, copy_url): (String, String) = (r.get(7)?, r.get(8)?);
+    let rows: Vec<Vec<Rich>> = case
+        .sources_of(ids)?
+        .into_iter()
+        .map(|s| {
             let mut links = Rich::default();
-            if !url.is_empty() {
+            if !s.url.is_empty() {
                 links.push(Inline::Link {
-                    text: url.clone(),
-                    url: url.clone(),
+                    text: s.url.clone(),
+                    url: s.url.clone(),
                 });
             }
-            if !copy_url.is_empty() {
+            if !s.copy_url.is_empty() {
                 if !links.is_empty() {
                     links.push(Inline::Break);
                 }
                 links.add("copy, not the original: ").push(Inline::Link {
-                    text: copy_url.clone(),
-                    url: copy_url,
+                    text: s.copy_url.clone(),
+                    url: s.copy_url,
                 });
             }
-            Ok(vec![
-                Rich(vec![Inline::Anchor(source_id(&reference)), Inline::Text(reference)]),
-                Rich::text(r.get::<_, String>(1)?),
-                Rich::text(r.get::<_, String>(2)?),
-                Rich::text(r.get::<_, String>(3)?),
-                Rich::text(r.get::<_, String>(4)?),
-                Rich::text(r.get::<_, String>(5)?),
-                Rich::text(r.get::<_, String>(6)?),
+            vec![
+                Rich(vec![Inline::Anchor(source_id(&s.reference)), Inline::Text(s.reference)]),
+                Rich::text(s.title),
+                Rich::text(s.publisher),
+                Rich::text(s.published),
+                Rich::text(s.language),
+                Rich::text(s.kind),
+                Rich::text(s.reliability),
                 links,
-            ])
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+            ]
+        })
+        .collect();
     table_or(
         blocks,
         &[

@@ -354,14 +354,10 @@ impl DateRange {
         Ok((since, until))
     }
 
-    /// The SQL condition on a date column, with the bounds from `bounds` as
-    /// the numbered parameters. A record's year or month is in range when any
-    /// of its days is; an undated record is left out once a bound is given.
-    pub fn sql(column: &str, since: usize, until: usize) -> String {
-        format!(
-            "(?{since} IS NULL OR ({column} <> '' AND {column} || substr('-12-31', length({column}) - 3) >= ?{since}))
-             AND (?{until} IS NULL OR ({column} <> '' AND {column} || substr('-01-01', length({column}) - 3) <= ?{until}))"
-        )
+    /// The bounds as the data layer takes them.
+    pub fn dates(&self) -> Result<crate::store::listing::Dates, UserError> {
+        let (since, until) = self.bounds()?;
+        Ok(crate::store::listing::Dates { since, until })
     }
 }
 

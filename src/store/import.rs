@@ -12,43 +12,16 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use super::handle;
+use super::history::{self, Actor, Change};
+use super::kind::{Kind, handle as format_handle};
+use super::record::{self, Action, Fields, Record};
+use super::records::Claim;
 use crate::error::UserError;
-use crate::handle::{self, Kind};
-use crate::history::{self, Actor, Change};
-use crate::record::{self, Fields, Record};
-use crate::store::{Claim, Evidence, Party, Source, Statement};
 
-/// What a file is imported into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Entity {
-    Parties,
-    Sources,
-    Claims,
-    Statements,
-    Evidence,
-}
-
-impl Entity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Entity::Parties => "parties",
-            Entity::Sources => "sources",
-            Entity::Claims => "claims",
-            Entity::Statements => "statements",
-            Entity::Evidence => "evidence",
-        }
-    }
-
-    /// The fields a file may give, in report order.
-    pub fn fields(self) -> &'static [&'static str] {
-        match self {
-            Entity::Parties => Party::FIELDS,
-            Entity::Sources => Source::FIELDS,
-            Entity::Claims => Claim::FIELDS,
-            Entity::Statements => Statement::FIELDS,
-            Entity::Evidence => Evidence::FIELDS,
-        }
-    }
+/// The fields a file of this kind may give, in report order.
+pub fn fields_of(kind: Kind) -> &'static [&'static str] {
+    crate::with_record!(kind, R => R::FIELDS)
 }
 
 /// How rows are brought in.
@@ -61,6 +34,8 @@ pub struct Options {
     pub keep_going: bool,
     /// Refuse a column that is not a field, instead of skipping it with a note.
     pub strict: bool,
+    /// Add a row even where a live record already says the same.
+    pub allow_duplicate: bool,
 }
 
 /// What an import did.
@@ -149,15 +124,14 @@ impl std::fmt::Display for Column {
 
 /// Reads `--map FIELD=COLUMN[,FIELD=COLUMN...]`: COLUMN is a header name or
 /// a 1-based column number.
-pub fn parse_map(entity: Entity, text: &str) -> Result<Vec<(&'static str, Column)>, UserError> {
+pub fn parse_map(entity: Kind, text: &str) -> Result<Vec<(&'static str, Column)>, UserError> {
     let mut map = Vec::new();
     for pair in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let bad = |why: String| UserError::invalid("map", pair, why);
         let (field, column) = pair
             .split_once('=')
             .ok_or_else(|| bad("allowed: FIELD=COLUMN, such as text=3 or text=claim_text".into()))?;
-        let field = entity
-            .fields()
+        let field = fields_of(entity)
             .iter()
             .find(|f| f.eq_ignore_ascii_case(field.trim()))
             .copied()
@@ -165,8 +139,8 @@ pub fn parse_map(entity: Entity, text: &str) -> Result<Vec<(&'static str, Column
                 bad(format!(
                     "{} is not a field of {}; allowed: {}",
                     field.trim(),
-                    entity.as_str(),
-                    entity.fields().join(", ")
+                    entity.plural(),
+                    fields_of(entity).join(", ")
                 ))
             })?;
         let column = column.trim();
@@ -226,14 +200,14 @@ impl Listener for Quiet {}
 pub fn import(
     conn: &Connection,
     actor: &Actor,
-    entity: Entity,
+    entity: Kind,
     options: Options,
     layout: &Layout,
     file_name: &str,
     mut input: impl Read + Seek,
     listener: &mut dyn Listener,
 ) -> Result<Summary> {
-    crate::db::bulk_writes(conn)?;
+    
     let quoting = match layout.format {
         FileFormat::Delimited(delimiter) => {
             let quoting = match layout.quoting {
@@ -265,7 +239,7 @@ pub fn import(
 /// Reads a CSV file with a header row whose names are the entity's fields,
 /// and imports every row (the seed). A column that is not a field is an
 /// error, and so is the first bad row.
-pub fn import_csv(conn: &Connection, actor: &Actor, entity: Entity, options: Options, file_name: &str, input: impl Read) -> Result<Counts> {
+pub fn import_csv(conn: &Connection, actor: &Actor, entity: Kind, options: Options, file_name: &str, input: impl Read) -> Result<Counts> {
     let options = Options { strict: true, ..options };
     let layout = Layout::csv();
     let summary = import_from(
@@ -286,7 +260,22 @@ pub fn import_csv(conn: &Connection, actor: &Actor, entity: Entity, options: Opt
 fn import_from(
     conn: &Connection,
     actor: &Actor,
-    entity: Entity,
+    entity: Kind,
+    options: Options,
+    layout: &Layout,
+    quoting: Option<Quoting>,
+    file_name: &str,
+    input: impl Read,
+    listener: &mut dyn Listener,
+) -> Result<Summary> {
+    super::db::with_bulk_writes(conn, || import_rows(conn, actor, entity, options, layout, quoting, file_name, input, listener))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn import_rows(
+    conn: &Connection,
+    actor: &Actor,
+    entity: Kind,
     options: Options,
     layout: &Layout,
     quoting: Option<Quoting>,
@@ -393,7 +382,7 @@ fn in_savepoint<T>(conn: &Connection, work: impl FnOnce() -> Result<T>) -> Resul
 
 /// Which column gives which field.
 struct Plan {
-    entity: Entity,
+    entity: Kind,
     file_name: String,
     map: Vec<(&'static str, Column)>,
     strict: bool,
@@ -432,10 +421,10 @@ impl Plan {
                 } else {
                     shown.clone()
                 };
-                let field_of_name = self.entity.fields().iter().find(|f| f.eq_ignore_ascii_case(&shown));
+                let field_of_name = fields_of(self.entity).iter().find(|f| f.eq_ignore_ascii_case(&shown));
                 if shown.eq_ignore_ascii_case("handle") {
                     own.push(described);
-                } else if self.entity == Entity::Claims
+                } else if self.entity == Kind::Claim
                     && (crate::report::claims::COMPUTED.contains(&shown.as_str())
                         || shown.starts_with(crate::report::claims::STANCE_PREFIX))
                 {
@@ -465,9 +454,9 @@ impl Plan {
                 "",
                 format!(
                     "columns that are not fields of {}: {}; allowed: {}",
-                    self.entity.as_str(),
+                    self.entity.plural(),
                     all.join(", "),
-                    self.entity.fields().join(", ")
+                    fields_of(self.entity).join(", ")
                 ),
             )
             .into());
@@ -489,9 +478,9 @@ impl Plan {
         if !unknown.is_empty() {
             listener.note(&format!(
                 "{file}: skipped columns that are not fields of {}: {} (fields: {}; to take one under another name, use --map FIELD=COLUMN)",
-                self.entity.as_str(),
+                self.entity.plural(),
                 unknown.join(", "),
-                self.entity.fields().join(", ")
+                fields_of(self.entity).join(", ")
             ));
         }
         Ok(())
@@ -507,8 +496,7 @@ impl Plan {
         if let Some((field, _)) = mapped {
             return Some(field);
         }
-        self.entity
-            .fields()
+        fields_of(self.entity)
             .iter()
             .find(|f| f.eq_ignore_ascii_case(name))
             .copied()
@@ -988,11 +976,11 @@ fn scan_rfc4180(input: impl Read, delimiter: u8) -> Result<Scan> {
 // ---------------------------------------------------------------- rows
 
 /// Starts an import: one `import` row that every imported row points at.
-pub fn begin(conn: &Connection, actor: &Actor, entity: Entity, file_name: &str) -> Result<(i64, String)> {
-    let uuid = uuid::Uuid::new_v4().to_string();
+pub fn begin(conn: &Connection, actor: &Actor, entity: Kind, file_name: &str) -> Result<(i64, String)> {
+    let uuid = uuid::Uuid::now_v7().to_string();
     conn.execute(
         "INSERT INTO import (uuid, entity, file_name, sha256, analyst, imported_at) VALUES (?1, ?2, ?3, '', ?4, ?5)",
-        params![uuid, entity.as_str(), file_name, actor.analyst, actor.at],
+        params![uuid, entity.plural(), file_name, actor.analyst, actor.at],
     )?;
     Ok((conn.last_insert_rowid(), uuid))
 }
@@ -1002,12 +990,12 @@ pub fn begin(conn: &Connection, actor: &Actor, entity: Entity, file_name: &str) 
 pub fn import_row(
     conn: &Connection,
     actor: &Actor,
-    entity: Entity,
+    entity: Kind,
     import_id: i64,
     options: Options,
     mut fields: Fields,
 ) -> Result<Outcome> {
-    if entity == Entity::Claims && !matches!(fields.get("status"), "" | "unverified") {
+    if entity == Kind::Claim && !matches!(fields.get("status"), "" | "unverified") {
         let held: Option<String> = conn
             .prepare_cached("SELECT status FROM claim WHERE uuid = lower(?1)")?
             .query_row([fields.get("uuid").trim()], |r| r.get(0))
@@ -1027,13 +1015,7 @@ pub fn import_row(
             }
         }
     }
-    match entity {
-        Entity::Parties => import_one::<Party>(conn, actor, import_id, options, &fields),
-        Entity::Sources => import_one::<Source>(conn, actor, import_id, options, &fields),
-        Entity::Claims => import_one::<Claim>(conn, actor, import_id, options, &fields),
-        Entity::Statements => import_one::<Statement>(conn, actor, import_id, options, &fields),
-        Entity::Evidence => import_one::<Evidence>(conn, actor, import_id, options, &fields),
-    }
+    crate::with_record!(entity, R => import_one::<R>(conn, actor, import_id, options, &fields))
 }
 
 /// What happened to one row.
@@ -1046,6 +1028,21 @@ pub enum Outcome {
 
 fn import_one<R: Record>(conn: &Connection, actor: &Actor, import_id: i64, options: Options, fields: &Fields) -> Result<Outcome> {
     let record = R::from_fields(conn, fields)?;
+    // A new row that says what a live record already says (under another
+    // UUID) would be counted twice: the same values are no change, and
+    // anything else is refused as `add` refuses it.
+    if let Some(twin) = record.duplicate_of(conn)?
+        && handle::by_uuid(conn, R::KIND, record.uuid())?.is_none()
+        && !options.allow_duplicate
+    {
+        let held = R::load(conn, twin)?.to_fields(conn)?;
+        let given = record.to_fields(conn)?;
+        let same = held.0.iter().zip(&given.0).all(|((name, a), (_, b))| *name == "uuid" || a == b);
+        if same {
+            return Ok(Outcome::Unchanged);
+        }
+        return Err(record::duplicate::<R>(twin).into());
+    }
     // Insert first and look for the row only when its UUID is taken: one
     // probe of the UUID index a row instead of two.
     let existing = match record.insert(conn, Some(import_id), &actor.at) {
@@ -1064,60 +1061,48 @@ fn import_one<R: Record>(conn: &Connection, actor: &Actor, import_id: i64, optio
                 Some(UserError::DuplicateUuid { .. } | UserError::Conflict(_))
             ) =>
         {
-            let existing = conn
-                .prepare_cached(&format!("SELECT id FROM {} WHERE uuid = ?1", R::KIND.table()))?
-                .query_row([record.uuid()], |r| r.get(0))
-                .optional()?;
-            if existing.is_none() {
-                return Err(e);
+            match handle::by_uuid(conn, R::KIND, record.uuid())? {
+                Some(id) => id,
+                None => return Err(e),
             }
-            existing
         }
         Err(e) => return Err(e),
     };
-    match existing {
-        Some(id) => {
-            // A row already in the case: the same values are no change; others
-            // are a change only --update may make.
-            let before = R::load(conn, id)?.to_fields(conn)?;
-            let after = R::from_fields(conn, &fields.over(&before))?.to_fields(conn)?;
-            let differ: Vec<String> = before
-                .0
-                .iter()
-                .zip(&after.0)
-                .filter(|(was, is)| was.1 != is.1)
-                .map(|((name, was), (_, is))| {
-                    format!(
-                        "{name} {:?} in the case, {:?} in the file",
-                        crate::output::shorten(was, 80),
-                        crate::output::shorten(is, 80)
-                    )
-                })
-                .collect();
-            if differ.is_empty() {
-                return Ok(Outcome::Unchanged);
-            }
-            if !options.update {
-                return Err(UserError::Conflict(format!(
-                    "{} {} has this UUID ({}) with other values ({}); import with --update to change it",
-                    R::KIND.table(),
-                    handle::format(R::KIND, id),
-                    record.uuid(),
-                    differ.join("; ")
-                ))
-                .into());
-            }
-            record::edit::<R>(conn, actor, id, fields, "import --update")?;
-            conn.prepare_cached(&format!("UPDATE {} SET import_id = ?2 WHERE id = ?1", R::KIND.table()))?
-                .execute(params![id, import_id])?;
-            Ok(Outcome::Updated)
-        }
-        None => Err(UserError::DuplicateUuid {
-            table: R::KIND.table(),
-            uuid: record.uuid().to_string(),
-        }
-        .into()),
+    // A row already in the case: the same values are no change; others
+    // are a change only --update may make.
+    let id = existing;
+    let before = R::load(conn, id)?.to_fields(conn)?;
+    let after = R::from_fields(conn, &fields.over(&before))?.to_fields(conn)?;
+    let differ: Vec<String> = before
+        .0
+        .iter()
+        .zip(&after.0)
+        .filter(|(was, is)| was.1 != is.1)
+        .map(|((name, was), (_, is))| {
+            format!(
+                "{name} {:?} in the case, {:?} in the file",
+                crate::output::shorten(was, 80),
+                crate::output::shorten(is, 80)
+            )
+        })
+        .collect();
+    if differ.is_empty() {
+        return Ok(Outcome::Unchanged);
     }
+    if !options.update {
+        return Err(UserError::Conflict(format!(
+            "{} {} has this UUID ({}) with other values ({}); import with --update to change it",
+            R::KIND.table(),
+            format_handle(R::KIND, id),
+            record.uuid(),
+            differ.join("; ")
+        ))
+        .into());
+    }
+    // The change is the record's own history entry; the row stays counted
+    // under the import that brought it in.
+    record::edit::<R>(conn, actor, id, fields, Action::Edit, "import --update")?;
+    Ok(Outcome::Updated)
 }
 
 /// A claim that arrives with a verdict gets a `mark` entry in its history, so
@@ -1127,9 +1112,14 @@ fn record_imported_verdict(conn: &Connection, actor: &Actor, id: i64) -> Result<
     if claim.status == crate::model::Status::Unverified {
         return Ok(());
     }
+    // The verdict is recorded as given: by its analyst, at its time.
     let verdict_by = Actor {
         analyst: claim.status_by.clone(),
-        at: actor.at.clone(),
+        at: if claim.status_at.is_empty() {
+            actor.at.clone()
+        } else {
+            claim.status_at.clone()
+        },
     };
     history::append(
         conn,
@@ -1138,7 +1128,7 @@ fn record_imported_verdict(conn: &Connection, actor: &Actor, id: i64) -> Result<
             action: "mark",
             entity: "claim",
             entity_uuid: &claim.uuid,
-            handle: &handle::format(Kind::Claim, id),
+            handle: &format_handle(Kind::Claim, id),
             claim_uuid: Some(&claim.uuid),
             before: Some(json!({"status": "unverified"})),
             after: Some(json!({"status": claim.status.as_str(), "at": claim.status_at})),
@@ -1152,7 +1142,7 @@ fn record_imported_verdict(conn: &Connection, actor: &Actor, id: i64) -> Result<
 pub fn finish(
     conn: &Connection,
     actor: &Actor,
-    entity: Entity,
+    entity: Kind,
     (import_id, import_uuid): (i64, &str),
     file_name: &str,
     sha256: &str,
@@ -1179,7 +1169,7 @@ pub fn finish(
             claim_uuid: None,
             before: None,
             after: Some(json!({
-                "into": entity.as_str(),
+                "into": entity.plural(),
                 "file": file_name,
                 "sha256": sha256,
                 "inserted": counts.inserted,

@@ -11,9 +11,10 @@ use crate::error::UserError;
 /// The schema, one SQL file per version, applied in order. Append-only: never
 /// edit a migration that has shipped; add the next one.
 pub const MIGRATIONS: &[(&str, &str)] = &[
-    ("0001_schema.sql", include_str!("../migrations/0001_schema.sql")),
-    ("0002_states.sql", include_str!("../migrations/0002_states.sql")),
-    ("0003_search.sql", include_str!("../migrations/0003_search.sql")),
+    ("0001_schema.sql", include_str!("../../migrations/0001_schema.sql")),
+    ("0002_states.sql", include_str!("../../migrations/0002_states.sql")),
+    ("0003_search.sql", include_str!("../../migrations/0003_search.sql")),
+    ("0004_corrections.sql", include_str!("../../migrations/0004_corrections.sql")),
 ];
 
 /// How long a writer waits for another process's lock before giving up.
@@ -126,7 +127,7 @@ fn add_functions(conn: &Connection) -> Result<()> {
         "cc_search_text",
         1,
         FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-        |ctx| Ok(crate::search::index_text(ctx.get_raw(0).as_str_or_null()?.unwrap_or_default()).into_owned()),
+        |ctx| Ok(super::search::index_text(ctx.get_raw(0).as_str_or_null()?.unwrap_or_default()).into_owned()),
     )?;
     Ok(())
 }
@@ -138,7 +139,7 @@ fn add_functions(conn: &Connection) -> Result<()> {
 /// to the WAL before the commit and then again, or read back from it (a
 /// million sources: 38.9 s with 16 MB, 35.5 s with 40 MB). Peak memory
 /// stays under 64 MB.
-pub fn bulk_writes(conn: &Connection) -> Result<()> {
+pub fn with_bulk_writes<T>(conn: &Connection, work: impl FnOnce() -> Result<T>) -> Result<T> {
     conn.pragma_update(None, "cache_size", -32768)?;
     // FTS5 keeps new index entries in memory until this many bytes, then
     // writes them out as a segment that later has to be merged: 8 MB rather
@@ -151,8 +152,20 @@ pub fn bulk_writes(conn: &Connection) -> Result<()> {
     // table each time an INSERT runs: once per row, a tenth of an import's
     // time. The constraints stay in force for every other write, and
     // `verify` (PRAGMA integrity_check) still tests them on every row.
+    // The setting holds for the connection, so it is turned off again
+    // whatever `work` returns.
     conn.pragma_update(None, "ignore_check_constraints", true)?;
-    Ok(())
+    let result = work();
+    let restored = conn.pragma_update(None, "ignore_check_constraints", false);
+    conn.pragma_update(None, "cache_size", -2000)?;
+    let value = result?;
+    restored?;
+    Ok(value)
+}
+
+/// True while writes skip the CHECK constraints (during an import).
+pub fn checks_ignored(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row("PRAGMA ignore_check_constraints", [], |r| r.get(0))?)
 }
 
 /// The schema version this build of crosscheck writes.
@@ -170,13 +183,29 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
             latest_version()
         );
     }
-    for (index, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute_batch(sql).with_context(|| format!("migration {name} failed"))?;
-        tx.pragma_update(None, "user_version", (index + 1) as i64)?;
-        tx.commit()?;
+    if current == latest_version() {
+        return Ok(());
     }
-    Ok(())
+    // A migration that makes a table anew (SQLite cannot change a table's
+    // constraints in place) drops the old one while other tables still
+    // refer to it: SQLite's documented way is to turn foreign keys off
+    // outside the transaction and check them all before it commits.
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let result = (|| -> Result<()> {
+        for (index, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute_batch(sql).with_context(|| format!("migration {name} failed"))?;
+            let broken: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+            if broken > 0 {
+                anyhow::bail!("migration {name} would leave {broken} rows referring to records that do not exist; nothing was changed");
+            }
+            tx.pragma_update(None, "user_version", (index + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(())
+    })();
+    conn.pragma_update(None, "foreign_keys", true)?;
+    result
 }
 
 /// Starts the one transaction a writing command runs in. IMMEDIATE takes the

@@ -2,7 +2,7 @@
 //! SHA-256 of its own content and the previous entry's hash.
 
 use anyhow::Result;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -127,10 +127,13 @@ fn content_hash(
 }
 
 /// The hash of the newest entry, which the next entry links to.
+/// Only an empty history starts a new chain: any error reading the head
+/// (a locked or damaged file) fails the write rather than fork the chain.
 pub fn last_hash(conn: &Connection) -> Result<String> {
     let hash: Option<String> = conn
-        .query_row("SELECT hash FROM history ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
-        .ok();
+        .prepare_cached("SELECT hash FROM history ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
     Ok(hash.unwrap_or_else(|| GENESIS.to_string()))
 }
 
@@ -138,7 +141,7 @@ pub fn last_hash(conn: &Connection) -> Result<String> {
 /// the write lock, so that no other process can extend the chain meanwhile.
 pub fn append(conn: &Connection, actor: &Actor, change: Change<'_>) -> Result<()> {
     let prev_hash = last_hash(conn)?;
-    let uuid = uuid::Uuid::new_v4().to_string();
+    let uuid = uuid::Uuid::now_v7().to_string();
     let before = change.before.map(|v| v.to_string());
     let after = change.after.map(|v| v.to_string());
     let hash = content_hash(

@@ -1,26 +1,17 @@
 //! The five kinds of record, each mapped to and from its table in one place.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::{Connection, Row};
 
+use super::handle;
+pub use super::handle::reference;
+use super::kind::Kind;
+use super::record::{Fields, Record, uuid_field};
 use crate::error::UserError;
-use crate::handle::{self, Kind};
-use crate::model::{Credibility, Figure, PartyKind, Relation, Reliability, SourceKind, Stance, Status, parse_date, parse_slug};
-use crate::record::{Fields, Record, uuid_field};
-
-/// The handle people type for a referenced record: a party's code, a claim's
-/// or source's slug, else the typed handle.
-pub fn reference(conn: &Connection, kind: Kind, id: i64) -> Result<String> {
-    let sql = match kind {
-        Kind::Party => "SELECT code FROM party WHERE id = ?1",
-        Kind::Source => "SELECT slug FROM source WHERE id = ?1",
-        Kind::Claim => "SELECT slug FROM claim WHERE id = ?1",
-        Kind::Statement | Kind::Evidence => return Ok(handle::format(kind, id)),
-    };
-    let key: Option<Option<String>> = conn.prepare_cached(sql)?.query_row([id], |r| r.get(0)).optional()?;
-    Ok(key.flatten().unwrap_or_else(|| handle::format(kind, id)))
-}
+use crate::model::{
+    Credibility, Figure, PartyKind, QuoteKind, Relation, Reliability, SourceKind, Stance, Status, parse_date, parse_slug,
+};
 
 fn optional_ref(conn: &Connection, kind: Kind, text: &str) -> Result<Option<i64>> {
     if text.trim().is_empty() {
@@ -67,9 +58,7 @@ fn claim_ref(conn: &Connection, f: &Fields) -> Result<i64> {
 
 /// The UUID of a referenced record, or "" for none.
 fn uuid_of(conn: &Connection, kind: Kind, id: Option<i64>) -> Result<String> {
-    let Some(id) = id else { return Ok(String::new()) };
-    let sql = format!("SELECT uuid FROM {} WHERE id = ?1", kind.table());
-    Ok(conn.prepare_cached(&sql)?.query_row([id], |r| r.get(0))?)
+    id.map_or(Ok(String::new()), |id| handle::uuid_of(conn, kind, id))
 }
 
 fn optional_slug(field: &str, value: &str) -> Result<Option<String>, UserError> {
@@ -166,12 +155,15 @@ pub struct Party {
     pub kind: PartyKind,
     pub parent_id: Option<i64>,
     pub notes: String,
+    /// Why the record was withdrawn; empty while it is live.
+    pub retracted: String,
 }
 
 impl Record for Party {
     const KIND: Kind = Kind::Party;
-    const FIELDS: &'static [&'static str] = &["uuid", "code", "name", "kind", "parent", "notes"];
-    const COLUMNS: &'static [&'static str] = &["code", "name", "kind", "parent_id", "notes"];
+    const SHOWN: &'static [&'static str] = &["code", "name", "kind", "parent"];
+    const FIELDS: &'static [&'static str] = &["uuid", "code", "name", "kind", "parent", "parent_uuid", "notes", "retracted"];
+    const COLUMNS: &'static [&'static str] = &["code", "name", "kind", "parent_id", "notes", "retracted"];
 
     fn from_fields(conn: &Connection, f: &Fields) -> Result<Self> {
         let uuid = uuid_field(f)?;
@@ -201,7 +193,7 @@ impl Record for Party {
             parse_slug("code", &code)?;
         }
         let name = f.required("name", "give the party's name")?.trim().to_string();
-        let parent_id = optional_ref(conn, Kind::Party, f.get("parent"))?;
+        let parent_id = reference_field(conn, f, Kind::Party, "parent", "parent_uuid")?;
         Ok(Party {
             uuid,
             code,
@@ -209,6 +201,7 @@ impl Record for Party {
             kind,
             parent_id,
             notes: f.get("notes").to_string(),
+            retracted: f.get("retracted").trim().to_string(),
         })
     }
 
@@ -223,7 +216,9 @@ impl Record for Party {
             ("name", self.name.clone()),
             ("kind", self.kind.to_string()),
             ("parent", parent),
+            ("parent_uuid", uuid_of(conn, Kind::Party, self.parent_id)?),
             ("notes", self.notes.clone()),
+            ("retracted", self.retracted.clone()),
         ]))
     }
 
@@ -234,6 +229,7 @@ impl Record for Party {
             text(self.kind.as_str()),
             int(self.parent_id),
             text(&self.notes),
+            text(&self.retracted),
         ]
     }
 
@@ -249,22 +245,16 @@ impl Record for Party {
         Ok(None)
     }
 
-    fn load(conn: &Connection, id: i64) -> Result<Self> {
-        conn.query_row(
-            "SELECT uuid, code, name, kind, parent_id, notes FROM party WHERE id = ?1",
-            [id],
-            |r| {
-                Ok(Party {
-                    uuid: r.get(0)?,
-                    code: r.get(1)?,
-                    name: r.get(2)?,
-                    kind: stored(r, 3, PartyKind::parse)?,
-                    parent_id: r.get(4)?,
-                    notes: r.get(5)?,
-                })
-            },
-        )
-        .with_context(|| format!("cannot read party P{id}"))
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Party {
+            uuid: r.get(0)?,
+            code: r.get(1)?,
+            name: r.get(2)?,
+            kind: stored(r, 3, PartyKind::parse)?,
+            parent_id: r.get(4)?,
+            notes: r.get(5)?,
+            retracted: r.get(6)?,
+        })
     }
 }
 
@@ -283,10 +273,13 @@ pub struct Source {
     pub kind: SourceKind,
     pub reliability: Reliability,
     pub notes: String,
+    /// Why the record was withdrawn; empty while it is live.
+    pub retracted: String,
 }
 
 impl Record for Source {
     const KIND: Kind = Kind::Source;
+    const SHOWN: &'static [&'static str] = &["slug", "title", "publisher", "published", "kind", "reliability"];
     const FIELDS: &'static [&'static str] = &[
         "uuid",
         "slug",
@@ -298,8 +291,7 @@ impl Record for Source {
         "language",
         "kind",
         "reliability",
-        "notes",
-    ];
+        "notes", "retracted"];
     const COLUMNS: &'static [&'static str] = &[
         "slug",
         "title",
@@ -310,8 +302,7 @@ impl Record for Source {
         "language",
         "kind",
         "reliability",
-        "notes",
-    ];
+        "notes", "retracted"];
 
     fn from_fields(_: &Connection, f: &Fields) -> Result<Self> {
         Ok(Source {
@@ -332,6 +323,7 @@ impl Record for Source {
                 r => Reliability::parse(r)?,
             },
             notes: f.get("notes").to_string(),
+            retracted: f.get("retracted").trim().to_string(),
         })
     }
 
@@ -348,6 +340,7 @@ impl Record for Source {
             ("kind", self.kind.to_string()),
             ("reliability", self.reliability.to_string()),
             ("notes", self.notes.clone()),
+            ("retracted", self.retracted.clone()),
         ]))
     }
 
@@ -363,6 +356,7 @@ impl Record for Source {
             text(self.kind.as_str()),
             text(self.reliability.as_str()),
             text(&self.notes),
+            text(&self.retracted),
         ]
     }
 
@@ -378,27 +372,21 @@ impl Record for Source {
         Ok(None)
     }
 
-    fn load(conn: &Connection, id: i64) -> Result<Self> {
-        conn.query_row(
-            "SELECT uuid, slug, title, publisher, url, copy_url, published, language, kind, reliability, notes FROM source WHERE id = ?1",
-            [id],
-            |r| {
-                Ok(Source {
-                    uuid: r.get(0)?,
-                    slug: r.get(1)?,
-                    title: r.get(2)?,
-                    publisher: r.get(3)?,
-                    url: r.get(4)?,
-                    copy_url: r.get(5)?,
-                    published: r.get(6)?,
-                    language: r.get(7)?,
-                    kind: stored(r, 8, SourceKind::parse)?,
-                    reliability: stored(r, 9, Reliability::parse)?,
-                    notes: r.get(10)?,
-                })
-            },
-        )
-        .with_context(|| format!("cannot read source S{id}"))
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Source {
+            uuid: r.get(0)?,
+            slug: r.get(1)?,
+            title: r.get(2)?,
+            publisher: r.get(3)?,
+            url: r.get(4)?,
+            copy_url: r.get(5)?,
+            published: r.get(6)?,
+            language: r.get(7)?,
+            kind: stored(r, 8, SourceKind::parse)?,
+            reliability: stored(r, 9, Reliability::parse)?,
+            notes: r.get(10)?,
+            retracted: r.get(11)?,
+        })
     }
 }
 
@@ -412,16 +400,20 @@ pub struct Claim {
     pub topic: String,
     pub claimed_on: String,
     pub appeared_in: String,
+    pub claimant: String,
     pub figure: Option<Figure>,
     pub unit: String,
     pub status: Status,
     pub reason: String,
     pub status_by: String,
     pub status_at: String,
+    /// Why the record was withdrawn; empty while it is live.
+    pub retracted: String,
 }
 
 impl Record for Claim {
     const KIND: Kind = Kind::Claim;
+    const SHOWN: &'static [&'static str] = &["slug", "text", "topic", "figure", "unit", "status"];
     const FIELDS: &'static [&'static str] = &[
         "uuid",
         "slug",
@@ -429,13 +421,13 @@ impl Record for Claim {
         "topic",
         "claimed_on",
         "appeared_in",
+        "claimant",
         "figure",
         "unit",
         "status",
         "reason",
         "status_by",
-        "status_at",
-    ];
+        "status_at", "retracted"];
     const COLUMNS: &'static [&'static str] = &[
         "slug",
         "text",
@@ -448,8 +440,7 @@ impl Record for Claim {
         "status",
         "status_reason",
         "status_by",
-        "status_at",
-    ];
+        "status_at", "claimant", "retracted"];
 
     fn from_fields(_: &Connection, f: &Fields) -> Result<Self> {
         let (figure, unit) = figure_fields(f)?;
@@ -474,6 +465,8 @@ impl Record for Claim {
             reason,
             status_by: f.get("status_by").to_string(),
             status_at: f.get("status_at").to_string(),
+            retracted: f.get("retracted").trim().to_string(),
+            claimant: f.get("claimant").trim().to_string(),
         })
     }
 
@@ -485,12 +478,14 @@ impl Record for Claim {
             ("topic", self.topic.clone()),
             ("claimed_on", self.claimed_on.clone()),
             ("appeared_in", self.appeared_in.clone()),
+            ("claimant", self.claimant.clone()),
             ("figure", figure_text(&self.figure)),
             ("unit", self.unit.clone()),
             ("status", self.status.to_string()),
             ("reason", self.reason.clone()),
             ("status_by", self.status_by.clone()),
             ("status_at", self.status_at.clone()),
+            ("retracted", self.retracted.clone()),
         ]))
     }
 
@@ -508,6 +503,8 @@ impl Record for Claim {
             text(&self.reason),
             text(&self.status_by),
             text(&self.status_at),
+            text(&self.claimant),
+            text(&self.retracted),
         ]
     }
 
@@ -523,37 +520,28 @@ impl Record for Claim {
         Ok(Some(self.uuid.clone()))
     }
 
-    fn load(conn: &Connection, id: i64) -> Result<Self> {
-        conn.query_row(
-            "SELECT uuid, slug, text, topic, claimed_on, appeared_in, figure_low, figure_high, figure_unit, status, status_reason, status_by, status_at
-             FROM claim WHERE id = ?1",
-            [id],
-            |r| {
-                Ok(Claim {
-                    uuid: r.get(0)?,
-                    slug: r.get(1)?,
-                    text: r.get(2)?,
-                    topic: r.get(3)?,
-                    claimed_on: r.get(4)?,
-                    appeared_in: r.get(5)?,
-                    figure: Figure::from_columns(r.get(6)?, r.get(7)?),
-                    unit: r.get(8)?,
-                    status: stored(r, 9, Status::parse)?,
-                    reason: r.get(10)?,
-                    status_by: r.get(11)?,
-                    status_at: r.get(12)?,
-                })
-            },
-        )
-        .with_context(|| format!("cannot read claim C{id}"))
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Claim {
+            uuid: r.get(0)?,
+            slug: r.get(1)?,
+            text: r.get(2)?,
+            topic: r.get(3)?,
+            claimed_on: r.get(4)?,
+            appeared_in: r.get(5)?,
+            figure: Figure::from_columns(r.get(6)?, r.get(7)?),
+            unit: r.get(8)?,
+            status: stored(r, 9, Status::parse)?,
+            reason: r.get(10)?,
+            status_by: r.get(11)?,
+            status_at: r.get(12)?,
+            claimant: r.get(13)?,
+            retracted: r.get(14)?,
+        })
     }
 }
 
 fn claim_uuid_of(conn: &Connection, claim_id: i64) -> Result<Option<String>> {
-    Ok(conn
-        .prepare_cached("SELECT uuid FROM claim WHERE id = ?1")?
-        .query_row([claim_id], |r| r.get(0))
-        .optional()?)
+    handle::uuid_of(conn, Kind::Claim, claim_id).map(Some)
 }
 
 // ---------------------------------------------------------------- statement
@@ -567,31 +555,36 @@ pub struct Statement {
     pub said_on: String,
     pub speaker: String,
     pub quote: String,
+    pub quote_kind: QuoteKind,
     pub summary: String,
     pub source_id: Option<i64>,
     pub figure: Option<Figure>,
     pub unit: String,
     pub notes: String,
+    /// Why the record was withdrawn; empty while it is live.
+    pub retracted: String,
 }
 
 impl Record for Statement {
     const KIND: Kind = Kind::Statement;
+    const SHOWN: &'static [&'static str] = &["claim", "party", "stance", "said_on", "quote", "summary", "source", "figure", "unit"];
     const FIELDS: &'static [&'static str] = &[
         "uuid",
         "claim",
         "claim_uuid",
         "party",
+        "party_uuid",
         "stance",
         "said_on",
         "speaker",
         "quote",
+        "quote_kind",
         "summary",
         "source",
         "source_uuid",
         "figure",
         "unit",
-        "notes",
-    ];
+        "notes", "retracted"];
     const COLUMNS: &'static [&'static str] = &[
         "claim_id",
         "party_id",
@@ -604,17 +597,15 @@ impl Record for Statement {
         "figure_low",
         "figure_high",
         "figure_unit",
-        "notes",
-    ];
+        "notes", "quote_kind", "retracted"];
 
     fn from_fields(conn: &Connection, f: &Fields) -> Result<Self> {
         let uuid = uuid_field(f)?;
         let claim_id = claim_ref(conn, f)?;
-        let party_id = handle::resolve(
-            conn,
-            Kind::Party,
-            f.required("party", "give the party's code, such as RU or RU-MOD")?,
-        )?;
+        let party_id = match reference_field(conn, f, Kind::Party, "party", "party_uuid")? {
+            Some(id) => id,
+            None => return Err(UserError::missing("party", "give the party's code, such as RU or RU-MOD").into()),
+        };
         let stance = Stance::parse(f.required("stance", &Stance::allowed())?)?;
         let (quote, summary) = (f.get("quote").to_string(), f.get("summary").to_string());
         if quote.trim().is_empty() && summary.trim().is_empty() {
@@ -634,6 +625,11 @@ impl Record for Statement {
             figure,
             unit,
             notes: f.get("notes").to_string(),
+            retracted: f.get("retracted").trim().to_string(),
+            quote_kind: match f.get("quote_kind").trim() {
+                "" => QuoteKind::Direct,
+                k => QuoteKind::parse(k)?,
+            },
         })
     }
 
@@ -647,16 +643,19 @@ impl Record for Statement {
             ("claim", reference(conn, Kind::Claim, self.claim_id)?),
             ("claim_uuid", uuid_of(conn, Kind::Claim, Some(self.claim_id))?),
             ("party", reference(conn, Kind::Party, self.party_id)?),
+            ("party_uuid", uuid_of(conn, Kind::Party, Some(self.party_id))?),
             ("stance", self.stance.to_string()),
             ("said_on", self.said_on.clone()),
             ("speaker", self.speaker.clone()),
             ("quote", self.quote.clone()),
+            ("quote_kind", self.quote_kind.to_string()),
             ("summary", self.summary.clone()),
             ("source", source),
             ("source_uuid", uuid_of(conn, Kind::Source, self.source_id)?),
             ("figure", figure_text(&self.figure)),
             ("unit", self.unit.clone()),
             ("notes", self.notes.clone()),
+            ("retracted", self.retracted.clone()),
         ]))
     }
 
@@ -674,6 +673,8 @@ impl Record for Statement {
             real(self.figure.map(|f| f.high)),
             text(&self.unit),
             text(&self.notes),
+            text(self.quote_kind.as_str()),
+            text(&self.retracted),
         ]
     }
 
@@ -689,29 +690,23 @@ impl Record for Statement {
         claim_uuid_of(conn, self.claim_id)
     }
 
-    fn load(conn: &Connection, id: i64) -> Result<Self> {
-        conn.query_row(
-            "SELECT uuid, claim_id, party_id, stance, said_on, speaker, quote, summary, source_id, figure_low, figure_high, figure_unit, notes
-             FROM statement WHERE id = ?1",
-            [id],
-            |r: &Row<'_>| {
-                Ok(Statement {
-                    uuid: r.get(0)?,
-                    claim_id: r.get(1)?,
-                    party_id: r.get(2)?,
-                    stance: stored(r, 3, Stance::parse)?,
-                    said_on: r.get(4)?,
-                    speaker: r.get(5)?,
-                    quote: r.get(6)?,
-                    summary: r.get(7)?,
-                    source_id: r.get(8)?,
-                    figure: Figure::from_columns(r.get(9)?, r.get(10)?),
-                    unit: r.get(11)?,
-                    notes: r.get(12)?,
-                })
-            },
-        )
-        .with_context(|| format!("cannot read statement ST{id}"))
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Statement {
+            uuid: r.get(0)?,
+            claim_id: r.get(1)?,
+            party_id: r.get(2)?,
+            stance: stored(r, 3, Stance::parse)?,
+            said_on: r.get(4)?,
+            speaker: r.get(5)?,
+            quote: r.get(6)?,
+            summary: r.get(7)?,
+            source_id: r.get(8)?,
+            figure: Figure::from_columns(r.get(9)?, r.get(10)?),
+            unit: r.get(11)?,
+            notes: r.get(12)?,
+            quote_kind: stored(r, 13, QuoteKind::parse)?,
+            retracted: r.get(14)?,
+        })
     }
 }
 
@@ -727,10 +722,13 @@ pub struct Evidence {
     pub locator: String,
     pub credibility: Credibility,
     pub notes: String,
+    /// Why the record was withdrawn; empty while it is live.
+    pub retracted: String,
 }
 
 impl Record for Evidence {
     const KIND: Kind = Kind::Evidence;
+    const SHOWN: &'static [&'static str] = &["claim", "source", "relation", "excerpt", "locator", "credibility"];
     const FIELDS: &'static [&'static str] = &[
         "uuid",
         "claim",
@@ -741,9 +739,8 @@ impl Record for Evidence {
         "excerpt",
         "locator",
         "credibility",
-        "notes",
-    ];
-    const COLUMNS: &'static [&'static str] = &["claim_id", "source_id", "relation", "excerpt", "locator", "credibility", "notes"];
+        "notes", "retracted"];
+    const COLUMNS: &'static [&'static str] = &["claim_id", "source_id", "relation", "excerpt", "locator", "credibility", "notes", "retracted"];
 
     fn from_fields(conn: &Connection, f: &Fields) -> Result<Self> {
         let uuid = uuid_field(f)?;
@@ -762,6 +759,7 @@ impl Record for Evidence {
                 c => Credibility::parse(c)?,
             },
             notes: f.get("notes").to_string(),
+            retracted: f.get("retracted").trim().to_string(),
         })
     }
 
@@ -777,6 +775,7 @@ impl Record for Evidence {
             ("locator", self.locator.clone()),
             ("credibility", self.credibility.0.to_string()),
             ("notes", self.notes.clone()),
+            ("retracted", self.retracted.clone()),
         ]))
     }
 
@@ -789,6 +788,7 @@ impl Record for Evidence {
             text(&self.locator),
             int(Some(i64::from(self.credibility.0))),
             text(&self.notes),
+            text(&self.retracted),
         ]
     }
 
@@ -804,23 +804,17 @@ impl Record for Evidence {
         claim_uuid_of(conn, self.claim_id)
     }
 
-    fn load(conn: &Connection, id: i64) -> Result<Self> {
-        conn.query_row(
-            "SELECT uuid, claim_id, source_id, relation, excerpt, locator, credibility, notes FROM evidence WHERE id = ?1",
-            [id],
-            |r| {
-                Ok(Evidence {
-                    uuid: r.get(0)?,
-                    claim_id: r.get(1)?,
-                    source_id: r.get(2)?,
-                    relation: stored(r, 3, Relation::parse)?,
-                    excerpt: r.get(4)?,
-                    locator: r.get(5)?,
-                    credibility: Credibility(r.get(6)?),
-                    notes: r.get(7)?,
-                })
-            },
-        )
-        .with_context(|| format!("cannot read evidence E{id}"))
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Evidence {
+            uuid: r.get(0)?,
+            claim_id: r.get(1)?,
+            source_id: r.get(2)?,
+            relation: stored(r, 3, Relation::parse)?,
+            excerpt: r.get(4)?,
+            locator: r.get(5)?,
+            credibility: Credibility(r.get(6)?),
+            notes: r.get(7)?,
+            retracted: r.get(8)?,
+        })
     }
 }

@@ -30,14 +30,10 @@ use rusqlite::{Connection, params};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
+use super::kind::{Kind, SEARCHED as KINDS};
+use super::record::Record;
+use super::{Case, Writer};
 use crate::error::UserError;
-use crate::handle::Kind;
-use crate::record::Record;
-
-/// The kinds that are searched, in the order of their code in the index's
-/// rowid (a record's rowid is its id times four plus this position; see
-/// migrations/0003_search.sql).
-pub const KINDS: [Kind; 4] = [Kind::Claim, Kind::Statement, Kind::Source, Kind::Evidence];
 
 /// The index's definition, as migrations/0003_search.sql made it; `rebuild`
 /// makes it anew from this.
@@ -130,22 +126,12 @@ pub fn index_text(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// The columns each kind is searched by: its main text, and the rest. The
-/// view search_text (migrations/0003_search.sql) joins the same columns in
-/// the same way, with a newline; a test holds the two together.
-const SEARCHED: [(Kind, &[&str], &[&str]); 4] = [
-    (Kind::Claim, &["text"], &["topic", "appeared_in"]),
-    (Kind::Statement, &["quote", "summary"], &["speaker"]),
-    (Kind::Source, &["title"], &["publisher", "notes"]),
-    (Kind::Evidence, &["excerpt"], &[]),
-];
-
 /// A record's searchable text, main and rest, taken from the values it was
 /// just written with (in the order of `R::COLUMNS`), so that indexing a
 /// record costs no read of what was just written.
 fn searched_text<R: Record>(values: &[ToSqlOutput<'_>]) -> Option<(i64, String, String)> {
-    let code = KINDS.iter().position(|k| *k == R::KIND)?;
-    let (_, main, more) = SEARCHED[code];
+    let code = R::KIND.search_code()?;
+    let (main, more) = R::KIND.spec().search?;
     let column = |name: &str| -> &str {
         let value = R::COLUMNS.iter().position(|c| *c == name).map(|i| &values[i]);
         match value {
@@ -155,7 +141,7 @@ fn searched_text<R: Record>(values: &[ToSqlOutput<'_>]) -> Option<(i64, String, 
         }
     };
     let join = |names: &[&str]| names.iter().map(|n| column(n)).collect::<Vec<_>>().join("\n");
-    Some((code as i64, join(main), join(more)))
+    Some((code, join(main), join(more)))
 }
 
 /// Adds a new record to the index: `Record::insert` calls it for every row
@@ -177,13 +163,13 @@ fn write<R: Record>(conn: &Connection, values: &[ToSqlOutput<'_>], id: i64, inse
     // VALUES, not INSERT ... SELECT: SQLite runs an INSERT into a virtual
     // table from a SELECT through a temporary table, which made importing
     // three times slower.
-    let sql = crate::record::statement_text("search_index", insert, || {
+    let sql = super::record::statement_text("search_index", insert, || {
         format!("{insert} INTO search_index (rowid, main, more) VALUES (?1, ?2, ?3)")
     });
     conn.prepare_cached(sql)?
         .execute(params![id * 4 + code, index_text(&main), index_text(&more)])
         .map_err(damaged)
-        .with_context(|| format!("cannot update the search index for {}", crate::handle::format(R::KIND, id)))?;
+        .with_context(|| format!("cannot update the search index for {}", super::kind::handle(R::KIND, id)))?;
     Ok(())
 }
 
@@ -427,6 +413,7 @@ pub const CANDIDATES: u32 = 5_000;
 /// Runs a query: the best `limit` records of the given kinds, best first.
 /// With `candidates`, a query that matches more records than that ranks only
 /// the newest `candidates` of them, and says so by returning true.
+#[allow(clippy::too_many_arguments)]
 pub fn search(
     conn: &Connection,
     query: &Query,
@@ -434,6 +421,7 @@ pub fn search(
     limit: u32,
     candidates: Option<u32>,
     marks: Marks<'_>,
+    include_retracted: bool,
 ) -> Result<(Vec<Hit>, bool)> {
     let mask: i64 = KINDS
         .iter()
@@ -466,14 +454,21 @@ pub fn search(
     }
     // bm25 is lower for better matches; among equals, newer first.
     ranked.sort_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
-    ranked.truncate(limit as usize);
-    let mut text = conn.prepare("SELECT uuid, main, more FROM search_text WHERE kind = ?1 AND id = ?2")?;
-    let mut hits = Vec::with_capacity(ranked.len());
+    let mut text = conn.prepare("SELECT uuid, main, more, retracted FROM search_text WHERE kind = ?1 AND id = ?2")?;
+    let mut hits = Vec::with_capacity(limit as usize);
     for (key, rank) in ranked {
+        if hits.len() == limit as usize {
+            break;
+        }
         let kind = KINDS[(key & 3) as usize];
         let id = key >> 2;
-        let (uuid, main, more): (String, String, String) =
-            text.query_row(params![kind.table(), id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let (uuid, main, more, retracted): (String, String, String, bool) =
+            text.query_row(params![kind.table(), id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        // Retracted records stay in the index, so that restoring one needs
+        // no rewrite of it, and are left out here.
+        if retracted && !include_retracted {
+            continue;
+        }
         let (spans, field) = match query.find(&main) {
             spans if !spans.is_empty() || more.trim().is_empty() => (spans, &main),
             _ => (query.find(&more), &more),
@@ -487,6 +482,28 @@ pub fn search(
         });
     }
     Ok((hits, capped))
+}
+
+impl Case {
+    /// The best `limit` live records of the given kinds, best first; see `search`.
+    pub fn search(
+        &self,
+        query: &Query,
+        kinds: &[Kind],
+        limit: u32,
+        candidates: Option<u32>,
+        marks: Marks<'_>,
+        include_retracted: bool,
+    ) -> Result<(Vec<Hit>, bool)> {
+        search(self.conn(), query, kinds, limit, candidates, marks, include_retracted)
+    }
+}
+
+impl Writer<'_> {
+    /// Makes the search index anew; returns the number of records indexed.
+    pub fn rebuild_search(&self) -> Result<usize> {
+        rebuild(self.conn())
+    }
 }
 
 /// Characters of context before the first match.
@@ -591,9 +608,11 @@ mod tests {
 
     #[test]
     fn records_give_the_text_the_view_gives() {
-        use crate::store::{Claim, Evidence, Source, Statement};
-        let conn = crate::db::memory().unwrap();
-        crate::seed::load(&conn, "2026-01-01T00:00:00.000Z").unwrap();
+        let mut case = Case::memory().unwrap();
+        let writer = case.write("test").unwrap();
+        writer.load_seed().unwrap();
+        writer.commit().unwrap();
+        let conn = case.conn();
         let mut view = conn.prepare("SELECT kind, id, key, main, more FROM search_text").unwrap();
         let rows: Vec<(String, i64, i64, String, String)> = view
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
@@ -602,12 +621,8 @@ mod tests {
             .unwrap();
         assert!(rows.len() > 100);
         for (kind, id, key, main, more) in rows {
-            let from_record = match kind.as_str() {
-                "claim" => searched_text::<Claim>(&Claim::load(&conn, id).unwrap().values()),
-                "statement" => searched_text::<Statement>(&Statement::load(&conn, id).unwrap().values()),
-                "source" => searched_text::<Source>(&Source::load(&conn, id).unwrap().values()),
-                _ => searched_text::<Evidence>(&Evidence::load(&conn, id).unwrap().values()),
-            };
+            let kind = Kind::from_table(&kind).unwrap();
+            let from_record = crate::with_record!(kind, R => searched_text::<R>(&R::load(conn, id).unwrap().values()));
             let (code, record_main, record_more) = from_record.unwrap();
             assert_eq!((id * 4 + code, record_main, record_more), (key, main, more), "{kind} {id}");
         }

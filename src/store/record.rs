@@ -3,13 +3,14 @@
 //! is checked by the same code whichever way it came in.
 
 use anyhow::Result;
+use anyhow::Context;
 use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef};
-use rusqlite::{Connection, params_from_iter};
+use rusqlite::{Connection, Row, params_from_iter};
 use serde_json::{Map, Value};
 
+use super::history::{self, Actor, Change};
+use super::kind::{Kind, handle};
 use crate::error::UserError;
-use crate::handle::{self, Kind};
-use crate::history::{self, Actor, Change};
 
 /// Field values by name, in the order of the record's fields. Names are the
 /// column headers that reports write and the importer reads.
@@ -75,10 +76,14 @@ impl Fields {
 }
 
 /// A kind of record that can be made from fields and written back as fields.
+/// Its row mapping lives here and in its impl, nowhere else.
 pub trait Record: Sized {
     const KIND: Kind;
-    /// The fields, in report order.
+    /// The fields, in report order: the columns of its listing and the
+    /// names the importer reads.
     const FIELDS: &'static [&'static str];
+    /// The fields a table on the terminal shows; files get every field.
+    const SHOWN: &'static [&'static str];
 
     /// Checks every value and resolves references to other records.
     fn from_fields(conn: &Connection, fields: &Fields) -> Result<Self>;
@@ -87,13 +92,51 @@ pub trait Record: Sized {
     fn uuid(&self) -> &str;
     /// The claim this record bears on, for the claim's history.
     fn claim_uuid(&self, conn: &Connection) -> Result<Option<String>>;
-    fn load(conn: &Connection, id: i64) -> Result<Self>;
     /// The table columns the record writes, besides uuid and the bookkeeping
-    /// columns, in the order of `values`.
+    /// columns, in the order of `values` and of `from_row` (after the uuid).
     const COLUMNS: &'static [&'static str];
     fn values(&self) -> Vec<ToSqlOutput<'_>>;
+    /// Reads a row of `SELECT uuid, COLUMNS...`.
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self>;
     /// What a UNIQUE violation is about, for the error: ("claim slug", "x").
     fn unique_key(&self) -> (&'static str, String);
+    /// A live record that says the same thing, for kinds where a second copy
+    /// would be counted twice (statements, evidence).
+    fn duplicate_of(&self, _conn: &Connection) -> Result<Option<i64>> {
+        Ok(None)
+    }
+
+    /// Reads row `id`.
+    fn load(conn: &Connection, id: i64) -> Result<Self> {
+        let sql = statement_text(Self::KIND.table(), "load", || {
+            format!("SELECT uuid, {} FROM {} WHERE id = ?1", Self::COLUMNS.join(", "), Self::KIND.table())
+        });
+        conn.prepare_cached(sql)?
+            .query_row([id], Self::from_row)
+            .with_context(|| format!("cannot read {} {}", Self::KIND.table(), handle(Self::KIND, id)))
+    }
+
+    /// Reads every row that `condition` (SQL over the table, named `t`,
+    /// with its values bound from `params`) selects, in id order.
+    fn scan(
+        conn: &Connection,
+        condition: &str,
+        params: &[&dyn rusqlite::ToSql],
+        mut each: impl FnMut(i64, Self) -> Result<()>,
+    ) -> Result<()> {
+        let sql = format!(
+            "SELECT uuid, {}, id FROM {} t WHERE {condition} ORDER BY id",
+            Self::COLUMNS.join(", "),
+            Self::KIND.table()
+        );
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(params)?;
+        let id_column = Self::COLUMNS.len() + 1;
+        while let Some(row) = rows.next()? {
+            each(row.get(id_column)?, Self::from_row(row)?)?;
+        }
+        Ok(())
+    }
 
     /// Writes a new row; returns its id.
     fn insert(&self, conn: &Connection, import_id: Option<i64>, now: &str) -> Result<i64> {
@@ -116,7 +159,7 @@ pub trait Record: Sized {
             .map_err(|e| self.unique_violation(e))?;
         let id = conn.last_insert_rowid();
         // The search index is kept in step here, where every write passes.
-        crate::search::index::<Self>(conn, &values, id)?;
+        super::search::index::<Self>(conn, &values, id)?;
         Ok(id)
     }
 
@@ -138,7 +181,7 @@ pub trait Record: Sized {
         conn.prepare_cached(sql)?
             .execute(params_from_iter(row))
             .map_err(|e| self.unique_violation(e))?;
-        crate::search::reindex::<Self>(conn, &values, id)
+        super::search::reindex::<Self>(conn, &values, id)
     }
 
     /// Turns a UNIQUE constraint failure into an error that names the value.
@@ -183,7 +226,7 @@ pub fn statement_text(table: &'static str, purpose: &'static str, build: impl Fn
 pub fn uuid_field(fields: &Fields) -> Result<String, UserError> {
     let given = fields.get("uuid").trim();
     if given.is_empty() {
-        return Ok(uuid::Uuid::new_v4().to_string());
+        return Ok(uuid::Uuid::now_v7().to_string());
     }
     uuid::Uuid::parse_str(given).map(|u| u.hyphenated().to_string()).map_err(|_| {
         UserError::invalid(
@@ -194,13 +237,54 @@ pub fn uuid_field(fields: &Fields) -> Result<String, UserError> {
     })
 }
 
-/// Creates a record and writes its history entry. Returns its id.
-pub fn create<R: Record>(conn: &Connection, actor: &Actor, fields: &Fields) -> Result<i64> {
+/// What a change to a record is, in the history: its action word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Edit,
+    Mark,
+    Retract,
+    Restore,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Edit => "edit",
+            Action::Mark => "mark",
+            Action::Retract => "retract",
+            Action::Restore => "restore",
+        }
+    }
+}
+
+/// Creates a record and writes its history entry. Returns its id. Unless
+/// `allow_duplicate`, a record that says what a live one already says is
+/// refused with that record's handle.
+pub fn create<R: Record>(conn: &Connection, actor: &Actor, fields: &Fields, allow_duplicate: bool) -> Result<i64> {
     let record = R::from_fields(conn, fields)?;
-    let id = record.insert(conn, None, &actor.at)?;
-    let handle = handle::format(R::KIND, id);
+    if !allow_duplicate && let Some(existing) = record.duplicate_of(conn)? {
+        return Err(duplicate::<R>(existing).into());
+    }
+    insert_new(conn, actor, &record, None)
+}
+
+/// The error for a second copy of a live record.
+pub fn duplicate<R: Record>(existing: i64) -> UserError {
+    UserError::Conflict(format!(
+        "{} {} already says this; nothing was added (give --allow-duplicate to add it all the same)",
+        R::KIND.table(),
+        handle(R::KIND, existing)
+    ))
+}
+
+/// Inserts a checked record and writes its creation to the history.
+pub fn insert_new<R: Record>(conn: &Connection, actor: &Actor, record: &R, import_id: Option<i64>) -> Result<i64> {
+    let id = record.insert(conn, import_id, &actor.at)?;
+    if import_id.is_some() {
+        // An import writes one entry for the whole file (import.rs).
+        return Ok(id);
+    }
     let after = record.to_fields(conn)?;
-    let claim = record.claim_uuid(conn)?;
     let action = match R::KIND {
         Kind::Statement | Kind::Evidence => "link",
         _ => "create",
@@ -212,8 +296,8 @@ pub fn create<R: Record>(conn: &Connection, actor: &Actor, fields: &Fields) -> R
             action,
             entity: R::KIND.table(),
             entity_uuid: record.uuid(),
-            handle: &handle,
-            claim_uuid: claim.as_deref(),
+            handle: &handle(R::KIND, id),
+            claim_uuid: record.claim_uuid(conn)?.as_deref(),
             before: None,
             after: Some(after.to_json()),
             reason: "",
@@ -224,18 +308,26 @@ pub fn create<R: Record>(conn: &Connection, actor: &Actor, fields: &Fields) -> R
 
 /// Changes the given fields of a record and writes what changed, before and
 /// after, to its history. Returns false when nothing changed.
-pub fn edit<R: Record>(conn: &Connection, actor: &Actor, id: i64, changes: &Fields, reason: &str) -> Result<bool> {
+pub fn edit<R: Record>(conn: &Connection, actor: &Actor, id: i64, changes: &Fields, action: Action, reason: &str) -> Result<bool> {
     let current = R::load(conn, id)?;
     let before = current.to_fields(conn)?;
-    if changes.has("uuid") && !changes.get("uuid").eq_ignore_ascii_case(current.uuid()) {
+    if changes.has("uuid") && !changes.get("uuid").trim().eq_ignore_ascii_case(current.uuid()) {
         return Err(UserError::Usage(format!(
             "the UUID of {} cannot change: it is how other case files know this record",
-            handle::format(R::KIND, id)
+            handle(R::KIND, id)
         ))
         .into());
     }
     let mut merged = changes.over(&before);
     merged.set("uuid", current.uuid());
+    // A reference given by handle wins over the UUID it replaces.
+    for (name, _) in &changes.0 {
+        let uuid_field = format!("{name}_uuid");
+        if !changes.has(&uuid_field) && before.has(&uuid_field) {
+            let field = R::FIELDS.iter().find(|f| **f == uuid_field).copied().unwrap_or("");
+            merged.set(field, "");
+        }
+    }
     let record = R::from_fields(conn, &merged)?;
     let after = record.to_fields(conn)?;
     if after == before {
@@ -249,17 +341,15 @@ pub fn edit<R: Record>(conn: &Connection, actor: &Actor, id: i64, changes: &Fiel
             new.insert(name.to_string(), Value::String(is.clone()));
         }
     }
-    let handle = handle::format(R::KIND, id);
-    let claim = record.claim_uuid(conn)?;
     history::append(
         conn,
         actor,
         Change {
-            action: "edit",
+            action: action.as_str(),
             entity: R::KIND.table(),
             entity_uuid: record.uuid(),
-            handle: &handle,
-            claim_uuid: claim.as_deref(),
+            handle: &handle(R::KIND, id),
+            claim_uuid: record.claim_uuid(conn)?.as_deref(),
             before: Some(Value::Object(old)),
             after: Some(Value::Object(new)),
             reason,

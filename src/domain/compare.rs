@@ -1,0 +1,244 @@
+//! The side-by-side comparison: what each party said about each claim, in
+//! one column per party. `compare`, `demo` and the claims report build it
+//! here.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+
+use crate::error::UserError;
+use crate::model::{Figure, QuoteKind};
+use crate::output::shorten;
+use crate::store::{Case, Kind};
+
+/// One statement, as the comparison needs it.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub column: String,
+    pub party: String,
+    pub stance: String,
+    pub said_on: String,
+    pub speaker: String,
+    pub words: String,
+    pub is_quote: bool,
+    pub quote_kind: QuoteKind,
+    /// The publisher of the source, for reported speech.
+    pub publisher: String,
+    /// The source as people type it (its slug, else its handle).
+    pub source: String,
+    /// The source's short handle, for tables: S12.
+    pub source_handle: String,
+    pub figure: Option<Figure>,
+    pub unit: String,
+}
+
+/// One row of the comparison: a claim and its accounts.
+#[derive(Debug)]
+pub struct Row {
+    pub claim_id: i64,
+    pub slug: String,
+    pub text: String,
+    pub status: String,
+    pub figure: Option<Figure>,
+    pub unit: String,
+    pub accounts: Vec<Account>,
+}
+
+/// The column everyone who is not a state (or a body of one) goes in, unless
+/// named in --parties.
+pub const OTHERS: &str = "others";
+
+/// Picks the claims and parties, and reads every account.
+pub fn build(case: &Case, claims: &[String], topic: Option<&str>, parties: Option<&str>) -> Result<(Vec<Row>, Vec<String>)> {
+    let ids: Vec<i64> = if !claims.is_empty() {
+        claims.iter().map(|c| case.resolve(Kind::Claim, c)).collect::<Result<_>>()?
+    } else if let Some(topic) = topic {
+        case.claims_on_topic(topic)?
+    } else {
+        case.contested_claims()?
+    };
+    // The chosen columns: a party and, for a state, its bodies.
+    let others_named = parties.is_some_and(|list| split_list(list).iter().any(|c| c.eq_ignore_ascii_case(OTHERS)));
+    let chosen: Option<Vec<(String, i64)>> = match parties {
+        None => None,
+        Some(list) => {
+            let codes = split_list(list);
+            if codes.is_empty() {
+                return Err(UserError::invalid("parties", list, "allowed: party codes separated by commas, such as RU,CN,JP,KR").into());
+            }
+            Some(
+                codes
+                    .iter()
+                    .filter(|c| !c.eq_ignore_ascii_case(OTHERS))
+                    .map(|c| {
+                        let id = case.resolve(Kind::Party, c)?;
+                        Ok((case.reference(Kind::Party, id)?, id))
+                    })
+                    .collect::<Result<_>>()?,
+            )
+        }
+    };
+    let mut rows = Vec::new();
+    let mut seen: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for id in ids {
+        let head = case.claim_head(id)?;
+        let mut accounts = Vec::new();
+        for r in case.accounts(id)? {
+            let column = match &chosen {
+                Some(list) => match list.iter().find(|(_, pid)| *pid == r.party_id || *pid == r.root_id) {
+                    Some((code, _)) => code.clone(),
+                    None if others_named => OTHERS.to_string(),
+                    None => continue,
+                },
+                None if r.root_kind == "state" => r.root.clone(),
+                None => OTHERS.to_string(),
+            };
+            let is_quote = !r.quote.is_empty();
+            let entry = seen.entry(column.clone()).or_insert((0, rows.len()));
+            entry.0 += 1;
+            accounts.push(Account {
+                column,
+                party: r.party,
+                stance: r.stance,
+                said_on: r.said_on,
+                speaker: r.speaker,
+                words: if is_quote { r.quote } else { r.summary },
+                is_quote,
+                quote_kind: r.quote_kind,
+                publisher: r.publisher,
+                source: r.source,
+                source_handle: r.source_handle,
+                figure: r.figure,
+                unit: r.unit,
+            });
+        }
+        rows.push(Row {
+            claim_id: id,
+            slug: head.slug,
+            text: head.text,
+            status: head.status,
+            figure: head.figure,
+            unit: head.unit,
+            accounts,
+        });
+    }
+    let parties = match chosen {
+        Some(list) => {
+            let mut columns: Vec<String> = list.into_iter().map(|(code, _)| code).collect();
+            if others_named {
+                columns.push(OTHERS.to_string());
+            }
+            columns
+        }
+        None => {
+            // States that spoke most come first; everyone else last.
+            let mut states: Vec<(String, (usize, usize))> = seen.into_iter().filter(|(c, _)| c != OTHERS).collect();
+            states.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.1.1.cmp(&b.1.1)).then(a.0.cmp(&b.0)));
+            let mut columns: Vec<String> = states.into_iter().map(|(c, _)| c).collect();
+            if rows.iter().any(|r| r.accounts.iter().any(|a| a.column == OTHERS)) {
+                columns.push(OTHERS.to_string());
+            }
+            columns
+        }
+    };
+    Ok((rows, parties))
+}
+
+/// Splits a comma-separated list flag: `RU,CN,JP`.
+pub fn split_list(value: &str) -> Vec<String> {
+    value.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+}
+
+/// A statement's words as readers see them: a direct quote in quotation
+/// marks; reported speech without them, credited to the source's publisher
+/// ("according to TASS: ..."); else the summary.
+pub fn words_of(quote: &str, kind: QuoteKind, summary: &str, publisher: &str, max: Option<usize>) -> String {
+    let cut = |text: &str| max.map_or_else(|| text.to_string(), |max| shorten(text, max));
+    if quote.is_empty() {
+        return cut(summary);
+    }
+    match kind {
+        QuoteKind::Direct => format!("“{}”", cut(quote)),
+        QuoteKind::Reported if publisher.trim().is_empty() => format!("according to the source: {}", cut(quote)),
+        QuoteKind::Reported => format!("according to {}: {}", publisher.trim(), cut(quote)),
+    }
+}
+
+impl Account {
+    /// The stance and date: `denies 2019-07-23`.
+    pub fn head(&self) -> String {
+        if self.said_on.is_empty() {
+            self.stance.clone()
+        } else {
+            format!("{} {}", self.stance, self.said_on)
+        }
+    }
+
+    /// The party's words, in quotation marks when they are a quote, cut to
+    /// `max` characters where given.
+    pub fn words(&self, max: Option<usize>) -> String {
+        if self.is_quote {
+            words_of(&self.words, self.quote_kind, "", &self.publisher, max)
+        } else {
+            words_of("", self.quote_kind, &self.words, &self.publisher, max)
+        }
+    }
+
+    /// Who said it and their figure: ` — RU-MOD, Shoigu [300,000 servicemen]`.
+    pub fn attribution(&self, show_party: bool) -> String {
+        let who: Vec<&str> = [show_party.then_some(self.party.as_str()), Some(self.speaker.as_str())]
+            .into_iter()
+            .flatten()
+            .filter(|w| !w.is_empty())
+            .collect();
+        let mut text = if who.is_empty() {
+            String::new()
+        } else {
+            format!(" — {}", who.join(", "))
+        };
+        if let Some(f) = self.figure {
+            text.push_str(&format!(" [{}]", f.with_unit(&self.unit)));
+        }
+        text
+    }
+}
+
+/// The figures of a claim and its accounts side by side, with their spread:
+/// "claim 300,000 servicemen; RU 300,000; others 50,000–100,000; spread
+/// 50,000 to 300,000 (6×)".
+pub fn figures_text(row: &Row, separator: &str) -> String {
+    let mut parts = Vec::new();
+    let mut lows = Vec::new();
+    let mut highs = Vec::new();
+    if let Some(f) = row.figure {
+        parts.push(format!("claim: {}", f.with_unit(&row.unit)));
+        lows.push(f.low);
+        highs.push(f.high);
+    }
+    for a in &row.accounts {
+        if let Some(f) = a.figure {
+            let part = format!("{}: {}", a.party, f.with_unit(&a.unit));
+            if !parts.contains(&part) {
+                parts.push(part);
+            }
+            lows.push(f.low);
+            highs.push(f.high);
+        }
+    }
+    let low = lows.iter().copied().fold(f64::INFINITY, f64::min);
+    let high = highs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if parts.len() > 1 && high > low {
+        let ratio = if low > 0.0 {
+            format!(" ({}×)", crate::model::grouped((high / low * 10.0).round() / 10.0))
+        } else {
+            String::new()
+        };
+        parts.push(format!(
+            "spread: {} to {}{ratio}",
+            crate::model::grouped(low),
+            crate::model::grouped(high)
+        ));
+    }
+    parts.join(separator)
+}
+

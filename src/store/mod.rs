@@ -1,0 +1,260 @@
+//! The data layer: every SQL statement, the row mapping and the
+//! transactions. Commands and reports call it with the product's types
+//! (Claim, Statement, Status, Figure...) and never see SQL or rusqlite.
+//!
+//! `Case` is an open case file; `Writer` is the one write transaction of a
+//! command, and every change to a record goes through its methods, which
+//! write the history entry with it (record.rs). The SQLite-only parts (FTS5
+//! in search.rs, PRAGMAs in db.rs, the online backup in backup.rs) sit
+//! behind named functions, so that a second engine can implement the same
+//! methods.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use rusqlite::{Connection, Transaction};
+
+pub mod backup;
+pub mod capture;
+pub mod db;
+pub mod handle;
+pub mod history;
+pub mod import;
+pub mod kind;
+pub mod listing;
+pub mod queries;
+pub mod record;
+pub mod records;
+pub mod search;
+pub mod verify;
+
+pub use history::{Actor, Entry};
+pub use kind::{Kind, handle as format_handle, parse_typed};
+pub use record::{Action, Fields, Record};
+pub use records::{Claim, Evidence, Party, Source, Statement};
+
+use crate::error::UserError;
+use crate::model::Status;
+
+/// Runs `$body` with `$R` standing for the record type of a runtime `Kind`:
+/// the one place that maps kinds to their types.
+#[macro_export]
+macro_rules! with_record {
+    ($kind:expr, $R:ident => $body:expr) => {
+        match $kind {
+            $crate::store::Kind::Party => {
+                type $R = $crate::store::Party;
+                $body
+            }
+            $crate::store::Kind::Source => {
+                type $R = $crate::store::Source;
+                $body
+            }
+            $crate::store::Kind::Claim => {
+                type $R = $crate::store::Claim;
+                $body
+            }
+            $crate::store::Kind::Statement => {
+                type $R = $crate::store::Statement;
+                $body
+            }
+            $crate::store::Kind::Evidence => {
+                type $R = $crate::store::Evidence;
+                $body
+            }
+        }
+    };
+}
+
+/// An open case file.
+pub struct Case {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Case {
+    /// Opens an existing case file; it never creates one.
+    pub fn open(path: &Path) -> Result<Case> {
+        Ok(Case {
+            conn: db::open(path)?,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Creates the case file if needed and brings its schema up to date.
+    /// Returns true when it was created.
+    pub fn create(path: &Path) -> Result<(Case, bool)> {
+        let (conn, created) = db::create(path)?;
+        Ok((
+            Case {
+                conn,
+                path: path.to_path_buf(),
+            },
+            created,
+        ))
+    }
+
+    /// A case in memory, for `demo` and tests.
+    pub fn memory() -> Result<Case> {
+        Ok(Case {
+            conn: db::memory()?,
+            path: PathBuf::from(":memory:"),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Starts the one transaction a writing command runs in, as `analyst`.
+    pub fn write(&mut self, analyst: &str) -> Result<Writer<'_>> {
+        let tx = db::write(&mut self.conn)?;
+        let actor = Actor {
+            analyst: analyst.to_string(),
+            at: db::now(&tx)?,
+        };
+        Ok(Writer { tx, actor })
+    }
+
+    /// Runs `read` on one consistent view of the case, while others write.
+    pub fn snapshot<T>(&self, read: impl FnOnce(&Case) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("BEGIN DEFERRED")?;
+        let result = read(self);
+        // Nothing was written: ending the read transaction either way is the same.
+        let ended = self.conn.execute_batch("ROLLBACK");
+        let value = result?;
+        ended?;
+        Ok(value)
+    }
+
+    /// The current UTC time, as every timestamp is stored.
+    pub fn now(&self) -> Result<String> {
+        db::now(&self.conn)
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// A command's write transaction and who is writing. Dropped without
+/// `commit`, it changes nothing.
+pub struct Writer<'a> {
+    tx: Transaction<'a>,
+    actor: Actor,
+}
+
+/// What happened to a record a command changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Changed {
+    pub handle: String,
+    pub changed: bool,
+}
+
+impl Writer<'_> {
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    pub fn commit(self) -> Result<()> {
+        Ok(self.tx.commit()?)
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.tx
+    }
+
+    /// Creates a record from fields; returns its handle.
+    pub fn create<R: Record>(&self, fields: &Fields, allow_duplicate: bool) -> Result<String> {
+        let id = record::create::<R>(&self.tx, &self.actor, fields, allow_duplicate)?;
+        Ok(format_handle(R::KIND, id))
+    }
+
+    /// Changes the given fields of the record `text` names.
+    pub fn edit<R: Record>(&self, text: &str, fields: &Fields, reason: &str) -> Result<Changed> {
+        let id = handle::resolve(&self.tx, R::KIND, text)?;
+        let changed = record::edit::<R>(&self.tx, &self.actor, id, fields, Action::Edit, reason)?;
+        Ok(Changed {
+            handle: format_handle(R::KIND, id),
+            changed,
+        })
+    }
+
+    /// Sets a claim's verdict. Returns the handle and the verdict it had.
+    pub fn mark(&self, claim: &str, status: Status, reason: &str) -> Result<(String, Status)> {
+        let id = handle::resolve(&self.tx, Kind::Claim, claim)?;
+        let was = Claim::load(&self.tx, id)?;
+        if !was.retracted.is_empty() {
+            return Err(UserError::Usage(format!(
+                "{} is retracted ({}); restore it with `crosscheck restore {} --reason ...` before marking it",
+                format_handle(Kind::Claim, id),
+                was.retracted,
+                format_handle(Kind::Claim, id)
+            ))
+            .into());
+        }
+        let mut fields = Fields::new();
+        fields.set("status", status.as_str());
+        fields.set("reason", reason);
+        fields.set("status_by", self.actor.analyst.clone());
+        fields.set("status_at", self.actor.at.clone());
+        record::edit::<Claim>(&self.tx, &self.actor, id, &fields, Action::Mark, reason)?;
+        Ok((format_handle(Kind::Claim, id), was.status))
+    }
+
+    /// Withdraws a record of any kind, or undoes that (`retract` false).
+    /// Returns the record's handle, whether it changed, and the live records
+    /// that refer to it (which stay as they are).
+    pub fn retract(&self, text: &str, retract: bool, reason: &str) -> Result<(Changed, Vec<String>)> {
+        let (kind, id) = handle::resolve_any(&self.tx, text)?;
+        let handle = format_handle(kind, id);
+        let held: String = queries::retracted(&self.tx, kind, id)?;
+        if retract && !held.is_empty() {
+            return Ok((Changed { handle, changed: false }, Vec::new()));
+        }
+        if !retract && held.is_empty() {
+            return Err(UserError::Usage(format!("{handle} is not retracted; there is nothing to restore")).into());
+        }
+        let mut fields = Fields::new();
+        fields.set("retracted", if retract { reason } else { "" });
+        let action = if retract { Action::Retract } else { Action::Restore };
+        let changed = with_record!(kind, R => record::edit::<R>(&self.tx, &self.actor, id, &fields, action, reason))?;
+        let dependents = if retract {
+            queries::dependents(&self.tx, kind, id)?
+        } else {
+            Vec::new()
+        };
+        Ok((Changed { handle, changed }, dependents))
+    }
+
+    /// Imports a file of one kind of record; see `import::import`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn import(
+        &self,
+        kind: Kind,
+        options: import::Options,
+        layout: &import::Layout,
+        file_name: &str,
+        input: impl std::io::Read + std::io::Seek,
+        listener: &mut dyn import::Listener,
+    ) -> Result<import::Summary> {
+        import::import(&self.tx, &self.actor, kind, options, layout, file_name, input, listener)
+    }
+
+    /// Loads the shipped case.
+    pub fn load_seed(&self) -> Result<()> {
+        let actor = Actor {
+            analyst: crate::seed::ANALYST.to_string(),
+            at: self.actor.at.clone(),
+        };
+        for (kind, name, text) in crate::seed::FILES {
+            import::import_csv(&self.tx, &actor, *kind, import::Options::default(), name, text.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// True when the case already holds the shipped case.
+    pub fn seed_loaded(&self) -> Result<bool> {
+        Ok(handle::by_uuid(&self.tx, Kind::Claim, crate::seed::first_claim_uuid())?.is_some())
+    }
+}
