@@ -758,22 +758,21 @@ fn a_killed_attach_leaves_none_of_it() {
 }
 
 /// A tmpfs mounted on a directory, unmounted when dropped. Mounting needs
-/// root (or CAP_SYS_ADMIN); without it the test says it was skipped.
+/// root (or CAP_SYS_ADMIN): the tests that use it are ignored by default and
+/// run as root by `.ci/run` (`cargo test -- --ignored`), where a failed
+/// mount fails the test.
 struct Mount(PathBuf);
 
 impl Mount {
-    fn tmpfs(dir: &Path, size: &str, test: &str) -> Option<Mount> {
+    fn tmpfs(dir: &Path, size: &str, test: &str) -> Mount {
         let status = Command::new("mount")
             .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
             .arg(dir)
             .stderr(Stdio::null())
             .status();
         match status {
-            Ok(s) if s.success() => Some(Mount(dir.to_path_buf())),
-            _ => {
-                eprintln!("note: {test} SKIPPED: cannot mount a tmpfs here (needs root); the guarantee is untested on this machine");
-                None
-            }
+            Ok(s) if s.success() => Mount(dir.to_path_buf()),
+            _ => panic!("{test}: cannot mount a tmpfs on {} (needs root): run it as root", dir.display()),
         }
     }
 
@@ -794,15 +793,14 @@ impl Drop for Mount {
 }
 
 #[test]
+#[ignore = "needs root to mount a tmpfs; .ci/run runs it with --ignored"]
 fn a_read_only_case_file_refuses_writes_clearly_and_still_reads() {
     let case = Case::empty();
-    let Some(mount) = Mount::tmpfs(
+    let mount = Mount::tmpfs(
         case.dir.path(),
         "8m",
         "a_read_only_case_file_refuses_writes_clearly_and_still_reads",
-    ) else {
-        return;
-    };
+    );
     case.ok(&["init", "--seed"]);
     let file = case.write("page.html", "<html></html>");
     let before = snapshot(&case);
@@ -829,6 +827,7 @@ fn a_read_only_case_file_refuses_writes_clearly_and_still_reads() {
 }
 
 #[test]
+#[ignore = "needs root to run crosscheck as another user; .ci/run runs it with --ignored"]
 fn a_case_file_without_write_permission_refuses_writes_clearly() {
     use std::os::unix::fs::PermissionsExt;
     use std::os::unix::process::CommandExt;
@@ -843,10 +842,7 @@ fn a_case_file_without_write_permission_refuses_writes_clearly() {
     };
     let out = match as_nobody(&["source", "add", "New"]) {
         Ok(out) => out,
-        Err(e) => {
-            eprintln!("note: a_case_file_without_write_permission_refuses_writes_clearly SKIPPED: cannot run as another user ({e})");
-            return;
-        }
+        Err(e) => panic!("cannot run as another user ({e}): this test needs root"),
     };
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
@@ -860,11 +856,10 @@ fn a_case_file_without_write_permission_refuses_writes_clearly() {
 }
 
 #[test]
+#[ignore = "needs root to mount a tmpfs; .ci/run runs it with --ignored"]
 fn a_full_disk_fails_clearly_and_keeps_the_case_whole() {
     let case = Case::empty();
-    let Some(_mount) = Mount::tmpfs(case.dir.path(), "1m", "a_full_disk_fails_clearly_and_keeps_the_case_whole") else {
-        return;
-    };
+    let _mount = Mount::tmpfs(case.dir.path(), "1m", "a_full_disk_fails_clearly_and_keeps_the_case_whole");
     case.ok(&["init"]);
     case.ok(&["source", "add", "Report"]);
     let before = snapshot(&case);
@@ -988,22 +983,10 @@ fn invalid_utf8_on_the_command_line_is_a_clear_error() {
     assert_eq!(snapshot(&case), before);
 }
 
-/// True when `import` is built; otherwise says that the test was skipped.
-fn import_is_built(case: &Case, test: &str) -> bool {
-    if !case.run(&["import", "--help"]).stdout.contains("--into") {
-        eprintln!("note: {test} SKIPPED: `crosscheck import FILE --into ENTITY` is not built yet");
-        return false;
-    }
-    true
-}
-
 #[test]
 fn a_killed_import_leaves_none_or_all_of_it() {
     const ROWS: usize = 60_000;
     let case = Case::new();
-    if !import_is_built(&case, "a_killed_import_leaves_none_or_all_of_it") {
-        return;
-    }
     let mut csv = String::from("title,publisher,notes\n");
     for i in 0..ROWS {
         csv.push_str(&format!("Source {i},Publisher {},{}\n", i % 97, "n".repeat(200)));
@@ -1030,9 +1013,6 @@ fn a_killed_import_leaves_none_or_all_of_it() {
 #[test]
 fn imported_files_with_nul_bytes_long_fields_or_bad_utf8() {
     let case = Case::new();
-    if !import_is_built(&case, "imported_files_with_nul_bytes_long_fields_or_bad_utf8") {
-        return;
-    }
     let long = "Ж".repeat(500_000); // 1 MB of UTF-8
     let mut writer = csv::Writer::from_path(case.path("odd.csv")).unwrap();
     writer.write_record(["title", "notes"]).unwrap();

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use super::Ctx;
-use crate::store::Case;
 use crate::atomic::Partial;
 use crate::error::{CheckFailed, UserError};
+use crate::store::Case;
 
 #[derive(Debug, clap::Args)]
 #[command(

@@ -196,8 +196,20 @@ fn show(case: &Case, text: &str, scope: ScopeArgs) -> Result<()> {
     )?;
     let mut history = Vec::new();
     case.history(Some((Kind::Claim, id)), &mut |e| {
-        history.push(vec![e.id.to_string(), e.at.clone(), e.analyst.clone(), e.action.clone(), e.handle.clone(), super::history::summarise(&e), e.reason]);
+        history.push(vec![
+            e.id.to_string(),
+            e.at.clone(),
+            e.analyst.clone(),
+            e.action.clone(),
+            e.handle.clone(),
+            super::history::summarise(&e),
+            e.reason,
+        ]);
         Ok(())
     })?;
-    super::print_section("History", &["entry", "at", "analyst", "action", "record", "change", "reason"], history)
+    super::print_section(
+        "History",
+        &["entry", "at", "analyst", "action", "record", "change", "reason"],
+        history,
+    )
 }

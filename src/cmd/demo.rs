@@ -22,7 +22,9 @@ pub fn run(_: Args, _: &Ctx) -> Result<()> {
     let mut rows = Vec::new();
     case.list_claims(&ClaimFilter::default(), Scope::default(), &mut |id, cells| {
         let field = |name: &str| {
-            let at = crate::store::listing::columns::<crate::store::Claim>().iter().position(|(n, _)| n == name);
+            let at = crate::store::listing::columns::<crate::store::Claim>()
+                .iter()
+                .position(|(n, _)| n == name);
             at.map(|i| cells[i].text()).unwrap_or_default()
         };
         let slug = field("slug");
@@ -31,7 +33,12 @@ pub fn run(_: Args, _: &Ctx) -> Result<()> {
         } else {
             format!("{} {slug}", format_handle(Kind::Claim, id))
         };
-        rows.push(vec![name, shorten(&field("text"), 90), field("status"), shorten(&field("reason"), 120)]);
+        rows.push(vec![
+            name,
+            shorten(&field("text"), 90),
+            field("status"),
+            shorten(&field("reason"), 120),
+        ]);
         Ok(())
     })?;
     let claims = rows.len();

@@ -135,5 +135,10 @@ pub fn list(case: &Case, filter: &Filter, scope: ScopeArgs, to: output::To<'_>) 
         relation: filter.relation.as_deref().map(Relation::parse).transpose()?,
         topic: filter.topic.clone(),
     };
-    super::stream::<Evidence>(to, Vec::new(), |each| case.list_evidence(&filter, scope.scope(), each), |_, _| Ok(()))
+    super::stream::<Evidence>(
+        to,
+        Vec::new(),
+        |each| case.list_evidence(&filter, scope.scope(), each),
+        |_, _| Ok(()),
+    )
 }

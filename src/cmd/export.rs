@@ -123,10 +123,7 @@ fn claimreview(args: ClaimReviewArgs, case: &Case) -> Result<()> {
         }
         case.claims_with_status(&wanted)?
     } else {
-        args.claims
-            .iter()
-            .map(|c| case.resolve(Kind::Claim, c))
-            .collect::<Result<_>>()?
+        args.claims.iter().map(|c| case.resolve(Kind::Claim, c)).collect::<Result<_>>()?
     };
 
     let mut reviews = Vec::new();

@@ -5,11 +5,11 @@ use std::io::{IsTerminal, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
 use super::Ctx;
 use crate::error::UserError;
 use crate::store::import::{self, FileFormat, Layout, Listener, Options, Quoting, Summary};
 use crate::store::{Case, Kind};
+use anyhow::{Context, Result};
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:

@@ -202,7 +202,11 @@ pub fn edit<R: Record>(case: &mut Case, ctx: &Ctx, text: &str, fields: &store::F
 pub fn required_reason(reason: &str) -> Result<&str> {
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(UserError::missing("reason", "say why, for example --reason \"Misattributed: the words are TASS's, not Shoigu's\"").into());
+        return Err(UserError::missing(
+            "reason",
+            "say why, for example --reason \"Misattributed: the words are TASS's, not Shoigu's\"",
+        )
+        .into());
     }
     Ok(reason)
 }

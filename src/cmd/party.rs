@@ -112,5 +112,10 @@ pub fn list(case: &Case, filter: &Filter, scope: ScopeArgs, to: output::To<'_>) 
         kind: filter.kind.as_deref().map(PartyKind::parse).transpose()?,
         all: filter.all,
     };
-    super::stream::<Party>(to, Vec::new(), |each| case.list_parties(&filter, scope.scope(), each), |_, _| Ok(()))
+    super::stream::<Party>(
+        to,
+        Vec::new(),
+        |each| case.list_parties(&filter, scope.scope(), each),
+        |_, _| Ok(()),
+    )
 }

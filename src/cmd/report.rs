@@ -153,14 +153,7 @@ fn listing(out: &ReportArgs, (title, intro): (String, Vec<Rich>), list: impl FnO
 }
 
 /// The claims report.
-fn claims(
-    case: &Case,
-    filter: &claim::Filter,
-    parties: Option<&str>,
-    out: &ReportArgs,
-    title: String,
-    intro: Vec<Rich>,
-) -> Result<()> {
+fn claims(case: &Case, filter: &claim::Filter, parties: Option<&str>, out: &ReportArgs, title: String, intro: Vec<Rich>) -> Result<()> {
     let format = out.format()?;
     // Check every value before anything is written.
     let speakers = case.speakers(&filter.checked()?)?;
@@ -191,7 +184,9 @@ fn claims(
     let lines: Vec<Line> = cells
         .into_iter()
         .map(|cells: Vec<Cell>| {
-            let id = parse_typed(&cells[0].text()).filter(|(k, _)| *k == Kind::Claim).map_or(0, |(_, id)| id);
+            let id = parse_typed(&cells[0].text())
+                .filter(|(k, _)| *k == Kind::Claim)
+                .map_or(0, |(_, id)| id);
             Line { id, cells }
         })
         .collect();

@@ -32,7 +32,9 @@ pub fn run(args: Args, case: &mut Case, ctx: &Ctx, retract: bool) -> Result<()> 
         eprintln!("restored {handle}: it shows again in listings, comparisons and reports");
         return Ok(());
     }
-    eprintln!("retracted {handle}: it stays in the case file and its history, and is left out of listings, comparisons, reports and search");
+    eprintln!(
+        "retracted {handle}: it stays in the case file and its history, and is left out of listings, comparisons, reports and search"
+    );
     if !dependents.is_empty() {
         let shown: Vec<&str> = dependents.iter().take(20).map(String::as_str).collect();
         eprintln!(

@@ -155,7 +155,12 @@ pub fn list(case: &Case, filter: &Filter, scope: ScopeArgs, to: output::To<'_>) 
         publisher: filter.publisher.clone(),
         published: filter.published.dates()?,
     };
-    super::stream::<Source>(to, Vec::new(), |each| case.list_sources(&filter, scope.scope(), each), |_, _| Ok(()))
+    super::stream::<Source>(
+        to,
+        Vec::new(),
+        |each| case.list_sources(&filter, scope.scope(), each),
+        |_, _| Ok(()),
+    )
 }
 
 fn show(case: &Case, text: &str) -> Result<()> {

@@ -165,5 +165,10 @@ pub fn list(case: &Case, filter: &Filter, scope: ScopeArgs, to: output::To<'_>) 
         topic: filter.topic.clone(),
         said: filter.said.dates()?,
     };
-    super::stream::<Statement>(to, Vec::new(), |each| case.list_statements(&filter, scope.scope(), each), |_, _| Ok(()))
+    super::stream::<Statement>(
+        to,
+        Vec::new(),
+        |each| case.list_statements(&filter, scope.scope(), each),
+        |_, _| Ok(()),
+    )
 }

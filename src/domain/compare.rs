@@ -241,4 +241,3 @@ pub fn figures_text(row: &Row, separator: &str) -> String {
     }
     parts.join(separator)
 }
-

@@ -47,4 +47,3 @@ fn copy_all(from: &Connection, to: &mut Connection) -> Result<()> {
         }
     }
 }
-

@@ -141,9 +141,11 @@ impl Writer<'_> {
             ))
             .into());
         }
-        let number: i64 = conn.query_row("SELECT count(*) FROM capture WHERE source_id = ?1 AND id <= ?2", params![source_id, id], |r| {
-            r.get(0)
-        })?;
+        let number: i64 = conn.query_row(
+            "SELECT count(*) FROM capture WHERE source_id = ?1 AND id <= ?2",
+            params![source_id, id],
+            |r| r.get(0),
+        )?;
         history::append(
             conn,
             actor,
@@ -234,14 +236,11 @@ pub fn copy_content(conn: &Connection, id: i64, out: &mut dyn Write) -> Result<u
     Ok(total)
 }
 
-
 fn captures_of(conn: &Connection, source_id: i64) -> Result<Vec<Capture>> {
     let mut stmt = conn.prepare("SELECT id, sha256, size, file_name FROM capture WHERE source_id = ?1 ORDER BY id")?;
     let mut number = 0;
     let all = stmt
-        .query_map([source_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })?
+        .query_map([source_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .map(|row| {
             let (id, sha256, size, file_name) = row?;
             number += 1;
@@ -326,4 +325,3 @@ fn choose(conn: &Connection, source_id: i64, wanted: Option<&str>) -> Result<Cap
         .into()),
     }
 }
-

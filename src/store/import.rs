@@ -207,7 +207,6 @@ pub fn import(
     mut input: impl Read + Seek,
     listener: &mut dyn Listener,
 ) -> Result<Summary> {
-    
     let quoting = match layout.format {
         FileFormat::Delimited(delimiter) => {
             let quoting = match layout.quoting {
@@ -268,7 +267,9 @@ fn import_from(
     input: impl Read,
     listener: &mut dyn Listener,
 ) -> Result<Summary> {
-    super::db::with_bulk_writes(conn, || import_rows(conn, actor, entity, options, layout, quoting, file_name, input, listener))
+    super::db::with_bulk_writes(conn, || {
+        import_rows(conn, actor, entity, options, layout, quoting, file_name, input, listener)
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -987,14 +988,7 @@ pub fn begin(conn: &Connection, actor: &Actor, entity: Kind, file_name: &str) ->
 
 /// Imports one row: creates it, or with `update` changes the row with the same
 /// UUID. The error names the field at fault; the caller adds file and line.
-pub fn import_row(
-    conn: &Connection,
-    actor: &Actor,
-    entity: Kind,
-    import_id: i64,
-    options: Options,
-    mut fields: Fields,
-) -> Result<Outcome> {
+pub fn import_row(conn: &Connection, actor: &Actor, entity: Kind, import_id: i64, options: Options, mut fields: Fields) -> Result<Outcome> {
     if entity == Kind::Claim && !matches!(fields.get("status"), "" | "unverified") {
         let held: Option<String> = conn
             .prepare_cached("SELECT status FROM claim WHERE uuid = lower(?1)")?

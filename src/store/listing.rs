@@ -6,11 +6,11 @@ use anyhow::Result;
 use rusqlite::ToSql;
 use rusqlite::types::Value;
 
+use super::Case;
 use super::handle;
 use super::kind::{Kind, handle as format_handle};
 use super::record::Record;
 use super::records::{Claim, Evidence, Party, Source, Statement};
-use super::Case;
 use crate::model::{PartyKind, Relation, Reliability, SourceKind, Stance, Status};
 use crate::output::Cell;
 
@@ -243,7 +243,11 @@ impl Case {
         let mut parts = vec![scope.condition().to_string()];
         parts.push(equals("t.claim_id", claim.map(Value::Integer), &mut params));
         parts.push(party_or_body("t.party_id", party, &mut params));
-        parts.push(equals("t.stance", filter.stance.map(|s| Value::Text(s.as_str().into())), &mut params));
+        parts.push(equals(
+            "t.stance",
+            filter.stance.map(|s| Value::Text(s.as_str().into())),
+            &mut params,
+        ));
         if let Some(topic) = &filter.topic {
             params.push(Value::Text(topic.clone()));
             parts.push(format!("t.claim_id IN (SELECT id FROM claim WHERE topic = ?{})", params.len()));
@@ -259,7 +263,11 @@ impl Case {
         let mut parts = vec![scope.condition().to_string()];
         parts.push(equals("t.claim_id", claim.map(Value::Integer), &mut params));
         parts.push(equals("t.source_id", source.map(Value::Integer), &mut params));
-        parts.push(equals("t.relation", filter.relation.map(|r| Value::Text(r.as_str().into())), &mut params));
+        parts.push(equals(
+            "t.relation",
+            filter.relation.map(|r| Value::Text(r.as_str().into())),
+            &mut params,
+        ));
         if let Some(topic) = &filter.topic {
             params.push(Value::Text(topic.clone()));
             parts.push(format!("t.claim_id IN (SELECT id FROM claim WHERE topic = ?{})", params.len()));

@@ -25,16 +25,34 @@ pub fn retracted(conn: &Connection, kind: Kind, id: i64) -> Result<String> {
 pub fn dependents(conn: &Connection, kind: Kind, id: i64) -> Result<Vec<String>> {
     let queries: &[(Kind, &str)] = match kind {
         Kind::Claim => &[
-            (Kind::Statement, "SELECT id FROM statement WHERE claim_id = ?1 AND retracted = '' ORDER BY id"),
-            (Kind::Evidence, "SELECT id FROM evidence WHERE claim_id = ?1 AND retracted = '' ORDER BY id"),
+            (
+                Kind::Statement,
+                "SELECT id FROM statement WHERE claim_id = ?1 AND retracted = '' ORDER BY id",
+            ),
+            (
+                Kind::Evidence,
+                "SELECT id FROM evidence WHERE claim_id = ?1 AND retracted = '' ORDER BY id",
+            ),
         ],
         Kind::Source => &[
-            (Kind::Statement, "SELECT id FROM statement WHERE source_id = ?1 AND retracted = '' ORDER BY id"),
-            (Kind::Evidence, "SELECT id FROM evidence WHERE source_id = ?1 AND retracted = '' ORDER BY id"),
+            (
+                Kind::Statement,
+                "SELECT id FROM statement WHERE source_id = ?1 AND retracted = '' ORDER BY id",
+            ),
+            (
+                Kind::Evidence,
+                "SELECT id FROM evidence WHERE source_id = ?1 AND retracted = '' ORDER BY id",
+            ),
         ],
         Kind::Party => &[
-            (Kind::Statement, "SELECT id FROM statement WHERE party_id = ?1 AND retracted = '' ORDER BY id"),
-            (Kind::Party, "SELECT id FROM party WHERE parent_id = ?1 AND retracted = '' ORDER BY id"),
+            (
+                Kind::Statement,
+                "SELECT id FROM statement WHERE party_id = ?1 AND retracted = '' ORDER BY id",
+            ),
+            (
+                Kind::Party,
+                "SELECT id FROM party WHERE parent_id = ?1 AND retracted = '' ORDER BY id",
+            ),
         ],
         Kind::Statement | Kind::Evidence => &[],
     };
@@ -118,7 +136,9 @@ fn strings(conn: &Connection, sql: &str, id: i64) -> Result<Vec<Vec<String>>> {
     let mut stmt = conn.prepare_cached(sql)?;
     let count = stmt.column_count();
     let rows = stmt
-        .query_map([id], |r| (0..count).map(|i| value_text(r.get_ref(i)?)).collect::<rusqlite::Result<Vec<_>>>())?
+        .query_map([id], |r| {
+            (0..count).map(|i| value_text(r.get_ref(i)?)).collect::<rusqlite::Result<Vec<_>>>()
+        })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
@@ -189,10 +209,26 @@ impl Case {
             .into_iter()
             .filter(|r| include_retracted || r[13].is_empty())
             .map(|r| {
-                let words = crate::domain::compare::words_of(&r[5], QuoteKind::parse(&r[6]).unwrap_or(QuoteKind::Direct), &r[7], &r[12], None);
-                let figure = Figure::from_columns(r[8].parse().ok(), r[9].parse().ok()).map(|f| f.with_unit(&r[10])).unwrap_or_default();
-                let handle = if r[13].is_empty() { r[0].clone() } else { format!("{} (retracted)", r[0]) };
-                vec![handle, r[1].clone(), r[2].clone(), r[3].clone(), r[4].clone(), words, figure, r[11].clone()]
+                let words =
+                    crate::domain::compare::words_of(&r[5], QuoteKind::parse(&r[6]).unwrap_or(QuoteKind::Direct), &r[7], &r[12], None);
+                let figure = Figure::from_columns(r[8].parse().ok(), r[9].parse().ok())
+                    .map(|f| f.with_unit(&r[10]))
+                    .unwrap_or_default();
+                let handle = if r[13].is_empty() {
+                    r[0].clone()
+                } else {
+                    format!("{} (retracted)", r[0])
+                };
+                vec![
+                    handle,
+                    r[1].clone(),
+                    r[2].clone(),
+                    r[3].clone(),
+                    r[4].clone(),
+                    words,
+                    figure,
+                    r[11].clone(),
+                ]
             })
             .collect())
     }
@@ -373,7 +409,12 @@ impl Case {
              GROUP BY 2 ORDER BY 3 DESC, 1"
         ))?;
         let parties = stmt
-            .query_map(&params[..], |r| Ok(PartyColumn { code: r.get(0)?, id: r.get(1)? }))?
+            .query_map(&params[..], |r| {
+                Ok(PartyColumn {
+                    code: r.get(0)?,
+                    id: r.get(1)?,
+                })
+            })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(parties)
     }

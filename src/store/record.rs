@@ -2,8 +2,8 @@
 //! importer and the seed all create and change records, so that every value
 //! is checked by the same code whichever way it came in.
 
-use anyhow::Result;
 use anyhow::Context;
+use anyhow::Result;
 use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef};
 use rusqlite::{Connection, Row, params_from_iter};
 use serde_json::{Map, Value};
@@ -109,7 +109,11 @@ pub trait Record: Sized {
     /// Reads row `id`.
     fn load(conn: &Connection, id: i64) -> Result<Self> {
         let sql = statement_text(Self::KIND.table(), "load", || {
-            format!("SELECT uuid, {} FROM {} WHERE id = ?1", Self::COLUMNS.join(", "), Self::KIND.table())
+            format!(
+                "SELECT uuid, {} FROM {} WHERE id = ?1",
+                Self::COLUMNS.join(", "),
+                Self::KIND.table()
+            )
         });
         conn.prepare_cached(sql)?
             .query_row([id], Self::from_row)

@@ -2,16 +2,14 @@
 
 use anyhow::Result;
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
-use rusqlite::{Connection, Row};
+use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::handle;
 pub use super::handle::reference;
 use super::kind::Kind;
 use super::record::{Fields, Record, uuid_field};
 use crate::error::UserError;
-use crate::model::{
-    Credibility, Figure, PartyKind, QuoteKind, Relation, Reliability, SourceKind, Stance, Status, parse_date, parse_slug,
-};
+use crate::model::{Credibility, Figure, PartyKind, QuoteKind, Relation, Reliability, SourceKind, Stance, Status, parse_date, parse_slug};
 
 fn optional_ref(conn: &Connection, kind: Kind, text: &str) -> Result<Option<i64>> {
     if text.trim().is_empty() {
@@ -291,7 +289,9 @@ impl Record for Source {
         "language",
         "kind",
         "reliability",
-        "notes", "retracted"];
+        "notes",
+        "retracted",
+    ];
     const COLUMNS: &'static [&'static str] = &[
         "slug",
         "title",
@@ -302,7 +302,9 @@ impl Record for Source {
         "language",
         "kind",
         "reliability",
-        "notes", "retracted"];
+        "notes",
+        "retracted",
+    ];
 
     fn from_fields(_: &Connection, f: &Fields) -> Result<Self> {
         Ok(Source {
@@ -427,7 +429,9 @@ impl Record for Claim {
         "status",
         "reason",
         "status_by",
-        "status_at", "retracted"];
+        "status_at",
+        "retracted",
+    ];
     const COLUMNS: &'static [&'static str] = &[
         "slug",
         "text",
@@ -440,7 +444,10 @@ impl Record for Claim {
         "status",
         "status_reason",
         "status_by",
-        "status_at", "claimant", "retracted"];
+        "status_at",
+        "claimant",
+        "retracted",
+    ];
 
     fn from_fields(_: &Connection, f: &Fields) -> Result<Self> {
         let (figure, unit) = figure_fields(f)?;
@@ -567,7 +574,9 @@ pub struct Statement {
 
 impl Record for Statement {
     const KIND: Kind = Kind::Statement;
-    const SHOWN: &'static [&'static str] = &["claim", "party", "stance", "said_on", "quote", "summary", "source", "figure", "unit"];
+    const SHOWN: &'static [&'static str] = &[
+        "claim", "party", "stance", "said_on", "quote", "summary", "source", "figure", "unit",
+    ];
     const FIELDS: &'static [&'static str] = &[
         "uuid",
         "claim",
@@ -584,7 +593,9 @@ impl Record for Statement {
         "source_uuid",
         "figure",
         "unit",
-        "notes", "retracted"];
+        "notes",
+        "retracted",
+    ];
     const COLUMNS: &'static [&'static str] = &[
         "claim_id",
         "party_id",
@@ -597,7 +608,10 @@ impl Record for Statement {
         "figure_low",
         "figure_high",
         "figure_unit",
-        "notes", "quote_kind", "retracted"];
+        "notes",
+        "quote_kind",
+        "retracted",
+    ];
 
     fn from_fields(conn: &Connection, f: &Fields) -> Result<Self> {
         let uuid = uuid_field(f)?;
@@ -678,6 +692,32 @@ impl Record for Statement {
         ]
     }
 
+    /// A live statement by the same party on the same claim, with the same
+    /// stance, words and source. The words are the quote, or the summary
+    /// where there is no quote.
+    fn duplicate_of(&self, conn: &Connection) -> Result<Option<i64>> {
+        Ok(conn
+            .prepare_cached(
+                "SELECT id FROM statement
+                 WHERE claim_id = ?1 AND party_id = ?2 AND stance = ?3 AND quote = ?4 AND (?4 <> '' OR summary = ?5)
+                   AND source_id IS ?6 AND retracted = '' AND uuid <> ?7
+                 ORDER BY id LIMIT 1",
+            )?
+            .query_row(
+                rusqlite::params![
+                    self.claim_id,
+                    self.party_id,
+                    self.stance.as_str(),
+                    self.quote,
+                    self.summary,
+                    self.source_id,
+                    self.uuid
+                ],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     fn unique_key(&self) -> (&'static str, String) {
         ("statement", String::new())
     }
@@ -739,8 +779,19 @@ impl Record for Evidence {
         "excerpt",
         "locator",
         "credibility",
-        "notes", "retracted"];
-    const COLUMNS: &'static [&'static str] = &["claim_id", "source_id", "relation", "excerpt", "locator", "credibility", "notes", "retracted"];
+        "notes",
+        "retracted",
+    ];
+    const COLUMNS: &'static [&'static str] = &[
+        "claim_id",
+        "source_id",
+        "relation",
+        "excerpt",
+        "locator",
+        "credibility",
+        "notes",
+        "retracted",
+    ];
 
     fn from_fields(conn: &Connection, f: &Fields) -> Result<Self> {
         let uuid = uuid_field(f)?;
@@ -790,6 +841,22 @@ impl Record for Evidence {
             text(&self.notes),
             text(&self.retracted),
         ]
+    }
+
+    /// A live link of the same source to the same claim, with the same
+    /// relation and excerpt: it would be counted twice.
+    fn duplicate_of(&self, conn: &Connection) -> Result<Option<i64>> {
+        Ok(conn
+            .prepare_cached(
+                "SELECT id FROM evidence
+                 WHERE claim_id = ?1 AND source_id = ?2 AND relation = ?3 AND excerpt = ?4 AND retracted = '' AND uuid <> ?5
+                 ORDER BY id LIMIT 1",
+            )?
+            .query_row(
+                rusqlite::params![self.claim_id, self.source_id, self.relation.as_str(), self.excerpt, self.uuid],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     fn unique_key(&self) -> (&'static str, String) {

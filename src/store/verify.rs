@@ -9,10 +9,10 @@ use anyhow::Result;
 use rusqlite::Connection;
 use serde_json::Value;
 
+use super::Case;
 use super::history;
 use super::kind::{Kind, handle as format_handle};
 use super::record::Record;
-use super::Case;
 use crate::model::grouped;
 
 /// At most this many problems are listed; the count says how many there were.
@@ -89,7 +89,14 @@ fn foreign_keys(conn: &Connection, findings: &mut Findings) -> Result<()> {
                 .query_row(
                     &format!("SELECT {} FROM {} WHERE rowid = ?1", quoted(&column), quoted(&table)),
                     [rowid],
-                    |r| r.get::<_, rusqlite::types::Value>(0).map(|v| match v { rusqlite::types::Value::Text(t) => t, rusqlite::types::Value::Integer(n) => n.to_string(), rusqlite::types::Value::Real(n) => n.to_string(), _ => String::new() }),
+                    |r| {
+                        r.get::<_, rusqlite::types::Value>(0).map(|v| match v {
+                            rusqlite::types::Value::Text(t) => t,
+                            rusqlite::types::Value::Integer(n) => n.to_string(),
+                            rusqlite::types::Value::Real(n) => n.to_string(),
+                            _ => String::new(),
+                        })
+                    },
                 )
                 .unwrap_or_default(),
             _ => String::new(),
@@ -145,7 +152,11 @@ fn triggers(conn: &Connection, findings: &mut Findings) -> Result<()> {
             ));
         }
     }
-    findings.line("triggers", before, format!("{} append-only triggers on the history in place", APPEND_ONLY.len()));
+    findings.line(
+        "triggers",
+        before,
+        format!("{} append-only triggers on the history in place", APPEND_ONLY.len()),
+    );
     Ok(())
 }
 
