@@ -217,13 +217,15 @@ fn the_claims_report_counts_evidence_and_gives_each_partys_stance() {
         "denies; disputes; qualifies",
         "a state's column includes its bodies"
     );
-    assert_eq!(airspace[col("stance:CN")], "disputes; denies");
+    // Hua Chunying's remark was about Chinese aircraft in the ADIZ, and is
+    // filed under the claim that the accusations were rejected.
+    assert_eq!(airspace[col("stance:CN")], "denies");
     assert_eq!(airspace[col("stance:KR")], "affirms");
     assert_eq!(airspace[col("stance:JP")], "affirms");
 
     // Filters, and chosen party columns.
     let disputed = csv_records(&case.ok(&["report", "claims", "--status", "disputed", "--parties", "RU,KR"]));
-    assert_eq!(disputed.len(), 3, "two disputed claims");
+    assert_eq!(disputed.len(), 4, "three disputed claims");
     assert_eq!(&disputed[0][19..], ["stance:RU", "stance:KR"]);
     let kr = csv_records(&case.ok(&["report", "claims", "--party", "KR", "--format", "csv"]));
     assert!(
@@ -395,7 +397,10 @@ fn the_html_report_is_self_contained_and_escapes_all_text() {
     assert!(html.contains("<h2 id=\"compare\">Contested claims side by side</h2>"));
     assert!(html.contains("<h2 id=\"timeline\">Timeline of statements</h2>"));
     assert!(html.contains("<figure class=\"timeline\"><div class=\"scroll\"><svg xmlns=\"http://www.w3.org/2000/svg\""));
-    assert!(html.contains("<title>2019-07-23 · RU denies · C35 script-claim: &lt;img src=x onerror=alert(1)&gt;</title>"));
+    let script_claim = &case.sql("SELECT id FROM claim WHERE slug = 'script-claim'")[0][0];
+    assert!(html.contains(&format!(
+        "<title>2019-07-23 · RU denies · C{script_claim} script-claim: &lt;img src=x onerror=alert(1)&gt;</title>"
+    )));
     assert!(html.contains("<h3 id=\"air-patrol-2019-airspace-violated\">C13 air-patrol-2019-airspace-violated</h3>"));
     assert!(html.contains("<dt>Verdict</dt><dd><span class=\"word w-disputed\">disputed</span></dd><dt>Reason</dt><dd>South Korea"));
     assert!(html.contains("<span id=\"source-tass-2019-07-23-kobylash-aerial-hooliganism\"></span>"));
@@ -521,7 +526,9 @@ fn claimreview_export_gives_google_what_it_requires() {
             serde_json::json!({"@type": "Organization", "name": "Example Desk", "url": "https://desk.example"})
         );
         assert_eq!(review["itemReviewed"]["@type"], "Claim");
-        assert_eq!(review["itemReviewed"]["author"]["name"], "Joining Forces");
+        // The claim's claimant, from the case; --claim-author is the default for claims without one.
+        let author = review["itemReviewed"]["author"]["name"].as_str().unwrap();
+        assert!(["Joining Forces (2019 article)", "Joining Forces"].contains(&author), "{author}");
         assert_eq!(review["reviewRating"]["@type"], "Rating");
         assert!(review["reviewRating"]["alternateName"].is_string());
         assert!(review["datePublished"].as_str().unwrap().len() == 10);
@@ -538,6 +545,12 @@ fn claimreview_export_gives_google_what_it_requires() {
         serde_json::json!({"@type": "Rating", "alternateName": "Supported", "ratingValue": 5, "bestRating": 5, "worstRating": 1, "ratingExplanation": "Two sources agree"})
     );
     assert_eq!(by_url("tricky")["claimReviewed"], "</script><b>x</b> & more");
+    assert_eq!(by_url("tricky")["itemReviewed"]["author"]["name"], "Joining Forces", "no claimant: the default");
+    assert_eq!(
+        by_url("vostok-2018-troops")["itemReviewed"]["author"]["name"],
+        "Joining Forces (2019 article)",
+        "the claimant the case gives"
+    );
     assert_eq!(rating("vostok-2018-equipment")["ratingValue"], 2, "misleading");
     assert_eq!(rating("vostok-2018-troops")["alternateName"], "Disputed");
     assert!(

@@ -340,7 +340,7 @@ fn verify_checks_foreign_keys_and_sqlite_integrity() {
     std::fs::write(case.db(), bytes).unwrap();
     let out = case.run(&["verify"]);
     assert_eq!(out.code, 4, "{}", out.stderr);
-    assert!(out.stdout.contains("integrity    FAILED (1 problem)"), "{}", out.stdout);
+    assert!(out.stdout.contains("integrity    FAILED ("), "{}", out.stdout);
     assert!(out.stderr.contains("SQLite integrity check: row"), "{}", out.stderr);
     assert!(out.stderr.contains("missing from index claim_topic"), "{}", out.stderr);
 }

@@ -1106,14 +1106,11 @@ fn record_imported_verdict(conn: &Connection, actor: &Actor, id: i64) -> Result<
     if claim.status == crate::model::Status::Unverified {
         return Ok(());
     }
-    // The verdict is recorded as given: by its analyst, at its time.
+    // The entry is written now, by the verdict's analyst; the verdict's own
+    // time, which the file may give, is in the entry's values (`at`).
     let verdict_by = Actor {
         analyst: claim.status_by.clone(),
-        at: if claim.status_at.is_empty() {
-            actor.at.clone()
-        } else {
-            claim.status_at.clone()
-        },
+        at: actor.at.clone(),
     };
     history::append(
         conn,
