@@ -122,7 +122,7 @@ fn add_functions(conn: &Connection) -> Result<()> {
             Ok(figure.map(|f| f.with_unit(&unit)).unwrap_or_default())
         },
     )?;
-    // cc_search_text(text): the text as the search index holds it (src/search.rs).
+    // cc_search_text(text): the text as the search index holds it (store/search.rs).
     conn.create_scalar_function(
         "cc_search_text",
         1,
