@@ -545,7 +545,11 @@ fn claimreview_export_gives_google_what_it_requires() {
         serde_json::json!({"@type": "Rating", "alternateName": "Supported", "ratingValue": 5, "bestRating": 5, "worstRating": 1, "ratingExplanation": "Two sources agree"})
     );
     assert_eq!(by_url("tricky")["claimReviewed"], "</script><b>x</b> & more");
-    assert_eq!(by_url("tricky")["itemReviewed"]["author"]["name"], "Joining Forces", "no claimant: the default");
+    assert_eq!(
+        by_url("tricky")["itemReviewed"]["author"]["name"],
+        "Joining Forces",
+        "no claimant: the default"
+    );
     assert_eq!(
         by_url("vostok-2018-troops")["itemReviewed"]["author"]["name"],
         "Joining Forces (2019 article)",
