@@ -124,9 +124,12 @@ pub fn run(args: Args, store: &mut Case, ctx: &Ctx) -> Result<()> {
     match args.subject {
         Subject::Parties { filter, out } => listing(&out, heading(&out, "Parties"), |to| party::list(case, &filter, out.scope, to)),
         Subject::Sources { filter, out } => listing(&out, heading(&out, "Sources"), |to| source::list(case, &filter, out.scope, to)),
-        Subject::Statements { filter, out } => listing(&out, heading(&out, "Statements"), |to| {
-            statement::list(case, &filter, out.scope, to)
-        }),
+        Subject::Statements { filter, out } => {
+            let for_readers = out.format()?.listing().is_none();
+            listing(&out, heading(&out, "Statements"), |to| {
+                statement::rows(case, &filter, out.scope, for_readers, to)
+            })
+        }
         Subject::Evidence { filter, out } => listing(&out, heading(&out, "Evidence"), |to| evidence::list(case, &filter, out.scope, to)),
         Subject::Claims { filter, parties, out } => {
             let (title, intro) = heading(&out, "Claims and verdicts");
