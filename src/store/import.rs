@@ -350,6 +350,7 @@ fn import_rows(
         }
     }
     summary.sha256 = rows.finish()?;
+    super::search::index_import(conn, entity, import.0)?;
     summary.columns = plan.names;
     finish(
         conn,
@@ -978,7 +979,7 @@ fn scan_rfc4180(input: impl Read, delimiter: u8) -> Result<Scan> {
 
 /// Starts an import: one `import` row that every imported row points at.
 pub fn begin(conn: &Connection, actor: &Actor, entity: Kind, file_name: &str) -> Result<(i64, String)> {
-    let uuid = uuid::Uuid::now_v7().to_string();
+    let uuid = super::record::new_uuid();
     conn.execute(
         "INSERT INTO import (uuid, entity, file_name, sha256, analyst, imported_at) VALUES (?1, ?2, ?3, '', ?4, ?5)",
         params![uuid, entity.plural(), file_name, actor.analyst, actor.at],

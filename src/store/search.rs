@@ -173,6 +173,33 @@ fn write<R: Record>(conn: &Connection, values: &[ToSqlOutput<'_>], id: i64, inse
     Ok(())
 }
 
+/// Indexes the rows an import inserted, in one statement: FTS5 takes a
+/// batch of rows at a time at half the cost of one INSERT a row. The text
+/// is the same `searched_text` gives (the columns joined with a newline).
+pub fn index_import(conn: &Connection, kind: Kind, import_id: i64) -> Result<()> {
+    let (Some(code), Some((main, more))) = (kind.search_code(), kind.spec().search) else {
+        return Ok(());
+    };
+    let join = |columns: &[&str]| {
+        if columns.is_empty() {
+            "''".to_string()
+        } else {
+            columns.join(" || char(10) || ")
+        }
+    };
+    let sql = format!(
+        "INSERT INTO search_index (rowid, main, more)
+         SELECT id * 4 + {code}, cc_search_text({}), cc_search_text({}) FROM {} WHERE import_id = ?1",
+        join(main),
+        join(more),
+        kind.table()
+    );
+    conn.execute(&sql, [import_id])
+        .map_err(damaged)
+        .context("cannot update the search index for the imported rows")?;
+    Ok(())
+}
+
 /// Makes the index anew from the records' text, whatever state it is in.
 /// Returns the number of records indexed.
 pub fn rebuild(conn: &Connection) -> Result<usize> {
