@@ -5,21 +5,30 @@
 
 use std::io::{Result, Write};
 
-use super::{Block, Inline, Renderer, Rich, Timeline, clean, web_address};
+use super::{Block, Inline, Renderer, Rich, Summary, Timeline, anchor, clean, web_address};
 
 pub struct Html<'a> {
     out: Box<dyn Write + 'a>,
+    /// The levels of the headings whose sections are open as `<details>`,
+    /// outermost first.
+    sections: Vec<u8>,
+    /// The class of each column of the table being written.
+    columns: Vec<String>,
 }
 
 impl<'a> Html<'a> {
     pub fn new(out: Box<dyn Write + 'a>) -> Self {
-        Html { out }
+        Html {
+            out,
+            sections: Vec::new(),
+            columns: Vec::new(),
+        }
     }
 
     fn rich(&mut self, rich: &Rich) -> Result<()> {
         for inline in &rich.0 {
             match inline {
-                Inline::Text(t) => write!(self.out, "{}", escape(t))?,
+                Inline::Text(t) => write!(self.out, "{}", keep_dates_whole(&escape(t)))?,
                 Inline::Strong(t) => write!(self.out, "<strong>{}</strong>", escape(t))?,
                 Inline::Word(w) => write!(self.out, "<span class=\"word w-{}\">{}</span>", word_class(w), escape(w))?,
                 Inline::Link { text, url } => match web_address(url) {
@@ -39,6 +48,68 @@ impl<'a> Html<'a> {
         Ok(())
     }
 
+    /// Closes the sections of headings at `level` or deeper.
+    fn close_sections(&mut self, level: u8) -> Result<()> {
+        while self.sections.last().is_some_and(|open| *open >= level) {
+            self.sections.pop();
+            writeln!(self.out, "</details>")?;
+        }
+        Ok(())
+    }
+
+    fn summary(&mut self, summary: &Summary) -> Result<()> {
+        self.close_sections(2)?;
+        writeln!(
+            self.out,
+            "<section class=\"summary\" aria-labelledby=\"summary\"><h2 id=\"summary\">At a glance</h2>"
+        )?;
+        if !summary.verdicts.is_empty() {
+            write!(self.out, "<ul class=\"verdicts\">")?;
+            for (verdict, count) in &summary.verdicts {
+                write!(
+                    self.out,
+                    "<li><span class=\"count\">{count}</span> <span class=\"word w-{}\">{}</span></li>",
+                    word_class(verdict),
+                    escape(verdict)
+                )?;
+            }
+            writeln!(self.out, "</ul>")?;
+        }
+        if summary.contested.is_empty() {
+            writeln!(self.out, "<p>No claim has parties on different sides.</p>")?;
+        } else {
+            writeln!(
+                self.out,
+                "<p class=\"lead\">Most contested: the claims with the most parties on another side than the largest.</p>\n<ol class=\"contested\">"
+            )?;
+            for claim in &summary.contested {
+                write!(
+                    self.out,
+                    "<li><a href=\"#{}\">{}</a> <span class=\"word w-{}\">{}</span><br>",
+                    escape(&claim.id),
+                    escape(&claim.claim),
+                    word_class(&claim.verdict),
+                    escape(&claim.verdict)
+                )?;
+                for (i, (stance, parties)) in claim.sides.iter().enumerate() {
+                    if i > 0 {
+                        write!(self.out, "; ")?;
+                    }
+                    write!(
+                        self.out,
+                        "<span class=\"side\">{} <span class=\"word w-{}\">{}</span></span>",
+                        escape(&parties.join(", ")),
+                        word_class(stance),
+                        escape(stance)
+                    )?;
+                }
+                writeln!(self.out, "</li>")?;
+            }
+            writeln!(self.out, "</ol>")?;
+        }
+        writeln!(self.out, "</section>")
+    }
+
     fn timeline(&mut self, timeline: &Timeline) -> Result<()> {
         if timeline.events.is_empty() {
             return writeln!(self.out, "<p>No dated statements.</p>");
@@ -53,6 +124,35 @@ impl<'a> Html<'a> {
             write!(self.out, " {} statements without a date are not shown.", timeline.undated)?;
         }
         writeln!(self.out, "</figcaption></figure>")
+    }
+}
+
+/// How a table cell may wrap.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum CellKind {
+    /// One word with no space: a handle, slug, code, date, grade, stance or
+    /// verdict. It never breaks; its column grows to hold it.
+    Token,
+    /// A web address: it may break anywhere, its column has a floor.
+    Address,
+    /// Text, which wraps between words.
+    Prose,
+}
+
+fn cell_kind(cell: &Rich) -> CellKind {
+    let mut text = String::new();
+    for inline in &cell.0 {
+        match inline {
+            Inline::Link { .. } => return CellKind::Address,
+            Inline::Break => return CellKind::Prose,
+            Inline::Text(t) | Inline::Strong(t) | Inline::Word(t) | Inline::Local { text: t, .. } => text.push_str(t),
+            Inline::Anchor(_) => {}
+        }
+    }
+    if !text.is_empty() && !text.chars().any(char::is_whitespace) {
+        CellKind::Token
+    } else {
+        CellKind::Prose
     }
 }
 
@@ -80,12 +180,24 @@ impl Renderer for Html<'_> {
         match block {
             Block::Heading { level, text, id } => {
                 let level = (*level).clamp(2, 6);
+                // A section and a claim's section fold (no script: <details>),
+                // open, so that the page reads and prints whole.
+                let folds = level <= 3;
+                if folds {
+                    self.close_sections(level)?;
+                    self.sections.push(level);
+                    write!(self.out, "<details class=\"section\" open><summary>")?;
+                }
                 match id {
                     Some(id) => write!(self.out, "<h{level} id=\"{}\">", escape(id))?,
                     None => write!(self.out, "<h{level}>")?,
                 }
                 self.rich(text)?;
-                writeln!(self.out, "</h{level}>")
+                write!(self.out, "</h{level}>")?;
+                if folds {
+                    write!(self.out, "</summary>")?;
+                }
+                writeln!(self.out)
             }
             Block::Paragraph(text) => {
                 write!(self.out, "<p>")?;
@@ -103,10 +215,12 @@ impl Renderer for Html<'_> {
             }
             Block::Table { headers, rows } => super::table(self, headers, rows),
             Block::Timeline(timeline) => self.timeline(timeline),
+            Block::Summary(summary) => self.summary(summary),
         }
     }
 
     fn table_start(&mut self, headers: &[String]) -> Result<()> {
+        self.columns = headers.iter().map(|h| format!("c-{}", anchor(&h.to_lowercase()))).collect();
         write!(self.out, "<div class=\"table\"><table>\n<thead><tr>")?;
         for header in headers {
             write!(self.out, "<th>{}</th>", escape(header))?;
@@ -116,8 +230,15 @@ impl Renderer for Html<'_> {
 
     fn table_row(&mut self, cells: &[Rich]) -> Result<()> {
         write!(self.out, "<tr>")?;
-        for cell in cells {
-            write!(self.out, "<td>")?;
+        for (i, cell) in cells.iter().enumerate() {
+            // A token's cell is bare; text says how it wraps, and its
+            // column's class gives the floors of `STYLE`.
+            let column = self.columns.get(i).map_or("", String::as_str);
+            match cell_kind(cell) {
+                CellKind::Token => write!(self.out, "<td>")?,
+                CellKind::Address => write!(self.out, "<td class=\"address {}\">", escape(column))?,
+                CellKind::Prose => write!(self.out, "<td class=\"text {}\">", escape(column))?,
+            }
             self.rich(cell)?;
             write!(self.out, "</td>")?;
         }
@@ -129,6 +250,7 @@ impl Renderer for Html<'_> {
     }
 
     fn end(&mut self) -> Result<()> {
+        self.close_sections(0)?;
         writeln!(
             self.out,
             "</main>\n<footer>Made with crosscheck {}.</footer>\n</body>\n</html>",
@@ -156,6 +278,34 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Escaped text with each date in it (2019-07-23, 2019-07) kept on one line:
+/// browsers may break after a hyphen, and a date cut in two misreads.
+fn keep_dates_whole(text: &str) -> std::borrow::Cow<'_, str> {
+    fn is_date(word: &str) -> bool {
+        let word = word.trim_end_matches([':', ',', ';', '.', ')']);
+        let word = word.trim_start_matches('(');
+        let b = word.as_bytes();
+        (b.len() == 7 || b.len() == 10)
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+    }
+    if !text.split(' ').any(is_date) {
+        return text.into();
+    }
+    text.split(' ')
+        .map(|word| {
+            if is_date(word) {
+                format!("<span class=\"date\">{word}</span>")
+            } else {
+                word.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+        .into()
+}
+
 /// The class of a verdict, stance or relation badge; any other word gets a
 /// plain one.
 fn word_class(word: &str) -> &'static str {
@@ -178,7 +328,7 @@ fn word_class(word: &str) -> &'static str {
     KNOWN.iter().find(|k| **k == word).copied().unwrap_or("other")
 }
 
-/// The colour of a stance's dot.
+/// The colour of a stance's mark.
 fn stance_colour(stance: &str) -> &'static str {
     match stance {
         "affirms" => "#2e7d32",
@@ -286,20 +436,45 @@ const STYLE: &str = r#"
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC", "Helvetica Neue", Arial, sans-serif;
        line-height: 1.45; color: #1a1a1a; background: #ffffff; margin: 0 auto; padding: 1.5rem; max-width: 80rem; }
 h1 { font-size: 1.6rem; margin: 0 0 .4rem; }
-h2 { font-size: 1.3rem; margin-top: 2.2rem; border-bottom: 1px solid #cccccc; padding-bottom: .2rem; }
-h3 { font-size: 1.1rem; margin-top: 1.8rem; }
+h2 { font-size: 1.3rem; margin: 0; }
+h3 { font-size: 1.1rem; margin: 0; }
 h4 { font-size: 1rem; margin: 1rem 0 .3rem; }
 .intro { color: #555555; margin: .1rem 0; }
-p, td, th, dd, li, blockquote { white-space: pre-wrap; overflow-wrap: anywhere; }
+p, dd, li, blockquote { white-space: pre-wrap; overflow-wrap: break-word; }
+details.section { margin-top: 1.6rem; }
+details.section details.section { margin-top: 1.2rem; }
+summary { cursor: pointer; list-style: none; display: flex; align-items: baseline; gap: .45rem; }
+summary::-webkit-details-marker { display: none; }
+summary::before { content: "▾"; color: #777777; font-size: .9rem; width: .8rem; flex: none; }
+details:not([open]) > summary::before { content: "▸"; }
+details.section > summary:has(h2) { border-bottom: 1px solid #cccccc; padding-bottom: .2rem; margin-bottom: .6rem; }
+.summary { margin: 1.2rem 0 .4rem; padding: .8rem 1rem; border: 1px solid #dddddd; border-radius: .4rem; background: #fafafa; }
+.summary h2 { font-size: 1.15rem; margin: 0 0 .5rem; }
+.summary ul.verdicts { list-style: none; margin: 0 0 .6rem; padding: 0; display: flex; flex-wrap: wrap; gap: .3rem 1.1rem; }
+.summary .count { font-weight: 700; }
+.summary .lead { margin: .3rem 0; }
+.summary ol.contested { margin: 0; padding-left: 1.6rem; }
+.summary ol.contested li { margin: .2rem 0; white-space: normal; }
+.summary .side { white-space: nowrap; }
 .table { overflow-x: auto; }
-table { border-collapse: collapse; width: 100%; font-size: .88rem; margin: .5rem 0 1rem; }
-th, td { border: 1px solid #cccccc; padding: .3rem .45rem; text-align: left; vertical-align: top; }
+table { border-collapse: collapse; width: 100%; font-size: .85rem; margin: .5rem 0 1rem; }
+th, td { border: 1px solid #cccccc; padding: .3rem .4rem; text-align: left; vertical-align: top; }
 th { background: #f2f2f2; }
+/* Headers and one-word cells (handles, slugs, dates, grades, stances) never
+   break; their columns grow instead, and a table too wide scrolls in its box.
+   Text wraps between words; a web address anywhere. */
+th, td { white-space: nowrap; }
+td.text { white-space: pre-wrap; overflow-wrap: break-word; }
+td.address { white-space: pre-wrap; overflow-wrap: anywhere; min-width: 8rem; }
+td.c-title { min-width: 9rem; }
+td.c-claim, td.c-words, td.c-excerpt { min-width: 14rem; }
+td.c-figures { min-width: 12rem; }
 blockquote { margin: .5rem 0; padding: .2rem .8rem; border-left: 3px solid #bbbbbb; color: #333333; }
 dl.fields { display: grid; grid-template-columns: max-content 1fr; gap: .15rem .9rem; margin: .5rem 0; }
 dl.fields dt { font-weight: 600; }
 dl.fields dd { margin: 0; }
 a { color: #0b57a4; }
+.date { white-space: nowrap; }
 .word { display: inline-block; padding: 0 .35rem; border-radius: .25rem; font-size: .85em; font-weight: 600; background: #eeeeee; color: #333333; white-space: nowrap; }
 .w-supported, .w-affirms, .w-supports { background: #d7f0d9; color: #1b5e20; }
 .w-refuted, .w-denies, .w-refutes { background: #f8d7d7; color: #8e1c1c; }
@@ -308,7 +483,10 @@ a { color: #0b57a4; }
 .w-in-review, .w-qualifies { background: #d6ecf5; color: #0d4a66; }
 .timeline { margin: 1rem 0; }
 .timeline .scroll { overflow-x: auto; }
-.timeline svg text { font-family: inherit; fill: #1a1a1a; }
+.timeline svg { display: block; width: 100%; min-width: 760px; height: auto; }
+.timeline svg text { font-family: inherit; }
+.timeline svg a:hover rect, .timeline svg a:hover circle { stroke: #000000; }
+.chart-title { font-weight: 600; margin: .8rem 0 .2rem; }
 figcaption { color: #555555; font-size: .85rem; }
 footer { margin-top: 3rem; color: #777777; font-size: .8rem; }
 @media print {
@@ -316,11 +494,12 @@ footer { margin-top: 3rem; color: #777777; font-size: .8rem; }
   a { color: inherit; text-decoration: none; }
   a[href^="http"]::after { content: " <" attr(href) ">"; font-size: .8em; color: #555555; overflow-wrap: anywhere; }
   .table, .timeline .scroll { overflow: visible; }
-  .timeline svg { width: 100%; height: auto; }
+  .timeline svg { min-width: 0; }
+  summary::before { content: none; }
   table { font-size: 8.5pt; }
-  tr, blockquote, dl.fields, figure { break-inside: avoid; }
+  tr, blockquote, dl.fields, figure, .summary { break-inside: avoid; }
   thead { display: table-header-group; }
-  h2, h3, h4 { break-after: avoid; }
+  h2, h3, h4, summary { break-after: avoid; }
   .word { border: 1px solid #999999; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   @page { margin: 14mm; }
 }
@@ -330,6 +509,88 @@ footer { margin-top: 3rem; color: #777777; font-size: .8rem; }
 mod tests {
     use super::*;
 
+    fn page(blocks: Vec<Block>) -> String {
+        let mut page = Vec::new();
+        {
+            let mut html = Html::new(Box::new(&mut page));
+            let document = super::super::Document {
+                title: "T".into(),
+                intro: Vec::new(),
+                blocks,
+            };
+            super::super::render(&document, &mut html).unwrap();
+        }
+        String::from_utf8(page).unwrap()
+    }
+
+    fn heading(level: u8, text: &str) -> Block {
+        Block::Heading {
+            level,
+            text: Rich::text(text),
+            id: Some(anchor(text)),
+        }
+    }
+
+    #[test]
+    fn sections_fold_and_one_word_cells_are_marked_whole() {
+        let page = page(vec![
+            heading(2, "Claims"),
+            Block::Table {
+                headers: vec!["Grade".into(), "Words".into(), "Address".into()],
+                rows: vec![vec![
+                    Rich::text("B2"),
+                    Rich::text("two words"),
+                    Rich(vec![Inline::Link {
+                        text: "https://example.org/a".into(),
+                        url: "https://example.org/a".into(),
+                    }]),
+                ]],
+            },
+            heading(3, "C1"),
+            heading(4, "Statements"),
+            heading(3, "C2"),
+            heading(2, "Sources"),
+        ]);
+        assert!(page.contains("<tr><td>B2</td><td class=\"text c-words\">two words</td><td class=\"address c-address\">"));
+        assert!(page.contains("<thead><tr><th>Grade</th><th>Words</th><th>Address</th></tr></thead>"));
+        assert!(page.contains("<details class=\"section\" open><summary><h2 id=\"Claims\">Claims</h2></summary>"));
+        assert!(page.contains("<h4 id=\"Statements\">Statements</h4>\n"), "{page}");
+        assert_eq!(page.matches("<details").count(), 4);
+        assert_eq!(page.matches("</details>").count(), 4);
+        // C1 closes before C2 opens; the Claims section before Sources.
+        let order: Vec<usize> = [
+            "id=\"C1\"",
+            "</details>\n<details class=\"section\" open><summary><h3 id=\"C2\"",
+            "id=\"Sources\"",
+        ]
+        .iter()
+        .map(|s| page.find(s).unwrap_or_else(|| panic!("{s} in {page}")))
+        .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn the_summary_names_verdicts_and_contested_claims_escaped() {
+        let summary = Summary {
+            verdicts: vec![("supported".into(), 13), ("disputed".into(), 2)],
+            contested: vec![super::super::Contested {
+                claim: "C6 <b>troops</b>".into(),
+                id: "troops".into(),
+                verdict: "disputed".into(),
+                sides: vec![
+                    ("disputes".into(), vec!["GB".into(), "voa".into()]),
+                    ("affirms".into(), vec!["RU".into()]),
+                ],
+            }],
+        };
+        let page = page(vec![Block::Summary(summary)]);
+        assert!(page.contains("<li><span class=\"count\">13</span> <span class=\"word w-supported\">supported</span></li>"));
+        assert!(page.contains("<a href=\"#troops\">C6 &lt;b&gt;troops&lt;/b&gt;</a>"), "{page}");
+        assert!(page.contains(
+            "<span class=\"side\">GB, voa <span class=\"word w-disputes\">disputes</span></span>; <span class=\"side\">RU <span class=\"word w-affirms\">affirms</span></span>"
+        ));
+    }
+
     #[test]
     fn escaping_leaves_no_markup() {
         assert_eq!(
@@ -338,6 +599,15 @@ mod tests {
         );
         assert_eq!(escape("a\u{1b}[2Jb"), "a\\x1b[2Jb");
         assert_eq!(escape("Россия 中国"), "Россия 中国");
+    }
+
+    #[test]
+    fn dates_in_text_stay_whole() {
+        assert_eq!(
+            keep_dates_whole("denies 2019-07-23: words (2019-07) 12345-67"),
+            "denies <span class=\"date\">2019-07-23:</span> words <span class=\"date\">(2019-07)</span> 12345-67"
+        );
+        assert_eq!(keep_dates_whole("no date here"), "no date here");
     }
 
     #[test]
