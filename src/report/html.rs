@@ -834,7 +834,8 @@ td.text { white-space: pre-wrap; overflow-wrap: break-word; }
 td.address { white-space: pre-wrap; overflow-wrap: anywhere; min-width: 8rem; }
 td.c-title { min-width: 9rem; }
 td.c-claim, td.c-words, td.c-excerpt { min-width: 14rem; }
-td.c-figures { min-width: 12rem; }
+td.c-figures, td.c-stances { min-width: 12rem; }
+td.c-evidence { min-width: 9rem; }
 blockquote { margin: .5rem 0; padding: .2rem .8rem; border-left: 3px solid #bbbbbb; color: #333333; }
 dl.fields { display: grid; grid-template-columns: max-content 1fr; gap: .15rem .9rem; margin: .5rem 0; }
 dl.fields dt { font-weight: 600; }
