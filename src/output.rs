@@ -24,65 +24,25 @@ pub enum Format {
 }
 
 /// The output flags every listing takes.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// In CSV and TSV, write cells exactly as stored, even those a spreadsheet
+    /// would run as a formula (by default such cells get a leading ').
+    #[arg(long)]
     pub raw_cells: bool,
+    /// In a table, show one block per record (field │ value), as psql's
+    /// expanded mode does; tables too wide for the terminal are shown so anyway.
+    #[arg(long, short = 'x')]
+    pub expanded: bool,
 }
 
 impl OutputArgs {
     /// Whether `--expanded` asked for one block per record.
     pub fn expanded(&self) -> bool {
-        EXPANDED.load(std::sync::atomic::Ordering::Relaxed)
-    }
-}
-
-/// The output flags as clap parses them.
-#[derive(Debug, Clone, clap::Args)]
-struct OutputFlags {
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
-    format: Format,
-    /// In CSV and TSV, write cells exactly as stored, even those a spreadsheet
-    /// would run as a formula (by default such cells get a leading ').
-    #[arg(long)]
-    raw_cells: bool,
-    /// In a table, show one block per record (field │ value), as psql's
-    /// expanded mode does; tables too wide for the terminal are shown so anyway.
-    #[arg(long, short = 'x')]
-    expanded: bool,
-}
-
-// `--expanded` is kept here rather than as a field of `OutputArgs` because
-// commands build `OutputArgs` as struct literals (cmd/report.rs, cmd/demo.rs)
-// that a new field would break; once those say `expanded: false`, this static
-// and the two impls below give way to `#[derive(clap::Args)]` on the struct.
-// A process runs one command, so one flag for the process is exact.
-static EXPANDED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-impl clap::FromArgMatches for OutputArgs {
-    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
-        let flags = OutputFlags::from_arg_matches(matches)?;
-        EXPANDED.store(flags.expanded, std::sync::atomic::Ordering::Relaxed);
-        Ok(OutputArgs {
-            format: flags.format,
-            raw_cells: flags.raw_cells,
-        })
-    }
-
-    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
-        *self = Self::from_arg_matches(matches)?;
-        Ok(())
-    }
-}
-
-impl clap::Args for OutputArgs {
-    fn augment_args(cmd: clap::Command) -> clap::Command {
-        OutputFlags::augment_args(cmd)
-    }
-
-    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
-        OutputFlags::augment_args_for_update(cmd)
+        self.expanded
     }
 }
 

@@ -201,7 +201,15 @@ fn a_listing_longer_than_a_chunk_keeps_its_widths_and_starts_anew_for_a_wider_sl
     assert!(lines[second].width() <= 140 && lines[second].width() > lines[0].width());
 
     // Without the wide slug, one table from the first line to the last.
-    case.ok(&["source", "edit", "a-slug-much-longer-than-the-first-thousand", "--slug", "short"]);
+    case.ok(&[
+        "source",
+        "edit",
+        "a-slug-much-longer-than-the-first-thousand",
+        "--slug",
+        "short",
+        "--reason",
+        "Shorter slug",
+    ]);
     let table = at_width(&case, 140, &["source", "list"]);
     assert_eq!(table.lines().filter(|l| l.starts_with("│ handle ")).count(), 1);
     assert_eq!(table.lines().filter(|l| l.starts_with('└')).count(), 1);

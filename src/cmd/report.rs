@@ -144,7 +144,15 @@ fn report_to<'a>(format: ReportFormat, out: &ReportArgs, title: &str, intro: &[R
     let raw_cells = out.raw_cells;
     let (title, intro) = (title.to_string(), intro.to_vec());
     Box::new(move |columns| match format.listing() {
-        Some(format) => output::sink(&OutputArgs { format, raw_cells }, columns, Box::new(writer)),
+        Some(format) => output::sink(
+            &OutputArgs {
+                format,
+                raw_cells,
+                expanded: false,
+            },
+            columns,
+            Box::new(writer),
+        ),
         None => report::table_sink(format, &title, &intro, columns, Box::new(writer)),
     })
 }

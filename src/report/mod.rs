@@ -128,8 +128,6 @@ pub enum Block {
     },
     Timeline(Timeline),
     /// The report at a glance, before the rest.
-    // Allowed unused until `claims::document` puts one first (see `Summary::new`).
-    #[allow(dead_code)]
     Summary(Summary),
 }
 
@@ -165,8 +163,6 @@ pub struct Contested {
     pub sides: Vec<(String, Vec<String>)>,
 }
 
-// Allowed unused until `claims::document` builds the summary.
-#[allow(dead_code)]
 /// What the summary is made from: one claim and every statement on it, as
 /// (party, stance), in the order the statements were made.
 #[derive(Debug, Clone)]
@@ -177,8 +173,6 @@ pub struct ClaimStances {
     pub stances: Vec<(String, String)>,
 }
 
-// Allowed unused until `claims::document` builds the summary.
-#[allow(dead_code)]
 impl Summary {
     /// How many contested claims the summary names.
     pub const CONTESTED: usize = 5;
