@@ -83,9 +83,13 @@ pub const SPECS: &[Spec] = &[
 ];
 
 /// The searched kinds in the order of their code in the search index's
-/// rowid: a record's rowid is its id times four plus this position
-/// (migrations/0003_search.sql). The order is part of the file format.
+/// rowid: a record's rowid is its id times `STRIDE` plus this position (the
+/// view search_text, migrations/0004_corrections.sql). The order is part of
+/// the file format: a new searched kind goes at the end.
 pub const SEARCHED: [Kind; 4] = [Kind::Claim, Kind::Statement, Kind::Source, Kind::Evidence];
+
+/// How many searched kinds the index's keys have room for.
+pub const STRIDE: i64 = 16;
 
 impl Kind {
     pub const ALL: [Kind; 5] = [Kind::Party, Kind::Source, Kind::Claim, Kind::Statement, Kind::Evidence];
@@ -186,6 +190,7 @@ mod tests {
             assert_eq!(Kind::from_table(kind.table()), Some(kind));
             assert_eq!(Kind::from_name(kind.plural()), Some(kind));
             assert_eq!(kind.spec().search.is_some(), kind.search_code().is_some());
+            assert!(kind.search_code().is_none_or(|code| code < STRIDE));
         }
         let mut prefixes: Vec<&str> = SPECS.iter().map(|s| s.prefix).collect();
         prefixes.sort();
