@@ -105,4 +105,8 @@ pub enum Command {
     Backup(cmd::backup::Args),
     /// Search claims, statements, sources and evidence, in any script.
     Search(cmd::search::Args),
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
+    Completions(cmd::completions::Args),
+    /// Print the manual page (roff): `crosscheck man | man -l -`.
+    Man(cmd::completions::ManArgs),
 }
