@@ -122,15 +122,21 @@ pub fn run(args: Args, store: &mut Case, ctx: &Ctx) -> Result<()> {
     };
     let case = &*store;
     match args.subject {
-        Subject::Parties { filter, out } => listing(&out, heading(&out, "Parties"), |to| party::list(case, &filter, out.scope, to)),
-        Subject::Sources { filter, out } => listing(&out, heading(&out, "Sources"), |to| source::list(case, &filter, out.scope, to)),
+        Subject::Parties { filter, out } => listing(&out, heading(&out, "Parties"), "parties", |to| {
+            party::list(case, &filter, out.scope, to)
+        }),
+        Subject::Sources { filter, out } => listing(&out, heading(&out, "Sources"), "sources", |to| {
+            source::list(case, &filter, out.scope, to)
+        }),
         Subject::Statements { filter, out } => {
             let for_readers = out.format()?.listing().is_none();
-            listing(&out, heading(&out, "Statements"), |to| {
+            listing(&out, heading(&out, "Statements"), "statements", |to| {
                 statement::rows(case, &filter, out.scope, for_readers, to)
             })
         }
-        Subject::Evidence { filter, out } => listing(&out, heading(&out, "Evidence"), |to| evidence::list(case, &filter, out.scope, to)),
+        Subject::Evidence { filter, out } => listing(&out, heading(&out, "Evidence"), "evidence links", |to| {
+            evidence::list(case, &filter, out.scope, to)
+        }),
         Subject::Claims { filter, parties, out } => {
             let (title, intro) = heading(&out, "Claims and verdicts");
             claims(case, &filter, parties.as_deref(), &out, title, intro)
@@ -140,27 +146,75 @@ pub fn run(args: Args, store: &mut Case, ctx: &Ctx) -> Result<()> {
 
 /// The sink a report writes its rows into: CSV, TSV or JSON as `list`
 /// writes them, or a Markdown or HTML table.
-fn report_to<'a>(format: ReportFormat, out: &ReportArgs, title: &str, intro: &[Rich], writer: &'a mut dyn Write) -> output::To<'a> {
+fn report_to<'a>(
+    format: ReportFormat,
+    out: &ReportArgs,
+    (title, intro): (&str, &[Rich]),
+    written: &Rc<std::cell::Cell<u64>>,
+    writer: &'a mut dyn Write,
+) -> output::To<'a> {
     let raw_cells = out.raw_cells;
     let (title, intro) = (title.to_string(), intro.to_vec());
-    Box::new(move |columns| match format.listing() {
-        Some(format) => output::sink(
-            &OutputArgs {
-                format,
-                raw_cells,
-                expanded: false,
-            },
-            columns,
-            Box::new(writer),
-        ),
-        None => report::table_sink(format, &title, &intro, columns, Box::new(writer)),
+    let written = written.clone();
+    Box::new(move |columns| {
+        let sink = match format.listing() {
+            Some(format) => output::sink(
+                &OutputArgs {
+                    format,
+                    raw_cells,
+                    expanded: false,
+                },
+                columns,
+                Box::new(writer),
+            ),
+            None => report::table_sink(format, &title, &intro, columns, Box::new(writer)),
+        }?;
+        Ok(Box::new(Counted { sink, written }) as Box<dyn Sink + 'a>)
     })
 }
 
+/// A sink that counts the rows it passes on, for the closing message.
+struct Counted<'a> {
+    sink: Box<dyn Sink + 'a>,
+    written: Rc<std::cell::Cell<u64>>,
+}
+
+impl Sink for Counted<'_> {
+    fn row(&mut self, cells: Vec<Cell>) -> Result<()> {
+        self.written.set(self.written.get() + 1);
+        self.sink.row(cells)
+    }
+
+    fn finish(self: Box<Self>) -> Result<()> {
+        self.sink.finish()
+    }
+}
+
+/// Says on stderr what a report wrote to its file, as `export` does.
+fn wrote(out: &ReportArgs, count: u64, what: &str) {
+    if let Some(path) = &out.output {
+        eprintln!(
+            "wrote {} {what} to {}",
+            crate::model::grouped(count as f64),
+            crate::output::inert(&path.display().to_string())
+        );
+    }
+}
+
 /// A report of records: the listing, written where the flags say.
-fn listing(out: &ReportArgs, (title, intro): (String, Vec<Rich>), list: impl FnOnce(output::To<'_>) -> Result<()>) -> Result<()> {
+fn listing(
+    out: &ReportArgs,
+    (title, intro): (String, Vec<Rich>),
+    what: &str,
+    list: impl FnOnce(output::To<'_>) -> Result<()>,
+) -> Result<()> {
     let format = out.format()?;
-    report::write_to(out.output.as_deref(), |writer| list(report_to(format, out, &title, &intro, writer)))
+    let written = Rc::new(std::cell::Cell::new(0));
+    report::write_to(out.output.as_deref(), |writer| {
+        list(report_to(format, out, (&title, &intro), &written, writer))
+    })?;
+    wrote(out, written.get(), what);
+    Ok(())
 }
 
 /// The claims report.
@@ -172,16 +226,19 @@ fn claims(case: &Case, filter: &claim::Filter, parties: Option<&str>, out: &Repo
     if format.listing().is_some() {
         let columns = named.as_ref().unwrap_or(&speakers);
         let fill = |id: i64, cells: &mut Vec<Cell>| claims_report::fill(case, columns, id, cells);
-        return report::write_to(out.output.as_deref(), |writer| {
+        let written = Rc::new(std::cell::Cell::new(0));
+        report::write_to(out.output.as_deref(), |writer| {
             claim::rows(
                 case,
                 filter,
                 out.scope,
                 claims_report::columns(columns),
-                report_to(format, out, &title, &intro, writer),
+                report_to(format, out, (&title, &intro), &written, writer),
                 fill,
             )
-        });
+        })?;
+        wrote(out, written.get(), "claims");
+        return Ok(());
     }
     // For readers: collect the rows with every party's stance, then build
     // the document around them.
@@ -215,7 +272,9 @@ fn claims(case: &Case, filter: &claim::Filter, parties: Option<&str>, out: &Repo
     report::write_to(out.output.as_deref(), |writer| {
         let mut renderer = report::renderer(format, Box::new(writer));
         Ok(report::render(&document, renderer.as_mut())?)
-    })
+    })?;
+    wrote(out, lines.len() as u64, "claims");
+    Ok(())
 }
 
 /// The columns and rows a `Collect` sink kept.

@@ -1,0 +1,58 @@
+//! What a person at the command line meets: messages that say what was
+//! written, errors that name the flag typed and the nearest names.
+
+mod common;
+
+use common::Case;
+
+#[test]
+fn a_report_written_to_a_file_says_what_it_wrote() {
+    let case = Case::seeded();
+    let claims = case.count("SELECT count(*) FROM claim WHERE retracted = ''");
+    for (format, file) in [("html", "vostok.html"), ("csv", "claims.csv"), ("md", "claims.md")] {
+        let run = case.run(&["report", "claims", "--format", format, "--output", file]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert_eq!(run.stderr, format!("wrote {claims} claims to {file}\n"));
+        assert_eq!(run.stdout, "");
+    }
+    let sources = case.count("SELECT count(*) FROM source WHERE retracted = ''");
+    let run = case.run(&["report", "sources", "--output", "sources.tsv"]);
+    assert_eq!(run.stderr, format!("wrote {sources} sources to sources.tsv\n"));
+    // On stdout, the data and nothing else.
+    let run = case.run(&["report", "sources"]);
+    assert_eq!(run.stderr, "");
+}
+
+#[test]
+fn a_mistyped_slug_or_code_gets_the_nearest_names() {
+    let case = Case::seeded();
+    let err = case.fails(3, &["claim", "show", "vostok-2018-troop"]);
+    assert!(
+        err.contains("no claim \"vostok-2018-troop\": did you mean vostok-2018-troops?"),
+        "{err}"
+    );
+    let err = case.fails(3, &["statement", "list", "--party", "RU-MD"]);
+    assert!(err.contains("did you mean RU-MOD"), "{err}");
+    let err = case.fails(3, &["claim", "show", "nothing-like-any-slug"]);
+    assert!(!err.contains("did you mean"), "no suggestion when nothing is near: {err}");
+}
+
+#[test]
+fn errors_name_the_flag_the_user_typed() {
+    let case = Case::new();
+    let err = case.fails(2, &["claim", "add", "x", "--date", "26/03/2010"]);
+    assert_eq!(
+        err,
+        "crosscheck: invalid --date \"26/03/2010\": allowed: a date as YYYY-MM-DD, YYYY-MM or YYYY\n"
+    );
+    let err = case.fails(2, &["claim", "add", "x", "--date", "2010-02-30"]);
+    assert!(
+        err.contains("invalid --date \"2010-02-30\": 2010-02 has no day 30 (it has 28 days)"),
+        "{err}"
+    );
+    case.ok(&["claim", "add", "x", "--slug", "x"]);
+    let err = case.fails(2, &["statement", "add", "x", "RU", "says", "--quote", "q"]);
+    assert!(err.contains("invalid stance \"says\""), "a positional keeps its name: {err}");
+    let err = case.fails(2, &["source", "add", "T", "--copy-url", "ftp://x"]);
+    assert!(err.contains("invalid --copy-url \"ftp://x\""), "{err}");
+}
