@@ -56,3 +56,33 @@ fn errors_name_the_flag_the_user_typed() {
     let err = case.fails(2, &["source", "add", "T", "--copy-url", "ftp://x"]);
     assert!(err.contains("invalid --copy-url \"ftp://x\""), "{err}");
 }
+
+#[test]
+fn every_listing_sorts_by_a_field_and_stops_at_a_limit() {
+    let case = Case::seeded();
+    let csv = case.ok(&["source", "list", "--sort", "published", "--desc", "--limit", "3", "--format", "csv"]);
+    let rows = common::csv_records(&csv);
+    assert_eq!(rows.len(), 4, "a header and three sources");
+    let at = rows[0].iter().position(|h| h == "published").unwrap();
+    let dates: Vec<&str> = rows[1..].iter().map(|r| r[at].as_str()).collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(dates, sorted, "newest first");
+    let newest = case.sql("SELECT max(published) FROM source WHERE retracted = ''")[0][0].clone();
+    assert_eq!(dates[0], newest);
+    // Undated records come last, whichever the direction.
+    let csv = case.ok(&["statement", "list", "--sort", "said_on", "--format", "csv"]);
+    let rows = common::csv_records(&csv);
+    let at = rows[0].iter().position(|h| h == "said_on").unwrap();
+    let first_undated = rows[1..].iter().position(|r| r[at].is_empty()).unwrap();
+    assert!(rows[1 + first_undated..].iter().all(|r| r[at].is_empty()), "undated last");
+    assert_eq!(
+        common::csv_records(&case.ok(&["claim", "list", "--limit", "2", "--format", "csv"])).len(),
+        3
+    );
+    let err = case.fails(2, &["claim", "list", "--sort", "colour"]);
+    assert!(
+        err.contains("invalid --sort \"colour\"") && err.contains("slug, text, topic"),
+        "{err}"
+    );
+}

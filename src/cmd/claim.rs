@@ -2,11 +2,11 @@
 
 use anyhow::Result;
 
-use super::{Ctx, ScopeArgs, word_list};
+use super::{Ctx, word_list};
 use crate::model::{Figure, Status};
 use crate::output::{self, Cell, Column};
 use crate::report::DateRange;
-use crate::store::listing::ClaimFilter;
+use crate::store::listing::{ClaimFilter, Scope};
 use crate::store::{Case, Claim, Fields, Kind, format_handle};
 
 #[derive(Debug, clap::Subcommand)]
@@ -113,7 +113,7 @@ pub struct ShowArgs {
     /// The claim: C3, its slug or UUID.
     pub claim: String,
     #[command(flatten)]
-    pub scope: ScopeArgs,
+    pub scope: super::ScopeArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -139,7 +139,7 @@ pub fn run(command: Command, case: &mut Case, ctx: &Ctx) -> Result<()> {
             let fields = args.fields.into_fields(fields);
             super::add::<Claim>(case, ctx, &fields, false, &["text"])
         }
-        Command::List(args) => list(case, &args.filter, args.scope, output::to_stdout(&args.output)),
+        Command::List(args) => list(case, &args.filter, &args.order.with(args.scope), output::to_stdout(&args.output)),
         Command::Show(args) => show(case, &args.claim, args.scope),
         Command::Edit(args) => {
             let mut fields = Fields::new();
@@ -151,7 +151,7 @@ pub fn run(command: Command, case: &mut Case, ctx: &Ctx) -> Result<()> {
 }
 
 /// The claim listing: the handle, then the fields the importer reads back.
-pub fn list(case: &Case, filter: &Filter, scope: ScopeArgs, to: output::To<'_>) -> Result<()> {
+pub fn list(case: &Case, filter: &Filter, scope: &Scope, to: output::To<'_>) -> Result<()> {
     rows(case, filter, scope, Vec::new(), to, |_, _| Ok(()))
 }
 
@@ -160,16 +160,16 @@ pub fn list(case: &Case, filter: &Filter, scope: ScopeArgs, to: output::To<'_>) 
 pub fn rows(
     case: &Case,
     filter: &Filter,
-    scope: ScopeArgs,
+    scope: &Scope,
     extra: Vec<Column>,
     to: output::To<'_>,
     extend: impl FnMut(i64, &mut Vec<Cell>) -> Result<()>,
 ) -> Result<()> {
     let filter = filter.checked()?;
-    super::stream::<Claim>(to, extra, |each| case.list_claims(&filter, scope.scope(), each), extend)
+    super::stream::<Claim>(to, extra, |each| case.list_claims(&filter, scope, each), extend)
 }
 
-fn show(case: &Case, text: &str, scope: ScopeArgs) -> Result<()> {
+fn show(case: &Case, text: &str, scope: super::ScopeArgs) -> Result<()> {
     let id = case.resolve(Kind::Claim, text)?;
     let claim: Claim = case.load(id)?;
     let mut lines = vec![("handle".to_string(), format_handle(Kind::Claim, id))];

@@ -20,7 +20,7 @@ pub fn run(_: Args, _: &Ctx) -> Result<()> {
     writer.commit()?;
 
     let mut rows = Vec::new();
-    case.list_claims(&ClaimFilter::default(), Scope::default(), &mut |id, cells| {
+    case.list_claims(&ClaimFilter::default(), &Scope::default(), &mut |id, cells| {
         let field = |name: &str| {
             let at = crate::store::listing::columns::<crate::store::Claim>()
                 .iter()

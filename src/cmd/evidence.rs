@@ -2,10 +2,10 @@
 
 use anyhow::Result;
 
-use super::{Ctx, ScopeArgs};
+use super::Ctx;
 use crate::model::Relation;
 use crate::output;
-use crate::store::listing::EvidenceFilter;
+use crate::store::listing::{EvidenceFilter, Scope};
 use crate::store::{Case, Evidence, Fields};
 
 #[derive(Debug, clap::Subcommand)]
@@ -116,7 +116,7 @@ pub fn run(command: Command, case: &mut Case, ctx: &Ctx) -> Result<()> {
             let fields = args.fields.into_fields(fields);
             super::add::<Evidence>(case, ctx, &fields, args.allow_duplicate, &["claim", "source", "relation"])
         }
-        Command::List(args) => list(case, &args.filter, args.scope, output::to_stdout(&args.output)),
+        Command::List(args) => list(case, &args.filter, &args.order.with(args.scope), output::to_stdout(&args.output)),
         Command::Edit(args) => {
             let mut fields = Fields::new();
             fields.set_opt("claim", args.claim);
@@ -129,17 +129,12 @@ pub fn run(command: Command, case: &mut Case, ctx: &Ctx) -> Result<()> {
 }
 
 /// The evidence listing: the handle, then the fields the importer reads back.
-pub fn list(case: &Case, filter: &Filter, scope: ScopeArgs, to: output::To<'_>) -> Result<()> {
+pub fn list(case: &Case, filter: &Filter, scope: &Scope, to: output::To<'_>) -> Result<()> {
     let filter = EvidenceFilter {
         claim: filter.claim.clone(),
         source: filter.source.clone(),
         relation: filter.relation.as_deref().map(Relation::parse).transpose()?,
         topic: filter.topic.clone(),
     };
-    super::stream::<Evidence>(
-        to,
-        Vec::new(),
-        |each| case.list_evidence(&filter, scope.scope(), each),
-        |_, _| Ok(()),
-    )
+    super::stream::<Evidence>(to, Vec::new(), |each| case.list_evidence(&filter, scope, each), |_, _| Ok(()))
 }

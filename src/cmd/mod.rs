@@ -106,6 +106,8 @@ pub struct ListArgs<F: clap::Args> {
     #[command(flatten)]
     pub scope: ScopeArgs,
     #[command(flatten)]
+    pub order: OrderArgs,
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 
@@ -121,6 +123,33 @@ impl ScopeArgs {
     pub fn scope(self) -> store::listing::Scope {
         store::listing::Scope {
             include_retracted: self.include_retracted,
+            ..Default::default()
+        }
+    }
+}
+
+/// The order of a listing and how much of it.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct OrderArgs {
+    /// Order by this field (any of the listing's columns that holds a value of its own: slug, title, published, status...); by default, by handle.
+    #[arg(long, value_name = "FIELD")]
+    pub sort: Option<String>,
+    /// Reverse the order: newest handle, or the highest value, first.
+    #[arg(long)]
+    pub desc: bool,
+    /// At most N records.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub limit: Option<u64>,
+}
+
+impl OrderArgs {
+    /// The scope of a listing with this order.
+    pub fn with(&self, scope: ScopeArgs) -> store::listing::Scope {
+        store::listing::Scope {
+            sort: self.sort.clone(),
+            descending: self.desc,
+            limit: self.limit,
+            ..scope.scope()
         }
     }
 }

@@ -2,10 +2,10 @@
 
 use anyhow::Result;
 
-use super::{Ctx, ScopeArgs};
+use super::Ctx;
 use crate::model::PartyKind;
 use crate::output;
-use crate::store::listing::PartyFilter;
+use crate::store::listing::{PartyFilter, Scope};
 use crate::store::{Case, Fields, Party};
 
 #[derive(Debug, clap::Subcommand)]
@@ -93,7 +93,7 @@ pub fn run(command: Command, case: &mut Case, ctx: &Ctx) -> Result<()> {
             fields.set_opt("uuid", args.uuid);
             super::add::<Party>(case, ctx, &fields, false, &["code"])
         }
-        Command::List(args) => list(case, &args.filter, args.scope, output::to_stdout(&args.output)),
+        Command::List(args) => list(case, &args.filter, &args.order.with(args.scope), output::to_stdout(&args.output)),
         Command::Edit(args) => {
             let mut fields = Fields::new();
             fields.set_opt("code", args.code);
@@ -107,15 +107,10 @@ pub fn run(command: Command, case: &mut Case, ctx: &Ctx) -> Result<()> {
 }
 
 /// The party listing: the handle, then the fields the importer reads back.
-pub fn list(case: &Case, filter: &Filter, scope: ScopeArgs, to: output::To<'_>) -> Result<()> {
+pub fn list(case: &Case, filter: &Filter, scope: &Scope, to: output::To<'_>) -> Result<()> {
     let filter = PartyFilter {
         kind: filter.kind.as_deref().map(PartyKind::parse).transpose()?,
         all: filter.all,
     };
-    super::stream::<Party>(
-        to,
-        Vec::new(),
-        |each| case.list_parties(&filter, scope.scope(), each),
-        |_, _| Ok(()),
-    )
+    super::stream::<Party>(to, Vec::new(), |each| case.list_parties(&filter, scope, each), |_, _| Ok(()))
 }

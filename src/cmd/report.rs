@@ -123,19 +123,19 @@ pub fn run(args: Args, store: &mut Case, ctx: &Ctx) -> Result<()> {
     let case = &*store;
     match args.subject {
         Subject::Parties { filter, out } => listing(&out, heading(&out, "Parties"), "parties", |to| {
-            party::list(case, &filter, out.scope, to)
+            party::list(case, &filter, &out.scope.scope(), to)
         }),
         Subject::Sources { filter, out } => listing(&out, heading(&out, "Sources"), "sources", |to| {
-            source::list(case, &filter, out.scope, to)
+            source::list(case, &filter, &out.scope.scope(), to)
         }),
         Subject::Statements { filter, out } => {
             let for_readers = out.format()?.listing().is_none();
             listing(&out, heading(&out, "Statements"), "statements", |to| {
-                statement::rows(case, &filter, out.scope, for_readers, to)
+                statement::rows(case, &filter, &out.scope.scope(), for_readers, to)
             })
         }
         Subject::Evidence { filter, out } => listing(&out, heading(&out, "Evidence"), "evidence links", |to| {
-            evidence::list(case, &filter, out.scope, to)
+            evidence::list(case, &filter, &out.scope.scope(), to)
         }),
         Subject::Claims { filter, parties, out } => {
             let (title, intro) = heading(&out, "Claims and verdicts");
@@ -231,7 +231,7 @@ fn claims(case: &Case, filter: &claim::Filter, parties: Option<&str>, out: &Repo
             claim::rows(
                 case,
                 filter,
-                out.scope,
+                &out.scope.scope(),
                 claims_report::columns(columns),
                 report_to(format, out, (&title, &intro), &written, writer),
                 fill,
@@ -247,7 +247,7 @@ fn claims(case: &Case, filter: &claim::Filter, parties: Option<&str>, out: &Repo
     let collected: Collected = Rc::new(RefCell::new((Vec::new(), Vec::new())));
     let into = collected.clone();
     let collect: output::To<'_> = Box::new(move |columns| Ok(Box::new(Collect { into, columns }) as Box<dyn Sink>));
-    claim::rows(case, filter, out.scope, extra, collect, fill)?;
+    claim::rows(case, filter, &out.scope.scope(), extra, collect, fill)?;
     let (all_columns, cells) = collected.take();
     let lines: Vec<Line> = cells
         .into_iter()

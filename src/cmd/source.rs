@@ -2,10 +2,10 @@
 
 use anyhow::Result;
 
-use super::{Ctx, ScopeArgs, word_list};
+use super::{Ctx, word_list};
 use crate::model::{Reliability, SourceKind};
 use crate::output;
-use crate::store::listing::SourceFilter;
+use crate::store::listing::{Scope, SourceFilter};
 use crate::store::{Case, Fields, Kind, Source, format_handle};
 
 #[derive(Debug, clap::Subcommand)]
@@ -134,7 +134,7 @@ pub fn run(command: Command, case: &mut Case, ctx: &Ctx) -> Result<()> {
             let fields = args.fields.into_fields(fields);
             super::add::<Source>(case, ctx, &fields, false, &["title"])
         }
-        Command::List(args) => list(case, &args.filter, args.scope, output::to_stdout(&args.output)),
+        Command::List(args) => list(case, &args.filter, &args.order.with(args.scope), output::to_stdout(&args.output)),
         Command::Show(args) => show(case, &args.source),
         Command::Edit(args) => {
             let mut fields = Fields::new();
@@ -148,19 +148,14 @@ pub fn run(command: Command, case: &mut Case, ctx: &Ctx) -> Result<()> {
 }
 
 /// The source listing: the handle, then the fields the importer reads back.
-pub fn list(case: &Case, filter: &Filter, scope: ScopeArgs, to: output::To<'_>) -> Result<()> {
+pub fn list(case: &Case, filter: &Filter, scope: &Scope, to: output::To<'_>) -> Result<()> {
     let filter = SourceFilter {
         kinds: word_list(&filter.kind, SourceKind::parse)?,
         reliability: word_list(&filter.reliability, Reliability::parse)?,
         publisher: filter.publisher.clone(),
         published: filter.published.dates()?,
     };
-    super::stream::<Source>(
-        to,
-        Vec::new(),
-        |each| case.list_sources(&filter, scope.scope(), each),
-        |_, _| Ok(()),
-    )
+    super::stream::<Source>(to, Vec::new(), |each| case.list_sources(&filter, scope, each), |_, _| Ok(()))
 }
 
 fn show(case: &Case, text: &str) -> Result<()> {

@@ -2,12 +2,12 @@
 
 use anyhow::Result;
 
-use super::{Ctx, ScopeArgs};
+use super::Ctx;
 use crate::domain::compare::words_of;
 use crate::model::{QuoteKind, Stance};
 use crate::output::{self, Cell};
 use crate::report::DateRange;
-use crate::store::listing::StatementFilter;
+use crate::store::listing::{Scope, StatementFilter};
 use crate::store::{Case, Fields, Statement};
 
 #[derive(Debug, clap::Subcommand)]
@@ -144,7 +144,7 @@ pub fn run(command: Command, case: &mut Case, ctx: &Ctx) -> Result<()> {
             let fields = args.fields.into_fields(fields);
             super::add::<Statement>(case, ctx, &fields, args.allow_duplicate, &["claim", "party", "stance"])
         }
-        Command::List(args) => list(case, &args.filter, args.scope, output::to_stdout(&args.output)),
+        Command::List(args) => list(case, &args.filter, &args.order.with(args.scope), output::to_stdout(&args.output)),
         Command::Edit(args) => {
             let args = *args;
             let mut fields = Fields::new();
@@ -158,7 +158,7 @@ pub fn run(command: Command, case: &mut Case, ctx: &Ctx) -> Result<()> {
 }
 
 /// The statement listing: the handle, then the fields the importer reads back.
-pub fn list(case: &Case, filter: &Filter, scope: ScopeArgs, to: output::To<'_>) -> Result<()> {
+pub fn list(case: &Case, filter: &Filter, scope: &Scope, to: output::To<'_>) -> Result<()> {
     rows(case, filter, scope, false, to)
 }
 
@@ -166,7 +166,7 @@ pub fn list(case: &Case, filter: &Filter, scope: ScopeArgs, to: output::To<'_>) 
 /// that is the source's account of what was said as such: "according to
 /// TASS: ...", without quotation marks, and the speaker's own words in
 /// quotation marks. Files for scripts keep the fields as stored.
-pub fn rows(case: &Case, filter: &Filter, scope: ScopeArgs, for_readers: bool, to: output::To<'_>) -> Result<()> {
+pub fn rows(case: &Case, filter: &Filter, scope: &Scope, for_readers: bool, to: output::To<'_>) -> Result<()> {
     let filter = StatementFilter {
         claim: filter.claim.clone(),
         party: filter.party.clone(),
@@ -191,5 +191,5 @@ pub fn rows(case: &Case, filter: &Filter, scope: ScopeArgs, for_readers: bool, t
         }
         Ok(())
     };
-    super::stream::<Statement>(to, Vec::new(), |each| case.list_statements(&filter, scope.scope(), each), words)
+    super::stream::<Statement>(to, Vec::new(), |each| case.list_statements(&filter, scope, each), words)
 }

@@ -80,15 +80,55 @@ fn party_or_body(column: &str, party: Option<i64>, params: &mut Vec<Value>) -> S
 
 const LIVE: &str = "t.retracted = ''";
 
-/// Which records a listing shows, besides its kind's filter.
-#[derive(Debug, Clone, Copy, Default)]
+/// Which records a listing shows, besides its kind's filter, and in what order.
+#[derive(Debug, Clone, Default)]
 pub struct Scope {
     /// Show retracted records too.
     pub include_retracted: bool,
+    /// Order by this field (a field of the kind, or `handle`), instead of
+    /// the handle; `descending` reverses it.
+    pub sort: Option<String>,
+    pub descending: bool,
+    /// At most this many records.
+    pub limit: Option<u64>,
+}
+
+/// The SQL order for a listing's `--sort`: a field that is a column of
+/// its own (or `handle`, or `figure`), checked against the kind's
+/// declaration, so that no text a user typed reaches the SQL.
+fn order<R: Record>(scope: &Scope) -> Result<String> {
+    let Some(field) = scope.sort.as_deref() else {
+        return Ok(if scope.descending { "id DESC".into() } else { "id".into() });
+    };
+    let wanted = field.trim().to_ascii_lowercase().replace('-', "_");
+    let sortable: Vec<&str> = std::iter::once("handle")
+        .chain(
+            R::FIELDS
+                .iter()
+                .copied()
+                .filter(|f| R::COLUMNS.contains(f) || *f == "figure" || *f == "reason"),
+        )
+        .collect();
+    let column = match wanted.as_str() {
+        "handle" => "id",
+        "figure" => "figure_low",
+        "reason" if R::COLUMNS.contains(&"status_reason") => "status_reason",
+        other => match sortable.iter().find(|f| **f == other) {
+            Some(f) => *f,
+            None => {
+                return Err(crate::error::UserError::invalid("--sort", field, format!("allowed: {}", sortable.join(", "))).into());
+            }
+        },
+    };
+    // Records without a value (an undated statement) come last either way.
+    Ok(format!(
+        "(t.{column} IS NULL OR t.{column} = ''), t.{column}{}",
+        if scope.descending { " DESC" } else { "" }
+    ))
 }
 
 impl Scope {
-    fn condition(self) -> &'static str {
+    fn condition(&self) -> &'static str {
         if self.include_retracted { "1" } else { LIVE }
     }
 }
@@ -142,7 +182,7 @@ fn resolve(case: &Case, kind: Kind, text: &Option<String>) -> Result<Option<i64>
 impl ClaimFilter {
     /// The condition over `t`, the claim table, and its values. Checks and
     /// resolves every value first.
-    pub(super) fn condition(&self, case: &Case, scope: Scope, params: &mut Vec<Value>) -> Result<String> {
+    pub(super) fn condition(&self, case: &Case, scope: &Scope, params: &mut Vec<Value>) -> Result<String> {
         let party = resolve(case, Kind::Party, &self.party)?;
         let mut parts = vec![scope.condition().to_string()];
         parts.push(one_of("t.status", self.statuses.iter().map(|s| s.as_str()), params));
@@ -179,12 +219,21 @@ pub fn columns<R: Record>() -> Vec<(String, bool)> {
 }
 
 impl Case {
-    fn list<R: Record>(&self, condition: &str, params: &[Value], each: &mut dyn FnMut(i64, Vec<Cell>) -> Result<()>) -> Result<()> {
+    fn list<R: Record>(
+        &self,
+        condition: &str,
+        params: &[Value],
+        scope: &Scope,
+        each: &mut dyn FnMut(i64, Vec<Cell>) -> Result<()>,
+    ) -> Result<()> {
+        let order = order::<R>(scope)?;
         let params: Vec<&dyn ToSql> = params.iter().map(|v| v as &dyn ToSql).collect();
-        R::scan(self.conn(), condition, &params, |id, record| each(id, row(self, id, &record)?))
+        R::scan_in_order(self.conn(), condition, &params, &order, scope.limit, |id, record| {
+            each(id, row(self, id, &record)?)
+        })
     }
 
-    pub fn list_parties(&self, filter: &PartyFilter, scope: Scope, each: &mut dyn FnMut(i64, Vec<Cell>) -> Result<()>) -> Result<()> {
+    pub fn list_parties(&self, filter: &PartyFilter, scope: &Scope, each: &mut dyn FnMut(i64, Vec<Cell>) -> Result<()>) -> Result<()> {
         let mut params = Vec::new();
         let kind = equals("t.kind", filter.kind.map(|k| Value::Text(k.as_str().into())), &mut params);
         // States come with the schema: by default only those in use show.
@@ -195,10 +244,17 @@ impl Case {
               OR EXISTS (SELECT 1 FROM party c WHERE c.parent_id = t.id))"
         };
         let condition = format!("{} AND {kind} AND {in_use}", scope.condition());
+        if scope.sort.is_some() {
+            return self.list::<Party>(&condition, &params, scope, each);
+        }
         // Bodies, organisations and the rest after the states.
+        let all = Scope {
+            limit: None,
+            ..scope.clone()
+        };
         let mut states = Vec::new();
         let mut others = Vec::new();
-        self.list::<Party>(&condition, &params, &mut |id, cells| {
+        self.list::<Party>(&condition, &params, &all, &mut |id, cells| {
             if cells.get(4).is_some_and(|c| c.text() == "state") {
                 states.push((id, cells));
             } else {
@@ -206,13 +262,14 @@ impl Case {
             }
             Ok(())
         })?;
-        for (id, cells) in states.into_iter().chain(others) {
+        let limit = scope.limit.map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
+        for (id, cells) in states.into_iter().chain(others).take(limit) {
             each(id, cells)?;
         }
         Ok(())
     }
 
-    pub fn list_sources(&self, filter: &SourceFilter, scope: Scope, each: &mut dyn FnMut(i64, Vec<Cell>) -> Result<()>) -> Result<()> {
+    pub fn list_sources(&self, filter: &SourceFilter, scope: &Scope, each: &mut dyn FnMut(i64, Vec<Cell>) -> Result<()>) -> Result<()> {
         let mut params = Vec::new();
         let mut parts = vec![scope.condition().to_string()];
         parts.push(one_of("t.kind", filter.kinds.iter().map(|k| k.as_str()), &mut params));
@@ -222,19 +279,19 @@ impl Case {
             parts.push(format!("instr(lower(t.publisher), lower(?{})) > 0", params.len()));
         }
         parts.push(date_condition("t.published", &filter.published, &mut params));
-        self.list::<Source>(&parts.join(" AND "), &params, each)
+        self.list::<Source>(&parts.join(" AND "), &params, scope, each)
     }
 
-    pub fn list_claims(&self, filter: &ClaimFilter, scope: Scope, each: &mut dyn FnMut(i64, Vec<Cell>) -> Result<()>) -> Result<()> {
+    pub fn list_claims(&self, filter: &ClaimFilter, scope: &Scope, each: &mut dyn FnMut(i64, Vec<Cell>) -> Result<()>) -> Result<()> {
         let mut params = Vec::new();
         let condition = filter.condition(self, scope, &mut params)?;
-        self.list::<Claim>(&condition, &params, each)
+        self.list::<Claim>(&condition, &params, scope, each)
     }
 
     pub fn list_statements(
         &self,
         filter: &StatementFilter,
-        scope: Scope,
+        scope: &Scope,
         each: &mut dyn FnMut(i64, Vec<Cell>) -> Result<()>,
     ) -> Result<()> {
         let claim = resolve(self, Kind::Claim, &filter.claim)?;
@@ -253,10 +310,10 @@ impl Case {
             parts.push(format!("t.claim_id IN (SELECT id FROM claim WHERE topic = ?{})", params.len()));
         }
         parts.push(date_condition("t.said_on", &filter.said, &mut params));
-        self.list::<Statement>(&parts.join(" AND "), &params, each)
+        self.list::<Statement>(&parts.join(" AND "), &params, scope, each)
     }
 
-    pub fn list_evidence(&self, filter: &EvidenceFilter, scope: Scope, each: &mut dyn FnMut(i64, Vec<Cell>) -> Result<()>) -> Result<()> {
+    pub fn list_evidence(&self, filter: &EvidenceFilter, scope: &Scope, each: &mut dyn FnMut(i64, Vec<Cell>) -> Result<()>) -> Result<()> {
         let claim = resolve(self, Kind::Claim, &filter.claim)?;
         let source = resolve(self, Kind::Source, &filter.source)?;
         let mut params = Vec::new();
@@ -272,6 +329,6 @@ impl Case {
             params.push(Value::Text(topic.clone()));
             parts.push(format!("t.claim_id IN (SELECT id FROM claim WHERE topic = ?{})", params.len()));
         }
-        self.list::<Evidence>(&parts.join(" AND "), &params, each)
+        self.list::<Evidence>(&parts.join(" AND "), &params, scope, each)
     }
 }

@@ -405,7 +405,7 @@ impl Case {
     /// with its bodies, those with most live statements first.
     pub fn speakers(&self, filter: &super::listing::ClaimFilter) -> Result<Vec<PartyColumn>> {
         let mut values = Vec::new();
-        let condition = filter.condition(self, super::listing::Scope::default(), &mut values)?;
+        let condition = filter.condition(self, &super::listing::Scope::default(), &mut values)?;
         let params: Vec<&dyn rusqlite::ToSql> = values.iter().map(|v| v as &dyn rusqlite::ToSql).collect();
         let mut stmt = self.conn().prepare(&format!(
             "SELECT coalesce(pp.code, p.code), coalesce(pp.id, p.id), count(*)

@@ -122,19 +122,32 @@ pub trait Record: Sized {
 
     /// Reads every row that `condition` (SQL over the table, named `t`,
     /// with its values bound from `params`) selects, in id order.
-    fn scan(
+    fn scan(conn: &Connection, condition: &str, params: &[&dyn rusqlite::ToSql], each: impl FnMut(i64, Self) -> Result<()>) -> Result<()> {
+        Self::scan_in_order(conn, condition, params, "id", None, each)
+    }
+
+    /// `scan` in another order (`order` is SQL over the table's columns,
+    /// made from the record's declaration, never from what a user typed),
+    /// and at most `limit` rows.
+    fn scan_in_order(
         conn: &Connection,
         condition: &str,
         params: &[&dyn rusqlite::ToSql],
+        order: &str,
+        limit: Option<u64>,
         mut each: impl FnMut(i64, Self) -> Result<()>,
     ) -> Result<()> {
         let sql = format!(
-            "SELECT uuid, {}, id FROM {} t WHERE {condition} ORDER BY id",
+            "SELECT uuid, {}, id FROM {} t WHERE {condition} ORDER BY {order}, id LIMIT ?{}",
             Self::COLUMNS.join(", "),
-            Self::KIND.table()
+            Self::KIND.table(),
+            params.len() + 1
         );
+        let limit: i64 = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        let mut all: Vec<&dyn rusqlite::ToSql> = params.to_vec();
+        all.push(&limit);
         let mut stmt = conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query(params)?;
+        let mut rows = stmt.query(&all[..])?;
         let id_column = Self::COLUMNS.len() + 1;
         while let Some(row) = rows.next()? {
             each(row.get(id_column)?, Self::from_row(row)?)?;
