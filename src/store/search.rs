@@ -30,7 +30,7 @@ use rusqlite::{Connection, params};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-use super::kind::{Kind, SEARCHED as KINDS};
+use super::kind::{Kind, SEARCH_SLOTS, SEARCHED as KINDS};
 use super::record::Record;
 use super::{Case, Writer};
 use crate::error::UserError;
@@ -167,7 +167,7 @@ fn write<R: Record>(conn: &Connection, values: &[ToSqlOutput<'_>], id: i64, inse
         format!("{insert} INTO search_index (rowid, main, more) VALUES (?1, ?2, ?3)")
     });
     conn.prepare_cached(sql)?
-        .execute(params![id * 4 + code, index_text(&main), index_text(&more)])
+        .execute(params![id * SEARCH_SLOTS + code, index_text(&main), index_text(&more)])
         .map_err(damaged)
         .with_context(|| format!("cannot update the search index for {}", super::kind::handle(R::KIND, id)))?;
     Ok(())
@@ -437,9 +437,10 @@ pub fn search(
     // here. Neither FTS5's `ORDER BY rank` (which sorts every match, to
     // temporary files when there are many) nor `ORDER BY bm25(...) LIMIT`
     // (which computed bm25 twice a match) did better.
+    let kind_bits = SEARCH_SLOTS - 1;
     let mut found = conn.prepare_cached(&format!(
         "SELECT rowid, {RANK} FROM search_index
-         WHERE search_index MATCH ?1 AND (?2 >> (rowid & 3)) & 1 = 1
+         WHERE search_index MATCH ?1 AND (?2 >> (rowid & {kind_bits})) & 1 = 1
          ORDER BY rowid DESC LIMIT ?3"
     ))?;
     let window = candidates.map_or(i64::MAX, |n| i64::from(n) + 1);
@@ -460,8 +461,8 @@ pub fn search(
         if hits.len() == limit as usize {
             break;
         }
-        let kind = KINDS[(key & 3) as usize];
-        let id = key >> 2;
+        let kind = KINDS[(key % SEARCH_SLOTS) as usize];
+        let id = key / SEARCH_SLOTS;
         let (uuid, main, more, retracted): (String, String, String, bool) =
             text.query_row(params![kind.table(), id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
         // Retracted records stay in the index, so that restoring one needs
@@ -624,7 +625,11 @@ mod tests {
             let kind = Kind::from_table(&kind).unwrap();
             let from_record = crate::with_record!(kind, R => searched_text::<R>(&R::load(conn, id).unwrap().values()));
             let (code, record_main, record_more) = from_record.unwrap();
-            assert_eq!((id * 4 + code, record_main, record_more), (key, main, more), "{kind} {id}");
+            assert_eq!(
+                (id * SEARCH_SLOTS + code, record_main, record_more),
+                (key, main, more),
+                "{kind} {id}"
+            );
         }
     }
 
