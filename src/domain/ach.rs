@@ -478,14 +478,17 @@ impl Matrix {
             name: name.to_string(),
             in_table,
         };
+        // A terminal is narrow: there the text begins with where it is
+        // from, and the weight follows the grade it comes from.
+        let narrow = view == View::Table;
         let mut columns = vec![
             column("item", true),
             column("kind", false),
             column("text", true),
-            column("from", true),
-            column("grade", true),
-            column("credibility", true),
-            column("weight", false),
+            column("from", !narrow),
+            column("grade", !narrow),
+            column("credibility", false),
+            column("weight", true),
             column("diagnosticity", true),
         ];
         columns.extend(self.columns.iter().map(|c| column(&c.handle, true)));
@@ -514,20 +517,16 @@ impl Matrix {
             }
         }
         for line in self.evidence.iter().chain(&self.statements) {
-            let words = if view == View::Table {
-                shorten(&line.text, 70)
+            let words = if narrow {
+                format!("{}: {}", line.from_short, shorten(&line.text, 50))
             } else {
                 line.text.clone()
             };
-            let from = if view == View::Table { &line.from_short } else { &line.from };
             let (credibility, weight) = match line.level {
-                Some(level) if data => (text(level.as_str()), Cell::Real(level.weight())),
-                Some(level) => (
-                    Cell::Text(format!("{} ({})", level.as_str(), two_places(level.weight()))),
-                    Cell::Null,
-                ),
+                Some(level) if narrow => (Cell::Null, Cell::Text(format!("{} {}", line.grade, two_places(level.weight())))),
+                Some(level) => (text(level.as_str()), number(level.weight(), two_places(level.weight()))),
                 None if data => (Cell::Null, Cell::Null),
-                None => (text("not scored"), Cell::Null),
+                None => (Cell::Null, text("not scored")),
             };
             let diagnosticity = if line.diagnosticity == 0.0 && !data {
                 text("none")
@@ -544,7 +543,7 @@ impl Matrix {
                 &line.handle,
                 kind,
                 words,
-                [text(from), text(&line.grade), credibility, weight, diagnosticity],
+                [text(&line.from), text(&line.grade), credibility, weight, diagnosticity],
                 cells,
                 critical,
             ));
@@ -597,7 +596,7 @@ impl Matrix {
             .collect();
         lines.push(format!("Weighted inconsistency, least first: {}.", ranking.join(", ")));
         if self.evidence.iter().all(|l| l.against().iter().all(|p| *p == 0.0)) {
-            lines.push("No evidence is rated inconsistent with any hypothesis yet, so none is least inconsistent.".to_string());
+            lines.push("No evidence is rated inconsistent with any hypothesis yet, so none is least inconsistent: rate each evidence item against each hypothesis with `crosscheck rate`.".to_string());
         } else {
             let lead = self.names(&self.leaders);
             lines.push(if self.leaders.len() == 1 {
