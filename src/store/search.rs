@@ -634,6 +634,43 @@ mod tests {
     }
 
     #[test]
+    fn a_case_made_before_hypotheses_is_searched_under_the_new_keys() {
+        // Schema version 4 keyed the index by id times four plus the kind.
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.create_scalar_function("cc_search_text", 1, rusqlite::functions::FunctionFlags::SQLITE_UTF8, |ctx| {
+            Ok(index_text(&ctx.get::<String>(0)?).into_owned())
+        })
+        .unwrap();
+        for (_, sql) in &super::super::db::MIGRATIONS[..4] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 4).unwrap();
+        conn.execute_batch(
+            "INSERT INTO claim (uuid, text, created_at, updated_at) VALUES ('c1', 'Border length', 't', 't'), ('c2', 'Vostok drills held', 't', 't');
+             INSERT INTO source (uuid, title, created_at, updated_at) VALUES ('s1', 'Ministry page', 't', 't');
+             INSERT INTO evidence (uuid, claim_id, source_id, relation, excerpt, created_at, updated_at)
+                 VALUES ('e1', 2, 1, 'supports', 'the drills were held', 't', 't');
+             INSERT INTO search_index (rowid, main, more) SELECT key, cc_search_text(main), cc_search_text(more) FROM search_text;",
+        )
+        .unwrap();
+        // Evidence 1 was row 7: read as id times eight, it would be kind 7.
+        let old: Vec<i64> = conn
+            .prepare("SELECT rowid FROM search_index WHERE search_index MATCH 'drills' ORDER BY rowid")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(old, [7, 8]);
+        super::super::db::migrate(&mut conn).unwrap();
+        let query = Query::parse("drills").unwrap();
+        let (hits, _) = search(&conn, &query, &KINDS, 10, None, None, false).unwrap();
+        let mut found: Vec<(Kind, i64)> = hits.iter().map(|h| (h.kind, h.id)).collect();
+        found.sort();
+        assert_eq!(found, [(Kind::Claim, 2), (Kind::Evidence, 1)]);
+    }
+
+    #[test]
     fn snippets_cut_around_the_first_match_and_mark_it() {
         let text = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen \
                     seventeen eighteen nineteen twenty target twenty-one twenty-two twenty-three twenty-four twenty-five \
