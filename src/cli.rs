@@ -74,7 +74,7 @@ pub enum Command {
     Hypothesis(cmd::hypothesis::Command),
     /// Rate an evidence item or statement against a hypothesis: CC, C, N, NA, I or II. Rating it again replaces the rating.
     #[command(
-        after_help = "Examples:\n  crosscheck rate H3 E59 CC --note \"Russia's MoD: flight data show no violation\"\n  crosscheck rate H1 E53 II --relevance high\n  crosscheck rate H2 ST39 C --reason \"Reread: the attaché spoke of a malfunction\"\n\nThe scale (Heuer): CC very consistent, C consistent, N neutral, NA not applicable, I inconsistent, II very inconsistent. The item must bear on the hypothesis's claim. Every rating, and every change of one, is in the history."
+        after_help = "Examples:\n  crosscheck rate H3 E59 C --note \"Russia's MoD: flight data show no violation\"\n  crosscheck rate H3 E53 I --relevance high\n  crosscheck rate H2 ST39 CC --reason \"Reread: the attaché spoke of a malfunction\"\n\nThe scale (Heuer): CC very consistent, C consistent, N neutral, NA not applicable, I inconsistent, II very inconsistent. The item must bear on the hypothesis's claim. Every rating, and every change of one, is in the history."
     )]
     Rate(cmd::rate::Args),
     /// List ratings.

@@ -674,3 +674,28 @@ fn the_readme_worked_example_is_what_ach_prints() {
     let printed = &stdout[stdout.find("C1 airspace:").expect("ach's output")..];
     assert_eq!(printed, expected, "the README's matrix differs from what ach prints");
 }
+
+#[test]
+fn imported_ratings_are_checked_like_typed_ones() {
+    let case = example();
+    let file = case.write(
+        "ratings.csv",
+        "hypothesis,item,rating,relevance,notes\nH1,E99,C,,missing item\nH1,E1,maybe,,bad word\n",
+    );
+    let err = case.fails(2, &["import", file.to_str().unwrap(), "--into", "ratings"]);
+    assert!(
+        err.contains("ratings.csv, line 2, column item: invalid item \"E99\": allowed: an evidence item or statement of this case"),
+        "{err}"
+    );
+    // A second live rating of the same item against the same hypothesis is refused.
+    let file = case.write("again.csv", "hypothesis,item,rating\nH1,E1,II\n");
+    let err = case.fails(2, &["import", file.to_str().unwrap(), "--into", "ratings"]);
+    assert!(err.contains("H1 already has a live rating of E1"), "{err}");
+    let file = case.write("word.csv", "hypothesis,item,rating\nH1,ST1,maybe\n");
+    let err = case.fails(2, &["import", file.to_str().unwrap(), "--into", "ratings"]);
+    assert!(
+        err.contains("column rating: invalid rating \"maybe\": allowed: CC very consistent"),
+        "{err}"
+    );
+    assert_eq!(case.count("SELECT count(*) FROM rating"), 21);
+}

@@ -22,8 +22,8 @@ pub struct Args {
     #[arg(long)]
     pub note: Option<String>,
     /// Why a rating was changed, for the history (when rating an item again).
-    #[arg(long, default_value = "")]
-    pub reason: String,
+    #[arg(long)]
+    pub reason: Option<String>,
 }
 
 pub fn run(args: Args, case: &mut Case, ctx: &Ctx) -> Result<()> {
@@ -34,7 +34,7 @@ pub fn run(args: Args, case: &mut Case, ctx: &Ctx) -> Result<()> {
         &args.rating,
         args.relevance.as_deref(),
         args.note.as_deref(),
-        args.reason.trim(),
+        args.reason.as_deref().unwrap_or_default().trim(),
     )?;
     writer.commit()?;
     match (&rated.was, rated.changed) {

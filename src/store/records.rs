@@ -1099,22 +1099,34 @@ impl Item {
 }
 
 /// The rated item from a rating's fields: `item_uuid` wins over `item`, as
-/// for every reference (see `reference_field`).
+/// for every reference (see `reference_field`). An item that is not in the
+/// case is an invalid value of the field that names it, so that an import's
+/// error names that column.
 fn item_field(conn: &Connection, f: &Fields) -> Result<Item> {
     let uuid = f.get("item_uuid").trim();
-    if !uuid.is_empty() {
-        if uuid::Uuid::parse_str(uuid).is_err() {
-            return Err(UserError::invalid(
-                "item_uuid",
-                uuid,
-                "allowed: the UUID of an evidence item or statement in this case, or empty",
-            )
-            .into());
-        }
-        return Item::by_uuid(conn, uuid, "item_uuid");
-    }
-    let item = f.required("item", "give the evidence item or statement to rate, such as E5 or ST4")?;
-    Item::resolve(conn, item)
+    let (field, found) = if uuid.is_empty() {
+        let item = f.required("item", "give the evidence item or statement to rate, such as E5 or ST4")?;
+        ("item", Item::resolve(conn, item))
+    } else if uuid::Uuid::parse_str(uuid).is_err() {
+        return Err(UserError::invalid(
+            "item_uuid",
+            uuid,
+            "allowed: the UUID of an evidence item or statement in this case, or empty",
+        )
+        .into());
+    } else {
+        ("item_uuid", Item::by_uuid(conn, uuid, "item_uuid"))
+    };
+    found.map_err(|e| match e.downcast::<UserError>() {
+        Ok(UserError::NotFound { handle, hint, .. }) => UserError::invalid(
+            field,
+            &handle,
+            format!("allowed: an evidence item or statement of this case; {hint}"),
+        )
+        .into(),
+        Ok(other) => other.into(),
+        Err(other) => other,
+    })
 }
 
 /// How consistent one evidence item or statement is with one hypothesis of
