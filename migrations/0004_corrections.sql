@@ -67,13 +67,19 @@ DROP TABLE import;
 ALTER TABLE import_new RENAME TO import;
 
 -- The searchable text now says which records are retracted, so that search
--- can leave them out.
+-- can leave them out. A record's row in the index is its id times sixteen
+-- plus its kind's code (schema version 3 used four, room for four kinds
+-- only): room for sixteen searched kinds. The index is made anew with the
+-- new keys.
 DROP VIEW search_text;
 CREATE VIEW search_text (key, kind, id, uuid, main, more, retracted) AS
-    SELECT id * 4 + 0, 'claim', id, uuid, text, topic || char(10) || appeared_in, retracted <> '' FROM claim
+    SELECT id * 16 + 0, 'claim', id, uuid, text, topic || char(10) || appeared_in, retracted <> '' FROM claim
     UNION ALL
-    SELECT id * 4 + 1, 'statement', id, uuid, quote || char(10) || summary, speaker, retracted <> '' FROM statement
+    SELECT id * 16 + 1, 'statement', id, uuid, quote || char(10) || summary, speaker, retracted <> '' FROM statement
     UNION ALL
-    SELECT id * 4 + 2, 'source', id, uuid, title, publisher || char(10) || notes, retracted <> '' FROM source
+    SELECT id * 16 + 2, 'source', id, uuid, title, publisher || char(10) || notes, retracted <> '' FROM source
     UNION ALL
-    SELECT id * 4 + 3, 'evidence', id, uuid, excerpt, '', retracted <> '' FROM evidence;
+    SELECT id * 16 + 3, 'evidence', id, uuid, excerpt, '', retracted <> '' FROM evidence;
+DELETE FROM search_index;
+INSERT INTO search_index (rowid, main, more)
+    SELECT key, cc_search_text(main), cc_search_text(more) FROM search_text;

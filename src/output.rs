@@ -4,7 +4,9 @@
 use std::io::{IsTerminal, Write};
 
 use anyhow::Result;
-use comfy_table::{Attribute, Cell as TableCell, Color, ContentArrangement, Table, presets};
+use comfy_table::{
+    Attribute, Cell as TableCell, Color, ColumnConstraint, ContentArrangement, ContentLineStyle, Table, TableStyle, Width, presets,
+};
 
 /// How rows are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -31,6 +33,17 @@ pub struct OutputArgs {
     /// would run as a formula (by default such cells get a leading ').
     #[arg(long)]
     pub raw_cells: bool,
+    /// In a table, show one block per record (field │ value), as psql's
+    /// expanded mode does; tables too wide for the terminal are shown so anyway.
+    #[arg(long, short = 'x')]
+    pub expanded: bool,
+}
+
+impl OutputArgs {
+    /// Whether `--expanded` asked for one block per record.
+    pub fn expanded(&self) -> bool {
+        self.expanded
+    }
 }
 
 /// One value in a row.
@@ -129,23 +142,31 @@ pub trait Sink {
 /// Where stdout goes, for the table view's width and colour.
 #[derive(Debug, Clone, Copy)]
 pub struct Terminal {
-    pub width: Option<u16>,
+    /// The width to fit, in columns.
+    pub width: u16,
     pub colour: bool,
+    /// One block per record, whatever the width.
+    pub expanded: bool,
 }
 
 impl Terminal {
     /// Reads the terminal: colour only on a terminal and never with NO_COLOR;
-    /// the width from the terminal, else from COLUMNS.
+    /// the width from the terminal, else from COLUMNS, else 120.
     pub fn detect() -> Terminal {
         let tty = std::io::stdout().is_terminal();
         let no_colour = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let columns = std::env::var("COLUMNS")
-            .ok()
-            .and_then(|c| c.trim().parse::<u16>().ok())
-            .filter(|w| *w >= 20);
+        let columns = || {
+            std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.trim().parse::<u16>().ok())
+                .filter(|w| *w >= 20)
+        };
+        // comfy-table asks the terminal (through crossterm) when stdout is one.
+        let terminal = || if tty { Table::new().width().filter(|w| *w >= 20) } else { None };
         Terminal {
-            width: columns,
+            width: terminal().or_else(columns).unwrap_or(120),
             colour: tty && !no_colour,
+            expanded: false,
         }
     }
 }
@@ -153,12 +174,20 @@ impl Terminal {
 /// Builds the sink for a format.
 pub fn sink<'a>(args: &OutputArgs, columns: Vec<Column>, out: Box<dyn Write + 'a>) -> Result<Box<dyn Sink + 'a>> {
     Ok(match args.format {
-        Format::Table => Box::new(TableSink {
-            columns,
-            rows: Vec::new(),
-            out,
-            terminal: Terminal::detect(),
-        }),
+        Format::Table => {
+            let shown: Vec<usize> = (0..columns.len()).filter(|i| columns[*i].in_table).collect();
+            let headers = shown.iter().map(|i| columns[*i].name.clone()).collect();
+            let terminal = Terminal {
+                expanded: args.expanded(),
+                ..Terminal::detect()
+            };
+            Box::new(TableSink {
+                shown,
+                chunk: Vec::new(),
+                writer: TableWriter::new(headers, terminal),
+                out,
+            })
+        }
         Format::Csv | Format::Tsv => {
             let delimiter = if args.format == Format::Csv { b',' } else { b'\t' };
             let mut writer = csv::WriterBuilder::new().delimiter(delimiter).from_writer(out);
@@ -204,86 +233,432 @@ pub fn print(args: &OutputArgs, columns: Vec<Column>, rows: impl IntoIterator<It
 }
 
 struct TableSink<'a> {
-    columns: Vec<Column>,
-    rows: Vec<Vec<Cell>>,
+    /// The columns the table shows, by position in a row.
+    shown: Vec<usize>,
+    /// Rows not yet written.
+    chunk: Vec<Vec<String>>,
+    writer: TableWriter,
     out: Box<dyn Write + 'a>,
-    terminal: Terminal,
 }
 
 impl Sink for TableSink<'_> {
     fn row(&mut self, cells: Vec<Cell>) -> Result<()> {
-        self.rows.push(cells);
+        self.chunk.push(
+            self.shown
+                .iter()
+                .map(|i| inert(&cells.get(*i).map(Cell::text).unwrap_or_default()))
+                .collect(),
+        );
+        if self.chunk.len() == CHUNK {
+            self.writer.chunk(&self.chunk, &mut self.out)?;
+            self.chunk.clear();
+        }
         Ok(())
     }
 
     fn finish(mut self: Box<Self>) -> Result<()> {
-        let shown: Vec<usize> = (0..self.columns.len()).filter(|i| self.columns[*i].in_table).collect();
-        let table = render_table(
-            &shown.iter().map(|i| self.columns[*i].name.as_str()).collect::<Vec<_>>(),
-            self.rows
-                .iter()
-                .map(|row| shown.iter().map(|i| row.get(*i).map(Cell::text).unwrap_or_default()).collect()),
-            self.terminal,
-        );
-        if self.rows.is_empty() {
+        self.writer.chunk(&self.chunk, &mut self.out)?;
+        if self.writer.records == 0 {
             // Nothing to show: say so on stderr and keep stdout empty.
             eprintln!("no rows");
-        } else {
-            writeln!(self.out, "{table}")?;
         }
+        self.writer.finish(&mut self.out)?;
         self.out.flush()?;
         Ok(())
     }
 }
 
-/// Draws a table of text that fits the terminal, wrapping long cells. Every
+/// Draws a table of text that fits the terminal (see `TableWriter`). Every
 /// cell is made inert first: no control character reaches the terminal.
-pub fn render_table(headers: &[&str], rows: impl Iterator<Item = Vec<String>>, terminal: Terminal) -> Table {
-    let rows: Vec<Vec<String>> = rows.collect();
-    let mut table = Table::new();
-    // Lines between rows only where a row spans several lines.
-    let multi_line = rows.iter().flatten().any(|cell| cell.contains('\n'));
-    table
-        .load_style(if multi_line {
-            presets::UTF8_FULL
-        } else {
-            presets::UTF8_FULL_CONDENSED
-        })
-        .set_content_arrangement(ContentArrangement::Dynamic);
-    if !terminal.colour {
-        table.force_no_tty();
-    } else {
-        table.enforce_styling();
+pub fn render_table(headers: &[&str], rows: impl Iterator<Item = Vec<String>>, terminal: Terminal) -> String {
+    let mut writer = TableWriter::new(headers.iter().map(|h| h.to_string()).collect(), terminal);
+    let rows: Vec<Vec<String>> = rows.map(|row| row.iter().map(|cell| inert(cell)).collect()).collect();
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = writer.chunk(&rows, &mut out).and_then(|()| writer.finish(&mut out));
+    let mut text = String::from_utf8_lossy(&out).into_owned();
+    text.truncate(text.trim_end_matches('\n').len());
+    text
+}
+
+// ---------------------------------------------------------------- table layout
+//
+// A column is sized to its content, and only free text wraps:
+// - A column whose name says it holds prose (`FREE_TEXT`: text, title, quote,
+//   notes, url...) wraps at spaces. It is never narrower than `FREE_MIN`
+//   (narrower prose reads worse than the expanded form), and it keeps every
+//   word of up to `WORD_CAP` characters whole; only a longer one, in practice
+//   a web address, is cut at the column's edge.
+// - Any other column holds handles, slugs, codes, dates, grades, stances,
+//   statuses, UUIDs and numbers: tokens, which are never broken. Such a column
+//   is at least as wide as its longest word, so a cell without whitespace
+//   shows whole on one line; a cell with spaces ("C3 vostok-troops",
+//   "300,000 troops") may wrap between its words, never inside one.
+// The name decides for the columns listings have; the content decides for
+// the rest, so a column of tokens the list does not know stays whole too.
+// When the words that must stay whole do not fit side by side, the table
+// becomes one block per record (psql's expanded mode), where only values wrap.
+
+/// Column names (or words of them: `copy_url`, `quote or summary`) that hold
+/// prose.
+const FREE_TEXT: &[&str] = &[
+    "text",
+    "title",
+    "quote",
+    "summary",
+    "excerpt",
+    "notes",
+    "reason",
+    "name",
+    "publisher",
+    "url",
+    "speaker",
+    "appeared",
+    "unit",
+    "locator",
+    "value",
+    "snippet",
+    "change",
+    "words",
+    "figures",
+];
+
+/// The narrowest a prose column gets: under about twenty characters a line
+/// holds two or three words and a record reads better as a block.
+const FREE_MIN: usize = 20;
+
+/// Words of prose up to this long are never cut.
+const WORD_CAP: usize = 30;
+
+/// Rows a table measures before it writes any, as psql's FETCH_COUNT: memory
+/// stays bounded at any number of rows, and the widths fit what comes first.
+const CHUNK: usize = 1000;
+
+fn is_free_text(header: &str) -> bool {
+    header
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|word| FREE_TEXT.contains(&word.to_ascii_lowercase().as_str()))
+}
+
+/// How wide a column would be with nothing wrapped, and the least it may be.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Measure {
+    want: usize,
+    floor: usize,
+}
+
+/// Measures columns: display widths as the rendering counts them (comfy-table
+/// measures with unicode-width), of whole lines and of each cell's longest word.
+fn measure(headers: &[String], rows: &[Vec<String>]) -> Vec<Measure> {
+    fn longest_word(text: &str) -> &str {
+        text.split_whitespace().max_by_key(|w| w.chars().count()).unwrap_or("")
     }
-    if let Some(width) = terminal.width {
-        table.set_width(width);
-    } else if !std::io::stdout().is_terminal() {
-        table.set_width(120);
-    }
-    table.set_header(headers.iter().map(|h| {
-        let cell = TableCell::new(h);
-        if terminal.colour {
-            cell.add_attribute(Attribute::Bold)
-        } else {
-            cell
-        }
-    }));
-    let status_column = headers.iter().position(|h| *h == "status" || *h == "verdict");
+    let mut whole = Table::new();
+    let mut words = Table::new();
+    let mut heading = Table::new();
+    whole.add_row(headers.to_vec());
+    heading.add_row(headers.iter().map(|h| longest_word(h)).collect::<Vec<_>>());
     for row in rows {
-        table.add_row(row.into_iter().enumerate().map(|(i, text)| {
-            let colour = if terminal.colour && Some(i) == status_column {
-                status_colour(&text)
+        whole.add_row(row.clone());
+        words.add_row(row.iter().map(|c| longest_word(c)).collect::<Vec<_>>());
+    }
+    let want = whole.column_max_content_widths();
+    let word = words.column_max_content_widths();
+    let heading = heading.column_max_content_widths();
+    headers
+        .iter()
+        .enumerate()
+        .map(|(i, header)| {
+            let want = usize::from(want[i]);
+            let word = usize::from(word.get(i).copied().unwrap_or(1));
+            let heading = usize::from(heading[i]);
+            let floor = if is_free_text(header) {
+                want.min(FREE_MIN.max(word.min(WORD_CAP))).max(heading)
             } else {
-                None
+                word.max(heading)
             };
-            let cell = TableCell::new(inert(&text));
-            match colour {
-                Some(c) => cell.fg(c),
-                None => cell,
+            Measure { want, floor }
+        })
+        .collect()
+}
+
+/// How a part of a listing is drawn.
+#[derive(Debug, Clone, PartialEq)]
+enum Layout {
+    /// Columns of these content widths; `ruled` puts a line between rows.
+    Table { widths: Vec<usize>, ruled: bool },
+    /// One block per record.
+    Expanded,
+}
+
+/// The width a table's borders and padding take: `│ a ┆ b │`.
+fn frame(columns: usize) -> usize {
+    3 * columns + 1
+}
+
+/// Widths for these rows: every column at its floor, then the room left
+/// shared out evenly among the columns that want more, each up to what it
+/// wants (so short columns are never padded to the terminal's width).
+fn layout(headers: &[String], rows: &[Vec<String>], terminal: Terminal) -> Layout {
+    if terminal.expanded || headers.is_empty() {
+        return Layout::Expanded;
+    }
+    let measures = measure(headers, rows);
+    let room = usize::from(terminal.width).saturating_sub(frame(headers.len()));
+    let mut widths: Vec<usize> = measures.iter().map(|m| m.floor).collect();
+    let Some(mut spare) = room.checked_sub(widths.iter().sum()) else {
+        return Layout::Expanded;
+    };
+    loop {
+        let open: Vec<usize> = (0..widths.len()).filter(|i| widths[*i] < measures[*i].want).collect();
+        if open.is_empty() || spare == 0 {
+            break;
+        }
+        let share = (spare / open.len()).max(1);
+        for i in open {
+            let add = share.min(measures[i].want - widths[i]).min(spare);
+            widths[i] += add;
+            spare -= add;
+        }
+    }
+    // A row that wraps is told from the next by its first column, the
+    // handle; rows whose cells hold lines of their own need the rule.
+    let ruled = rows.iter().flatten().any(|cell| cell.contains('\n'));
+    Layout::Table { widths, ruled }
+}
+
+/// Writes a listing chunk by chunk. The first chunk sets the widths; a later
+/// chunk goes on in them when its words that must stay whole fit. When one
+/// does not, the table is closed and a new one begins under a repeated header,
+/// with widths measured on that chunk: widening in place would misalign the
+/// rows already written, and cutting the word is what this layout exists to
+/// avoid. Once records are written as blocks, the rest are too, so that their
+/// numbering runs on.
+struct TableWriter {
+    headers: Vec<String>,
+    terminal: Terminal,
+    layout: Option<Layout>,
+    /// Records written so far.
+    records: usize,
+    /// The bottom border of the table being written, to close it with.
+    bottom: Option<String>,
+}
+
+impl TableWriter {
+    fn new(headers: Vec<String>, terminal: Terminal) -> TableWriter {
+        TableWriter {
+            headers,
+            terminal,
+            layout: None,
+            records: 0,
+            bottom: None,
+        }
+    }
+
+    fn chunk(&mut self, rows: &[Vec<String>], out: &mut dyn Write) -> std::io::Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let goes_on = match &self.layout {
+            None => false,
+            Some(Layout::Expanded) => true,
+            Some(Layout::Table { widths, .. }) => measure(&self.headers, rows).iter().zip(widths).all(|(m, w)| m.floor <= *w),
+        };
+        if !goes_on {
+            self.finish(out)?;
+            self.layout = Some(layout(&self.headers, rows, self.terminal));
+        }
+        match self.layout.clone() {
+            Some(Layout::Table { widths, ruled }) => {
+                let mut lines = table_lines(&self.headers, !goes_on, rows, &widths, ruled, self.terminal);
+                self.bottom = lines.pop();
+                if goes_on {
+                    // Instead of the top border of a table without a header:
+                    // nothing, or the line between rows of a ruled table.
+                    if ruled {
+                        lines[0] = horizontal(&widths, ['├', '╌', '┼', '┤']);
+                    } else {
+                        lines.remove(0);
+                    }
+                }
+                write_lines(out, &lines)?;
+                self.records += rows.len();
             }
-        }));
+            _ => {
+                for row in rows {
+                    self.records += 1;
+                    write_lines(out, &record_lines(&self.headers, row, self.records, self.terminal))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Closes the table being written, if any.
+    fn finish(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
+        match self.bottom.take() {
+            Some(bottom) => writeln!(out, "{bottom}"),
+            None => Ok(()),
+        }
+    }
+}
+
+fn write_lines(out: &mut dyn Write, lines: &[String]) -> std::io::Result<()> {
+    for line in lines {
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+/// A border line of a table of these content widths.
+fn horizontal(widths: &[usize], [left, fill, junction, right]: [char; 4]) -> String {
+    let mut line = String::from(left);
+    for (i, width) in widths.iter().enumerate() {
+        if i > 0 {
+            line.push(junction);
+        }
+        line.extend(std::iter::repeat_n(fill, width + 2));
+    }
+    line.push(right);
+    line
+}
+
+fn new_table(terminal: Terminal) -> Table {
+    let mut table = Table::new();
+    // The widths are set column by column; comfy-table only wraps within them.
+    table.set_content_arrangement(ContentArrangement::Disabled);
+    if terminal.colour {
+        table.enforce_styling();
+    } else {
+        table.force_no_tty();
     }
     table
+}
+
+fn header_cell(text: &str, terminal: Terminal) -> TableCell {
+    let cell = TableCell::new(text);
+    if terminal.colour {
+        cell.add_attribute(Attribute::Bold)
+    } else {
+        cell
+    }
+}
+
+fn body_cell(header: &str, text: &str, terminal: Terminal) -> TableCell {
+    let cell = TableCell::new(text);
+    match (header, terminal.colour) {
+        ("status" | "verdict", true) => match status_colour(text) {
+            Some(colour) => cell.fg(colour),
+            None => cell,
+        },
+        _ => cell,
+    }
+}
+
+/// A word too long for its column, cut after a `-`, `/`, `_`, `.`, `?` or
+/// `&` where it has one (slugs and web addresses read on), else at the edge.
+/// Only ASCII words are cut here, where characters are columns; comfy-table
+/// cuts any other at the edge.
+fn break_long_words(text: &str, width: usize) -> std::borrow::Cow<'_, str> {
+    let long = |word: &str| word.is_ascii() && word.len() > width;
+    if width == 0 || !text.split_whitespace().any(long) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        for (j, word) in line.split(' ').enumerate() {
+            if j > 0 {
+                out.push(' ');
+            }
+            if !long(word) {
+                out.push_str(word);
+                continue;
+            }
+            let mut rest = word;
+            while rest.len() > width {
+                let cut = rest[..width].rfind(['-', '/', '_', '.', '?', '&']).map_or(width, |at| at + 1);
+                out.push_str(&rest[..cut]);
+                out.push('\n');
+                rest = &rest[cut..];
+            }
+            out.push_str(rest);
+        }
+    }
+    out.into()
+}
+
+/// The lines of a table in these widths: borders, the header if asked for,
+/// and the rows.
+fn table_lines(
+    headers: &[String],
+    with_header: bool,
+    rows: &[Vec<String>],
+    widths: &[usize],
+    ruled: bool,
+    terminal: Terminal,
+) -> Vec<String> {
+    let mut table = new_table(terminal);
+    table.load_style(if ruled { presets::UTF8_FULL } else { presets::UTF8_FULL_CONDENSED });
+    if with_header {
+        table.set_header(headers.iter().map(|h| header_cell(h, terminal)));
+    }
+    for row in rows {
+        table.add_row(
+            headers
+                .iter()
+                .zip(row)
+                .zip(widths)
+                .map(|((h, text), w)| body_cell(h, &break_long_words(text, *w), terminal)),
+        );
+    }
+    table.set_constraints(widths.iter().map(|w| fixed(w + 2)));
+    table.lines().collect()
+}
+
+fn fixed(width: usize) -> ColumnConstraint {
+    ColumnConstraint::Absolute(Width::Fixed(u16::try_from(width).unwrap_or(u16::MAX)))
+}
+
+/// One record as a block, as psql's expanded mode draws it:
+///
+/// ```text
+/// ─[ RECORD 1 ]──┼──────────────
+/// handle         │ S1
+/// title          │ China–Russia border
+/// ```
+fn record_lines(headers: &[String], row: &[String], number: usize, terminal: Terminal) -> Vec<String> {
+    let width = usize::from(terminal.width);
+    let mut table = new_table(terminal);
+    table.load_style(TableStyle::new().content_lines(ContentLineStyle::none().junction('│')));
+    let names = headers.iter().map(|h| h.chars().count()).max().unwrap_or(1).min(width / 2);
+    let values = width.saturating_sub(names + 3).max(1);
+    for (header, text) in headers.iter().zip(row) {
+        table.add_row(vec![
+            header_cell(header, terminal),
+            body_cell(header, &break_long_words(text, values), terminal),
+        ]);
+    }
+    let used = usize::from(table.column_max_content_widths()[1]).min(values);
+    if let Some(column) = table.column_mut(0) {
+        column.set_padding((0, 1)).set_constraint(fixed(names + 1));
+    }
+    if let Some(column) = table.column_mut(1) {
+        column.set_padding((1, 0)).set_constraint(fixed(values + 1));
+    }
+    let label = format!("─[ RECORD {number} ]");
+    let label_width = label.chars().count();
+    let mut rule = label;
+    if label_width <= names {
+        rule.extend(std::iter::repeat_n('─', names + 1 - label_width));
+        rule.push('┼');
+        rule.extend(std::iter::repeat_n('─', used + 1));
+    } else {
+        rule.extend(std::iter::repeat_n('─', (names + 3 + used).saturating_sub(label_width)));
+    }
+    std::iter::once(rule).chain(table.lines()).collect()
 }
 
 fn status_colour(status: &str) -> Option<Color> {
@@ -430,6 +805,100 @@ mod tests {
         }
         assert_eq!(escape_formula("=1+1"), "'=1+1");
         assert_eq!(escape_formula("plain"), "plain");
+    }
+
+    fn plain(width: u16) -> Terminal {
+        Terminal {
+            width,
+            colour: false,
+            expanded: false,
+        }
+    }
+
+    fn rows(rows: &[&[&str]]) -> Vec<Vec<String>> {
+        rows.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
+    }
+
+    #[test]
+    fn long_words_are_cut_after_a_hyphen_or_slash() {
+        assert_eq!(
+            break_long_words("see wikipedia-china-russia-border now", 12),
+            "see wikipedia-\nchina-\nrussia-\nborder now"
+        );
+        assert_eq!(break_long_words("https://example.org/a/b", 10), "https://\nexample.\norg/a/b");
+        assert_eq!(break_long_words("abcdefghij", 4), "abcd\nefgh\nij");
+        assert_eq!(break_long_words("short words stay", 5), "short words stay");
+    }
+
+    #[test]
+    fn tokens_keep_their_width_and_prose_wraps_at_spaces() {
+        let table = render_table(
+            &["handle", "slug", "title"],
+            rows(&[&["S1", "tass-2019-07-23", "Russia calls the pilots' actions aerial hooliganism"]]).into_iter(),
+            plain(55),
+        );
+        assert_eq!(
+            table,
+            "┌────────┬─────────────────┬──────────────────────────┐\n\
+             │ handle ┆ slug            ┆ title                    │\n\
+             ╞════════╪═════════════════╪══════════════════════════╡\n\
+             │ S1     ┆ tass-2019-07-23 ┆ Russia calls the pilots' │\n\
+             │        ┆                 ┆ actions aerial           │\n\
+             │        ┆                 ┆ hooliganism              │\n\
+             └────────┴─────────────────┴──────────────────────────┘"
+        );
+    }
+
+    #[test]
+    fn tokens_too_wide_to_stand_side_by_side_make_blocks() {
+        let table = render_table(
+            &["handle", "slug", "title"],
+            rows(&[
+                &["S1", "a-slug-of-thirty-characters-ok", "A title"],
+                &["S2", "short", "Another title that is long enough to wrap"],
+            ])
+            .into_iter(),
+            plain(40),
+        );
+        assert_eq!(
+            table,
+            "─[ RECORD 1 ]──────────────────────────\n\
+             handle │ S1\n\
+             slug   │ a-slug-of-thirty-characters-ok\n\
+             title  │ A title\n\
+             ─[ RECORD 2 ]───────────────────────────\n\
+             handle │ S2\n\
+             slug   │ short\n\
+             title  │ Another title that is long\n\
+             \x20      │ enough to wrap"
+        );
+    }
+
+    #[test]
+    fn later_chunks_go_on_in_the_same_widths_or_start_a_new_table() {
+        let headers = vec!["handle".to_string(), "slug".to_string()];
+        let mut writer = TableWriter::new(headers, plain(40));
+        let mut out = Vec::new();
+        writer.chunk(&rows(&[&["S1", "first"], &["S2", "second"]]), &mut out).unwrap();
+        writer.chunk(&rows(&[&["S3", "third"]]), &mut out).unwrap();
+        writer.chunk(&rows(&[&["S4", "a-longer-slug"]]), &mut out).unwrap();
+        writer.finish(&mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "┌────────┬────────┐\n\
+             │ handle ┆ slug   │\n\
+             ╞════════╪════════╡\n\
+             │ S1     ┆ first  │\n\
+             │ S2     ┆ second │\n\
+             │ S3     ┆ third  │\n\
+             └────────┴────────┘\n\
+             ┌────────┬───────────────┐\n\
+             │ handle ┆ slug          │\n\
+             ╞════════╪═══════════════╡\n\
+             │ S4     ┆ a-longer-slug │\n\
+             └────────┴───────────────┘\n"
+        );
+        assert_eq!(writer.records, 4);
     }
 
     #[test]

@@ -173,6 +173,8 @@ fn retracting_a_claim_names_what_depends_on_it_and_retracts_nothing_else() {
     assert_eq!(case.count("SELECT count(*) FROM statement WHERE retracted = ''"), 2);
     let review = case.run(&["export", "claimreview", "--url-base", "https://desk.example/r#"]);
     assert!(!review.stdout.contains("A-50"), "{}", review.stdout);
+    let named = case.fails(2, &["export", "claimreview", "airspace", "--url-base", "https://desk.example/r#"]);
+    assert!(named.contains("C1 is retracted"), "{named}");
     let marked = case.fails(2, &["mark", "airspace", "refuted", "--reason", "x"]);
     assert!(marked.contains("is retracted"), "{marked}");
     let show = case.ok(&["claim", "show", "C1"]);

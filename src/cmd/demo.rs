@@ -64,6 +64,7 @@ pub fn run(_: Args, _: &Ctx) -> Result<()> {
         &OutputArgs {
             format: Format::Table,
             raw_cells: false,
+            expanded: false,
         },
     )?;
     eprintln!("\nFull texts and reasons: `crosscheck init --seed`, then `crosscheck claim show C6`.");

@@ -23,6 +23,33 @@ pub enum Command {
     Edit(EditArgs),
 }
 
+/// The fields `add` and `edit` both set. In `edit`, "" clears a field.
+#[derive(Debug, clap::Args)]
+pub struct EvidenceOptions {
+    /// The passage that matters, verbatim.
+    #[arg(long)]
+    pub excerpt: Option<String>,
+    /// Where in the source: page, paragraph, timestamp.
+    #[arg(long)]
+    pub locator: Option<String>,
+    /// Admiralty credibility: 1 confirmed, 2 probably true, 3 possibly true, 4 doubtful, 5 improbable, 6 cannot be judged (the default).
+    #[arg(long)]
+    pub credibility: Option<String>,
+    /// Free notes.
+    #[arg(long)]
+    pub notes: Option<String>,
+}
+
+impl EvidenceOptions {
+    fn into_fields(self, mut fields: Fields) -> Fields {
+        fields.set_opt("excerpt", self.excerpt);
+        fields.set_opt("locator", self.locator);
+        fields.set_opt("credibility", self.credibility);
+        fields.set_opt("notes", self.notes);
+        fields
+    }
+}
+
 #[derive(Debug, clap::Args)]
 pub struct EditArgs {
     /// The evidence: E5 or its UUID.
@@ -36,18 +63,8 @@ pub struct EditArgs {
     /// A new relation: supports, refutes, context.
     #[arg(long)]
     pub relation: Option<String>,
-    /// The passage that matters, verbatim.
-    #[arg(long)]
-    pub excerpt: Option<String>,
-    /// Where in the source: page, paragraph, timestamp.
-    #[arg(long)]
-    pub locator: Option<String>,
-    /// Admiralty credibility, 1 to 6.
-    #[arg(long)]
-    pub credibility: Option<String>,
-    /// New notes.
-    #[arg(long)]
-    pub notes: Option<String>,
+    #[command(flatten)]
+    pub fields: EvidenceOptions,
     /// Why the change was made, for the history. Required.
     #[arg(long)]
     pub reason: String,
@@ -61,18 +78,8 @@ pub struct AddArgs {
     pub source: String,
     /// How the source bears on the claim: supports, refutes, context.
     pub relation: String,
-    /// The passage that matters, verbatim.
-    #[arg(long)]
-    pub excerpt: Option<String>,
-    /// Where in the source: page, paragraph, timestamp.
-    #[arg(long)]
-    pub locator: Option<String>,
-    /// Admiralty credibility: 1 confirmed, 2 probably true, 3 possibly true, 4 doubtful, 5 improbable, 6 cannot be judged (the default).
-    #[arg(long)]
-    pub credibility: Option<String>,
-    /// Free notes.
-    #[arg(long)]
-    pub notes: Option<String>,
+    #[command(flatten)]
+    pub fields: EvidenceOptions,
     /// Link it even if a live link already has this claim, source, relation and excerpt.
     #[arg(long)]
     pub allow_duplicate: bool,
@@ -105,11 +112,8 @@ pub fn run(command: Command, case: &mut Case, ctx: &Ctx) -> Result<()> {
             fields.set("claim", args.claim);
             fields.set("source", args.source);
             fields.set("relation", args.relation);
-            fields.set_opt("excerpt", args.excerpt);
-            fields.set_opt("locator", args.locator);
-            fields.set_opt("credibility", args.credibility);
-            fields.set_opt("notes", args.notes);
             fields.set_opt("uuid", args.uuid);
+            let fields = args.fields.into_fields(fields);
             super::add::<Evidence>(case, ctx, &fields, args.allow_duplicate)
         }
         Command::List(args) => list(case, &args.filter, args.scope, output::to_stdout(&args.output)),
@@ -118,10 +122,7 @@ pub fn run(command: Command, case: &mut Case, ctx: &Ctx) -> Result<()> {
             fields.set_opt("claim", args.claim);
             fields.set_opt("source", args.source);
             fields.set_opt("relation", args.relation);
-            fields.set_opt("excerpt", args.excerpt);
-            fields.set_opt("locator", args.locator);
-            fields.set_opt("credibility", args.credibility);
-            fields.set_opt("notes", args.notes);
+            let fields = args.fields.into_fields(fields);
             super::edit::<Evidence>(case, ctx, &args.evidence, &fields, &args.reason)
         }
     }

@@ -130,6 +130,13 @@ fn claimreview(args: ClaimReviewArgs, case: &Case) -> Result<()> {
     for id in ids {
         let claim: Claim = case.load(id)?;
         let handle = format_handle(Kind::Claim, id);
+        if !claim.retracted.is_empty() {
+            return Err(UserError::Usage(format!(
+                "{handle} is retracted ({}): a withdrawn claim is not published; restore it first, or leave it out",
+                crate::output::inert(&claim.retracted)
+            ))
+            .into());
+        }
         let Some((value, words)) = rating(claim.status) else {
             return Err(UserError::Usage(format!(
                 "{handle} has no verdict yet ({}); ClaimReview is for claims with a verdict: mark it first, or leave it out",

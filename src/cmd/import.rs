@@ -344,6 +344,8 @@ fn write_rejects(path: &Path, summary: &Summary, raw_cells: bool) -> Result<()> 
 struct Progress {
     name: String,
     size: u64,
+    /// Whether a progress line is shown: a large file, and stderr a terminal.
+    on_terminal: bool,
     shown: bool,
     last: Option<Instant>,
 }
@@ -356,6 +358,8 @@ impl Progress {
         Progress {
             name: name.to_string(),
             size,
+            // Asked once: a system call a row was a fortieth of an import.
+            on_terminal: size >= LARGE && std::io::stderr().is_terminal(),
             shown: false,
             last: None,
         }
@@ -376,7 +380,7 @@ impl Listener for Progress {
     }
 
     fn progress(&mut self, bytes: u64) {
-        if self.size < LARGE || !std::io::stderr().is_terminal() {
+        if !self.on_terminal {
             return;
         }
         if self.last.is_some_and(|t| t.elapsed() < Duration::from_millis(200)) {

@@ -140,9 +140,12 @@ pub fn run(args: Args, store: &mut Case, ctx: &Ctx) -> Result<()> {
     match args.subject {
         Subject::Parties { filter, out } => listing(&out, heading(&out, "Parties"), |to| party::list(case, &filter, out.scope, to)),
         Subject::Sources { filter, out } => listing(&out, heading(&out, "Sources"), |to| source::list(case, &filter, out.scope, to)),
-        Subject::Statements { filter, out } => listing(&out, heading(&out, "Statements"), |to| {
-            statement::list(case, &filter, out.scope, to)
-        }),
+        Subject::Statements { filter, out } => {
+            let for_readers = out.format()?.listing().is_none();
+            listing(&out, heading(&out, "Statements"), |to| {
+                statement::rows(case, &filter, out.scope, for_readers, to)
+            })
+        }
         Subject::Evidence { filter, out } => listing(&out, heading(&out, "Evidence"), |to| evidence::list(case, &filter, out.scope, to)),
         Subject::Hypotheses { filter, out } => listing(&out, heading(&out, "Hypotheses"), |to| {
             hypothesis::list(case, &filter, out.scope, to)
@@ -161,7 +164,15 @@ fn report_to<'a>(format: ReportFormat, out: &ReportArgs, title: &str, intro: &[R
     let raw_cells = out.raw_cells;
     let (title, intro) = (title.to_string(), intro.to_vec());
     Box::new(move |columns| match format.listing() {
-        Some(format) => output::sink(&OutputArgs { format, raw_cells }, columns, Box::new(writer)),
+        Some(format) => output::sink(
+            &OutputArgs {
+                format,
+                raw_cells,
+                expanded: false,
+            },
+            columns,
+            Box::new(writer),
+        ),
         None => report::table_sink(format, &title, &intro, columns, Box::new(writer)),
     })
 }

@@ -3,8 +3,9 @@
 use anyhow::Result;
 
 use super::{Ctx, ScopeArgs};
-use crate::model::Stance;
-use crate::output;
+use crate::domain::compare::words_of;
+use crate::model::{QuoteKind, Stance};
+use crate::output::{self, Cell};
 use crate::report::DateRange;
 use crate::store::listing::StatementFilter;
 use crate::store::{Case, Fields, Statement};
@@ -158,6 +159,14 @@ pub fn run(command: Command, case: &mut Case, ctx: &Ctx) -> Result<()> {
 
 /// The statement listing: the handle, then the fields the importer reads back.
 pub fn list(case: &Case, filter: &Filter, scope: ScopeArgs, to: output::To<'_>) -> Result<()> {
+    rows(case, filter, scope, false, to)
+}
+
+/// The listing; `for_readers` (Markdown and HTML reports) shows a quote
+/// that is the source's account of what was said as such: "according to
+/// TASS: ...", without quotation marks, and the speaker's own words in
+/// quotation marks. Files for scripts keep the fields as stored.
+pub fn rows(case: &Case, filter: &Filter, scope: ScopeArgs, for_readers: bool, to: output::To<'_>) -> Result<()> {
     let filter = StatementFilter {
         claim: filter.claim.clone(),
         party: filter.party.clone(),
@@ -165,10 +174,22 @@ pub fn list(case: &Case, filter: &Filter, scope: ScopeArgs, to: output::To<'_>) 
         topic: filter.topic.clone(),
         said: filter.said.dates()?,
     };
-    super::stream::<Statement>(
-        to,
-        Vec::new(),
-        |each| case.list_statements(&filter, scope.scope(), each),
-        |_, _| Ok(()),
-    )
+    let columns = super::listing_columns::<Statement>();
+    let at = |name: &str| columns.iter().position(|c| c.name == name).expect("a statement field");
+    let (quote, kind, source) = (at("quote"), at("quote_kind"), at("source"));
+    let words = |_: i64, cells: &mut Vec<Cell>| {
+        let text = cells[quote].text();
+        if for_readers && !text.is_empty() {
+            let reference = cells[source].text();
+            let publisher = if reference.is_empty() {
+                String::new()
+            } else {
+                case.publisher(&reference)?
+            };
+            let kind = QuoteKind::parse(&cells[kind].text())?;
+            cells[quote] = Cell::Text(words_of(&text, kind, "", &publisher, None));
+        }
+        Ok(())
+    };
+    super::stream::<Statement>(to, Vec::new(), |each| case.list_statements(&filter, scope.scope(), each), words)
 }

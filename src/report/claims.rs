@@ -190,6 +190,18 @@ pub fn document(case: &Case, input: Input<'_>) -> Result<Document> {
         compare::build(case, &handles, None, speakers.as_deref())?.0
     };
 
+    blocks.insert(
+        0,
+        Block::Summary(super::Summary::new(input.lines.iter().zip(&details).map(|(line, row)| {
+            let (claim, id) = claim_name(&input.get(line, "handle"), &input.get(line, "slug"));
+            super::ClaimStances {
+                claim,
+                id,
+                verdict: input.get(line, "status").into_owned(),
+                stances: row.accounts.iter().map(|a| (a.column.clone(), a.stance.clone())).collect(),
+            }
+        }))),
+    );
     summary(&input, &mut blocks);
     comparison(case, &input, &ids, &mut blocks)?;
     blocks.push(heading(2, "Timeline of statements", Some("timeline")));

@@ -5,21 +5,30 @@
 
 use std::io::{Result, Write};
 
-use super::{Block, Inline, Renderer, Rich, Timeline, clean, web_address};
+use super::{Block, Event, Inline, Renderer, Rich, Summary, Timeline, anchor, clean, web_address};
 
 pub struct Html<'a> {
     out: Box<dyn Write + 'a>,
+    /// The levels of the headings whose sections are open as `<details>`,
+    /// outermost first.
+    sections: Vec<u8>,
+    /// The class of each column of the table being written.
+    columns: Vec<String>,
 }
 
 impl<'a> Html<'a> {
     pub fn new(out: Box<dyn Write + 'a>) -> Self {
-        Html { out }
+        Html {
+            out,
+            sections: Vec::new(),
+            columns: Vec::new(),
+        }
     }
 
     fn rich(&mut self, rich: &Rich) -> Result<()> {
         for inline in &rich.0 {
             match inline {
-                Inline::Text(t) => write!(self.out, "{}", escape(t))?,
+                Inline::Text(t) => write!(self.out, "{}", keep_dates_whole(&escape(t)))?,
                 Inline::Strong(t) => write!(self.out, "<strong>{}</strong>", escape(t))?,
                 Inline::Word(w) => write!(self.out, "<span class=\"word w-{}\">{}</span>", word_class(w), escape(w))?,
                 Inline::Link { text, url } => match web_address(url) {
@@ -39,20 +48,137 @@ impl<'a> Html<'a> {
         Ok(())
     }
 
+    /// Closes the sections of headings at `level` or deeper.
+    fn close_sections(&mut self, level: u8) -> Result<()> {
+        while self.sections.last().is_some_and(|open| *open >= level) {
+            self.sections.pop();
+            writeln!(self.out, "</details>")?;
+        }
+        Ok(())
+    }
+
+    fn summary(&mut self, summary: &Summary) -> Result<()> {
+        self.close_sections(2)?;
+        writeln!(
+            self.out,
+            "<section class=\"summary\" aria-labelledby=\"summary\"><h2 id=\"summary\">At a glance</h2>"
+        )?;
+        if !summary.verdicts.is_empty() {
+            write!(self.out, "<ul class=\"verdicts\">")?;
+            for (verdict, count) in &summary.verdicts {
+                write!(
+                    self.out,
+                    "<li><span class=\"count\">{count}</span> <span class=\"word w-{}\">{}</span></li>",
+                    word_class(verdict),
+                    escape(verdict)
+                )?;
+            }
+            writeln!(self.out, "</ul>")?;
+        }
+        if summary.contested.is_empty() {
+            writeln!(self.out, "<p>No claim has parties on different sides.</p>")?;
+        } else {
+            writeln!(
+                self.out,
+                "<p class=\"lead\">Most contested: the claims with the most parties on another side than the largest.</p>\n<ol class=\"contested\">"
+            )?;
+            for claim in &summary.contested {
+                write!(
+                    self.out,
+                    "<li><a href=\"#{}\">{}</a> <span class=\"word w-{}\">{}</span><br>",
+                    escape(&claim.id),
+                    escape(&claim.claim),
+                    word_class(&claim.verdict),
+                    escape(&claim.verdict)
+                )?;
+                for (i, (stance, parties)) in claim.sides.iter().enumerate() {
+                    if i > 0 {
+                        write!(self.out, "; ")?;
+                    }
+                    write!(
+                        self.out,
+                        "<span class=\"side\">{} <span class=\"word w-{}\">{}</span></span>",
+                        escape(&parties.join(", ")),
+                        word_class(stance),
+                        escape(stance)
+                    )?;
+                }
+                writeln!(self.out, "</li>")?;
+            }
+            writeln!(self.out, "</ol>")?;
+        }
+        writeln!(self.out, "</section>")
+    }
+
     fn timeline(&mut self, timeline: &Timeline) -> Result<()> {
-        if timeline.events.is_empty() {
+        let dated: Vec<Dated> = timeline
+            .events
+            .iter()
+            .filter_map(|event| period(&event.date).map(|(from, to)| Dated { event, from, to }))
+            .collect();
+        if dated.is_empty() {
             return writeln!(self.out, "<p>No dated statements.</p>");
         }
-        let svg = svg(timeline);
-        writeln!(self.out, "<figure class=\"timeline\"><div class=\"scroll\">{svg}</div>")?;
+        let (from, to) = whole_range(&dated);
+        writeln!(
+            self.out,
+            "<figure class=\"timeline\"><div class=\"scroll\">{}</div>",
+            chart(timeline, &dated, from, to, true)
+        )?;
+        for (start, end) in close_ups(&dated, from, to) {
+            let shown = dated.iter().filter(|d| d.from < end && d.to > start).count();
+            writeln!(
+                self.out,
+                "<p class=\"chart-title\">Close-up of {} to {}: {shown} of the {} dated statements</p>",
+                month_year(start),
+                month_year(end - 1),
+                dated.len()
+            )?;
+            writeln!(
+                self.out,
+                "<div class=\"scroll\">{}</div>",
+                chart(timeline, &dated, start, end, false)
+            )?;
+        }
         write!(
             self.out,
-            "<figcaption>Each dot is a statement, placed by its date (dates in order, evenly spaced) and by party (a state's row includes its bodies); a hollow dot is dated only to the month or year. Point at a dot for its words; follow it to the claim."
+            "<figcaption>Each mark is a statement, placed by its date on a time scale, in the row of its party (a state's row includes its bodies). \
+             A dot is dated to the day; a bar spans the month or year a statement is dated to only; a number counts statements too close together to draw apart. \
+             Point at a mark for the words; follow it to the claim."
         )?;
         if timeline.undated > 0 {
             write!(self.out, " {} statements without a date are not shown.", timeline.undated)?;
         }
         writeln!(self.out, "</figcaption></figure>")
+    }
+}
+
+/// How a table cell may wrap.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum CellKind {
+    /// One word with no space: a handle, slug, code, date, grade, stance or
+    /// verdict. It never breaks; its column grows to hold it.
+    Token,
+    /// A web address: it may break anywhere, its column has a floor.
+    Address,
+    /// Text, which wraps between words.
+    Prose,
+}
+
+fn cell_kind(cell: &Rich) -> CellKind {
+    let mut text = String::new();
+    for inline in &cell.0 {
+        match inline {
+            Inline::Link { .. } => return CellKind::Address,
+            Inline::Break => return CellKind::Prose,
+            Inline::Text(t) | Inline::Strong(t) | Inline::Word(t) | Inline::Local { text: t, .. } => text.push_str(t),
+            Inline::Anchor(_) => {}
+        }
+    }
+    if !text.is_empty() && !text.chars().any(char::is_whitespace) {
+        CellKind::Token
+    } else {
+        CellKind::Prose
     }
 }
 
@@ -80,12 +206,24 @@ impl Renderer for Html<'_> {
         match block {
             Block::Heading { level, text, id } => {
                 let level = (*level).clamp(2, 6);
+                // A section and a claim's section fold (no script: <details>),
+                // open, so that the page reads and prints whole.
+                let folds = level <= 3;
+                if folds {
+                    self.close_sections(level)?;
+                    self.sections.push(level);
+                    write!(self.out, "<details class=\"section\" open><summary>")?;
+                }
                 match id {
                     Some(id) => write!(self.out, "<h{level} id=\"{}\">", escape(id))?,
                     None => write!(self.out, "<h{level}>")?,
                 }
                 self.rich(text)?;
-                writeln!(self.out, "</h{level}>")
+                write!(self.out, "</h{level}>")?;
+                if folds {
+                    write!(self.out, "</summary>")?;
+                }
+                writeln!(self.out)
             }
             Block::Paragraph(text) => {
                 write!(self.out, "<p>")?;
@@ -103,10 +241,12 @@ impl Renderer for Html<'_> {
             }
             Block::Table { headers, rows } => super::table(self, headers, rows),
             Block::Timeline(timeline) => self.timeline(timeline),
+            Block::Summary(summary) => self.summary(summary),
         }
     }
 
     fn table_start(&mut self, headers: &[String]) -> Result<()> {
+        self.columns = headers.iter().map(|h| format!("c-{}", anchor(&h.to_lowercase()))).collect();
         write!(self.out, "<div class=\"table\"><table>\n<thead><tr>")?;
         for header in headers {
             write!(self.out, "<th>{}</th>", escape(header))?;
@@ -116,8 +256,15 @@ impl Renderer for Html<'_> {
 
     fn table_row(&mut self, cells: &[Rich]) -> Result<()> {
         write!(self.out, "<tr>")?;
-        for cell in cells {
-            write!(self.out, "<td>")?;
+        for (i, cell) in cells.iter().enumerate() {
+            // A token's cell is bare; text says how it wraps, and its
+            // column's class gives the floors of `STYLE`.
+            let column = self.columns.get(i).map_or("", String::as_str);
+            match cell_kind(cell) {
+                CellKind::Token => write!(self.out, "<td>")?,
+                CellKind::Address => write!(self.out, "<td class=\"address {}\">", escape(column))?,
+                CellKind::Prose => write!(self.out, "<td class=\"text {}\">", escape(column))?,
+            }
             self.rich(cell)?;
             write!(self.out, "</td>")?;
         }
@@ -129,6 +276,7 @@ impl Renderer for Html<'_> {
     }
 
     fn end(&mut self) -> Result<()> {
+        self.close_sections(0)?;
         writeln!(
             self.out,
             "</main>\n<footer>Made with crosscheck {}.</footer>\n</body>\n</html>",
@@ -156,6 +304,34 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Escaped text with each date in it (2019-07-23, 2019-07) kept on one line:
+/// browsers may break after a hyphen, and a date cut in two misreads.
+fn keep_dates_whole(text: &str) -> std::borrow::Cow<'_, str> {
+    fn is_date(word: &str) -> bool {
+        let word = word.trim_end_matches([':', ',', ';', '.', ')']);
+        let word = word.trim_start_matches('(');
+        let b = word.as_bytes();
+        (b.len() == 7 || b.len() == 10)
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+    }
+    if !text.split(' ').any(is_date) {
+        return text.into();
+    }
+    text.split(' ')
+        .map(|word| {
+            if is_date(word) {
+                format!("<span class=\"date\">{word}</span>")
+            } else {
+                word.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+        .into()
+}
+
 /// The class of a verdict, stance or relation badge; any other word gets a
 /// plain one.
 fn word_class(word: &str) -> &'static str {
@@ -178,7 +354,7 @@ fn word_class(word: &str) -> &'static str {
     KNOWN.iter().find(|k| **k == word).copied().unwrap_or("other")
 }
 
-/// The colour of a stance's dot.
+/// The colour of a stance's mark.
 fn stance_colour(stance: &str) -> &'static str {
     match stance {
         "affirms" => "#2e7d32",
@@ -189,96 +365,436 @@ fn stance_colour(stance: &str) -> &'static str {
     }
 }
 
-const LABEL_WIDTH: usize = 150;
-const LANE_HEIGHT: usize = 30;
-const TOP: usize = 34;
-const BOTTOM: usize = 86;
-const DOT: usize = 14;
+// ---------------------------------------------------------------- timeline
+//
+// The timeline is drawn to a time scale: x is proportional to the day. A
+// statement dated to the day is a dot; one dated only to a month or a year is
+// a bar over that month or year, behind the dots. Marks of one party that
+// would overlap are drawn as one, with their number: dots with dots, bars
+// with bars. Where statements crowd in a short stretch of a long range (the
+// shipped case runs from 2002 to 2022, with most statements in the weeks of
+// Vostok-2018 and of the air patrol of July 2019), a close-up of the stretch
+// follows, on its own time scale.
 
-/// The timeline as inline SVG: one row a party, one column a date, a dot a
-/// statement, coloured by stance.
-fn svg(timeline: &Timeline) -> String {
-    use std::collections::BTreeMap;
-    // Dates in order; each column as wide as its busiest cell needs.
-    let mut cells: BTreeMap<&str, BTreeMap<usize, Vec<usize>>> = BTreeMap::new();
-    for (i, event) in timeline.events.iter().enumerate() {
-        cells.entry(event.date.as_str()).or_default().entry(event.lane).or_default().push(i);
+/// A statement with the days its date covers: [from, to).
+struct Dated<'a> {
+    event: &'a Event,
+    from: i64,
+    to: i64,
+}
+
+/// Days since 1970-01-01 of a date in the proleptic Gregorian calendar
+/// (Howard Hinnant's days_from_civil).
+fn days(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// The year and month of a day.
+fn civil(day: i64) -> (i64, i64) {
+    let z = day + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    (year_of_era + era * 400 + i64::from(month <= 2), month)
+}
+
+fn month_start(year: i64, month: i64) -> i64 {
+    days(year + (month - 1).div_euclid(12), (month - 1).rem_euclid(12) + 1, 1)
+}
+
+/// The days a date covers: a day, a month or a year.
+fn period(date: &str) -> Option<(i64, i64)> {
+    let parts: Vec<i64> = date.split('-').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    match parts[..] {
+        [year] => Some((days(year, 1, 1), days(year + 1, 1, 1))),
+        [year, month] if (1..=12).contains(&month) => Some((month_start(year, month), month_start(year, month + 1))),
+        [year, month, day] if (1..=12).contains(&month) && (1..=31).contains(&day) => {
+            Some((days(year, month, day), days(year, month, day) + 1))
+        }
+        _ => None,
     }
-    let mut x = LABEL_WIDTH + 10;
-    let mut columns = Vec::new();
-    for (date, lanes) in &cells {
-        let most = lanes.values().map(Vec::len).max().unwrap_or(1);
-        let width = (most * DOT + 14).max(30);
-        columns.push((*date, x + width / 2, lanes));
-        x += width;
+}
+
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+fn month_year(day: i64) -> String {
+    let (year, month) = civil(day);
+    format!("{} {year}", MONTHS[(month - 1) as usize])
+}
+
+/// The range a chart of these statements covers: whole months, or whole
+/// years when it spans more than three.
+fn whole_range(dated: &[Dated]) -> (i64, i64) {
+    let first = dated.iter().map(|d| d.from).min().unwrap_or(0);
+    let last = dated.iter().map(|d| d.to).max().unwrap_or(1) - 1;
+    let ((y0, m0), (y1, m1)) = (civil(first), civil(last));
+    if y1 - y0 > 3 {
+        (days(y0, 1, 1), days(y1 + 1, 1, 1))
+    } else {
+        (month_start(y0, m0), month_start(y1, m1 + 1))
     }
-    let width = (x + 30).max(420);
-    let lanes_bottom = TOP + timeline.lanes.len() * LANE_HEIGHT;
-    let height = lanes_bottom + BOTTOM;
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" font-size=\"11\"><title>Statements by date and party</title>"
-    );
-    // Legend.
-    let mut lx = LABEL_WIDTH + 10;
-    for stance in ["affirms", "denies", "disputes", "qualifies"] {
-        s.push_str(&format!(
-            "<circle cx=\"{}\" cy=\"14\" r=\"5\" fill=\"{c}\" stroke=\"{c}\"/><text x=\"{}\" y=\"18\">{stance}</text>",
-            lx + 5,
-            lx + 14,
-            c = stance_colour(stance)
-        ));
-        lx += 90;
-    }
-    s.push_str(&format!(
-        "<circle cx=\"{}\" cy=\"14\" r=\"5\" fill=\"#ffffff\" stroke=\"#616161\" stroke-width=\"2\"/><text x=\"{}\" y=\"18\">month or year only</text>",
-        lx + 5,
-        lx + 14
-    ));
-    // Lanes.
-    for (i, lane) in timeline.lanes.iter().enumerate() {
-        let y = TOP + i * LANE_HEIGHT + LANE_HEIGHT / 2;
-        s.push_str(&format!(
-            "<line x1=\"{LABEL_WIDTH}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"#dddddd\"/><text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-weight=\"600\">{}</text>",
-            width - 10,
-            LABEL_WIDTH - 8,
-            y + 4,
-            escape(&crate::output::shorten(lane, 22))
-        ));
-    }
-    // Dates and dots.
-    for (date, cx, lanes) in &columns {
-        s.push_str(&format!(
-            "<line x1=\"{cx}\" y1=\"{TOP}\" x2=\"{cx}\" y2=\"{lanes_bottom}\" stroke=\"#f0f0f0\"/><text transform=\"translate({} {}) rotate(55)\">{}</text>",
-            cx - 3,
-            lanes_bottom + 8,
-            escape(date)
-        ));
-        for (lane, events) in lanes.iter() {
-            let y = TOP + lane * LANE_HEIGHT + LANE_HEIGHT / 2;
-            let first = cx - (events.len() - 1) * DOT / 2;
-            for (k, i) in events.iter().enumerate() {
-                let event = &timeline.events[*i];
-                let colour = stance_colour(&event.stance);
-                let fill = if event.date.len() < 10 { "#ffffff" } else { colour };
-                let tip = format!(
-                    "{} · {} {} · {}: {}",
-                    event.date,
-                    event.party,
-                    event.stance,
-                    event.claim,
-                    crate::output::shorten(&event.words, 240)
-                );
-                s.push_str(&format!(
-                    "<a href=\"#{}\"><circle cx=\"{}\" cy=\"{y}\" r=\"6\" fill=\"{fill}\" stroke=\"{colour}\" stroke-width=\"2\"><title>{}</title></circle></a>",
-                    escape(&event.claim_id),
-                    first + k * DOT,
-                    escape(&tip)
-                ));
+}
+
+/// Stretches of whole months where statements crowd, for close-ups: runs of
+/// statements dated to the day or month with no gap of more than 45 days,
+/// that hold at least a sixth of the statements (and four) and are shorter
+/// than a third of the whole range. At most three, in order of time.
+fn close_ups(dated: &[Dated], from: i64, to: i64) -> Vec<(i64, i64)> {
+    // A year-long date would join every run within its year.
+    let mut spans: Vec<(i64, i64)> = dated.iter().filter(|d| d.to - d.from <= 31).map(|d| (d.from, d.to)).collect();
+    spans.sort();
+    let mut runs: Vec<(i64, i64, usize)> = Vec::new();
+    for (start, end) in spans {
+        match runs.last_mut() {
+            Some(run) if start <= run.1 + 45 => {
+                run.1 = run.1.max(end);
+                run.2 += 1;
             }
+            _ => runs.push((start, end, 1)),
         }
     }
-    s.push_str("</svg>");
-    s
+    let least = (dated.len().div_ceil(6)).max(4);
+    let mut chosen: Vec<(i64, i64, usize)> = runs
+        .into_iter()
+        .filter(|run| run.2 >= least)
+        .map(|(start, end, count)| {
+            let ((y0, m0), (y1, m1)) = (civil(start), civil(end - 1));
+            (month_start(y0, m0), month_start(y1, m1 + 1), count)
+        })
+        .filter(|(start, end, _)| (end - start) * 3 < to - from)
+        .collect();
+    chosen.sort_by_key(|run| std::cmp::Reverse(run.2));
+    chosen.truncate(3);
+    chosen.sort();
+    chosen.into_iter().map(|(start, end, _)| (start, end)).collect()
+}
+
+const WIDTH: f64 = 1200.0;
+const LABELS: f64 = 150.0;
+const PLOT_LEFT: f64 = 162.0;
+const PLOT_RIGHT: f64 = 1185.0;
+const LANE: f64 = 30.0;
+const DOT: f64 = 6.0;
+const COUNT: f64 = 9.0;
+/// An upper bound on the width of a character of 11-pixel text, to lay text
+/// out without measuring it: system-ui and DejaVu Sans stay under 0.6 em.
+const CHARACTER: f64 = 7.0;
+
+/// A mark: one statement, or several too close to draw apart.
+struct Mark {
+    left: f64,
+    right: f64,
+    members: Vec<usize>,
+}
+
+impl Mark {
+    /// The width a count takes: wider than a dot, and than its digits.
+    fn count_width(&self) -> f64 {
+        (self.right - self.left + 2.0 * (COUNT - DOT))
+            .max(2.0 * COUNT)
+            .max(self.members.len().to_string().len() as f64 * 7.0 + 8.0)
+    }
+
+    /// Where a dot mark is drawn: a dot, or a count, which is wider.
+    fn drawn(&self) -> (f64, f64) {
+        if self.members.len() == 1 {
+            (self.left, self.right)
+        } else {
+            let centre = (self.left + self.right) / 2.0;
+            (centre - self.count_width() / 2.0, centre + self.count_width() / 2.0)
+        }
+    }
+}
+
+/// Marks from intervals, merged while any two would overlap as drawn (a
+/// count is wider than the dots it stands for, so merging can make more).
+fn marks(mut spans: Vec<(f64, f64, usize)>, counts_grow: bool) -> Vec<Mark> {
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut marks: Vec<Mark> = spans
+        .into_iter()
+        .map(|(left, right, i)| Mark {
+            left,
+            right,
+            members: vec![i],
+        })
+        .collect();
+    loop {
+        let extent = |mark: &Mark| if counts_grow { mark.drawn() } else { (mark.left, mark.right) };
+        let Some(i) = (1..marks.len()).find(|i| extent(&marks[*i]).0 < extent(&marks[i - 1]).1 - 1.0) else {
+            return marks;
+        };
+        let next = marks.remove(i);
+        let mark = &mut marks[i - 1];
+        mark.right = mark.right.max(next.right);
+        mark.members.extend(next.members);
+    }
+}
+
+/// One chart of the statements whose dates fall in [from, to), as inline SVG.
+fn chart(timeline: &Timeline, dated: &[Dated], from: i64, to: i64, legend: bool) -> String {
+    let span = (to - from).max(1) as f64;
+    let x = |day: i64| PLOT_LEFT + (day - from) as f64 / span * (PLOT_RIGHT - PLOT_LEFT);
+    let shown: Vec<usize> = (0..dated.len()).filter(|i| dated[*i].from < to && dated[*i].to > from).collect();
+    let lanes: Vec<usize> = (0..timeline.lanes.len())
+        .filter(|lane| shown.iter().any(|i| dated[*i].event.lane == *lane))
+        .collect();
+
+    let mut body = String::new();
+    let top = if legend { legend_svg(&mut body) + 10.0 } else { 8.0 };
+    let bottom = top + lanes.len() as f64 * LANE;
+
+    // The time axis: a line a year (or every few years) with its label, and
+    // month ticks, then month labels, when there is room for them.
+    let per_month = (PLOT_RIGHT - PLOT_LEFT) / (span / 30.44);
+    let per_year = per_month * 12.0;
+    let step = [1, 2, 5, 10, 20, 50, 100]
+        .into_iter()
+        .find(|k| *k as f64 * per_year >= 44.0)
+        .unwrap_or(100);
+    let month_labels = per_month >= 30.0;
+    let year_row = if month_labels { bottom + 30.0 } else { bottom + 16.0 };
+    let (first_year, first_month) = civil(from);
+    let mut month = first_month;
+    let mut year = first_year;
+    loop {
+        let day = month_start(year, month);
+        if day >= to {
+            break;
+        }
+        // On a pixel's middle, so that a one-pixel line is not smeared over two.
+        let at = x(day).floor() + 0.5;
+        if month == 1 {
+            let labelled = year % step == 0 || step == 1;
+            if labelled || per_year >= 8.0 {
+                body.push_str(&format!(
+                    "<line x1=\"{at:.1}\" y1=\"{top:.1}\" x2=\"{at:.1}\" y2=\"{:.1}\" stroke=\"#d0d0d0\"/>",
+                    bottom + 5.0
+                ));
+            }
+            if labelled && at + 4.0 * CHARACTER <= WIDTH {
+                body.push_str(&format!(
+                    "<text x=\"{:.1}\" y=\"{year_row:.1}\" font-weight=\"600\">{year}</text>",
+                    at + 2.0
+                ));
+            }
+        } else if per_month >= 5.0 {
+            let faint = if month_labels {
+                format!("<line x1=\"{at:.1}\" y1=\"{top:.1}\" x2=\"{at:.1}\" y2=\"{bottom:.1}\" stroke=\"#f0f0f0\"/>")
+            } else {
+                String::new()
+            };
+            body.push_str(&format!(
+                "{faint}<line x1=\"{at:.1}\" y1=\"{bottom:.1}\" x2=\"{at:.1}\" y2=\"{:.1}\" stroke=\"#bbbbbb\"/>",
+                bottom + 4.0
+            ));
+        }
+        if month_labels && at + 3.0 * CHARACTER <= WIDTH {
+            body.push_str(&format!(
+                "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"#555555\">{}</text>",
+                at + 2.0,
+                bottom + 15.0,
+                MONTHS[(month - 1) as usize]
+            ));
+        }
+        // The year of a chart that starts within one, where it has room.
+        if day == from && month != 1 && x(month_start(year + 1, 1)) - at >= 5.0 * CHARACTER {
+            body.push_str(&format!(
+                "<text x=\"{:.1}\" y=\"{year_row:.1}\" font-weight=\"600\">{year}</text>",
+                at + 2.0
+            ));
+        }
+        month += 1;
+        if month > 12 {
+            month = 1;
+            year += 1;
+        }
+    }
+    body.push_str(&format!(
+        "<line x1=\"{PLOT_LEFT}\" y1=\"{bottom:.1}\" x2=\"{PLOT_RIGHT}\" y2=\"{bottom:.1}\" stroke=\"#999999\"/>"
+    ));
+
+    for (row, lane) in lanes.iter().enumerate() {
+        let y = top + row as f64 * LANE + LANE / 2.0;
+        body.push_str(&format!(
+            "<line x1=\"{LABELS}\" y1=\"{y:.1}\" x2=\"{PLOT_RIGHT}\" y2=\"{y:.1}\" stroke=\"#e6e6e6\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-weight=\"600\">{}</text>",
+            LABELS - 6.0,
+            y + 4.0,
+            escape(&crate::output::shorten(&timeline.lanes[*lane], 20))
+        ));
+        let mut bars = Vec::new();
+        let mut dots = Vec::new();
+        for i in shown.iter().copied().filter(|i| dated[*i].event.lane == *lane) {
+            let (start, end) = (dated[i].from.max(from), dated[i].to.min(to));
+            if dated[i].to - dated[i].from == 1 {
+                let centre = (x(start) + x(end)) / 2.0;
+                dots.push((centre - DOT, centre + DOT, i));
+            } else {
+                let (left, right) = (x(start), x(end));
+                let widen = ((2.0 * DOT - (right - left)) / 2.0).max(0.0);
+                bars.push((left - widen, right + widen, i));
+            }
+        }
+        for mark in marks(bars, false) {
+            body.push_str(&bar_svg(dated, &mark, y));
+        }
+        for mark in marks(dots, true) {
+            body.push_str(&dot_svg(dated, &mark, y));
+        }
+    }
+    let height = year_row + 10.0;
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height:.0}\" width=\"{WIDTH}\" height=\"{height:.0}\" role=\"img\" font-size=\"11\" fill=\"#1a1a1a\"><title>Statements by date and party, {} to {}</title>{body}</svg>",
+        month_year(from),
+        month_year(to - 1)
+    )
+}
+
+/// The legend, in rows that fit the width; returns its height.
+fn legend_svg(out: &mut String) -> f64 {
+    let mut items: Vec<(String, &str)> = ["affirms", "denies", "disputes", "qualifies"]
+        .iter()
+        .map(|stance| {
+            (
+                format!("<circle cx=\"{{x}}\" cy=\"{{y}}\" r=\"{DOT}\" fill=\"{}\"/>", stance_colour(stance)),
+                *stance,
+            )
+        })
+        .collect();
+    items.push((
+        "<rect x=\"{left}\" y=\"{top}\" width=\"22\" height=\"10\" rx=\"3\" fill=\"#616161\" fill-opacity=\"0.25\" stroke=\"#616161\" stroke-width=\"1.5\"/>"
+            .to_string(),
+        "dated only to a month or year: a bar over it",
+    ));
+    items.push((
+        format!(
+            "<circle cx=\"{{x}}\" cy=\"{{y}}\" r=\"{COUNT}\" fill=\"#424242\"/><text x=\"{{x}}\" y=\"{{text}}\" text-anchor=\"middle\" font-size=\"10\" font-weight=\"700\" fill=\"#ffffff\">3</text>"
+        ),
+        "statements too close together to draw apart",
+    ));
+    let mut group = String::from("<g class=\"legend\">");
+    let (mut left, mut y) = (8.0, 14.0);
+    for (mark, label) in items {
+        let width = 26.0 + label.chars().count() as f64 * CHARACTER;
+        if left + width > WIDTH - 8.0 && left > 8.0 {
+            left = 8.0;
+            y += 22.0;
+        }
+        let mark = mark
+            .replace("{x}", &format!("{:.1}", left + 10.0))
+            .replace("{y}", &format!("{y:.1}"))
+            .replace("{text}", &format!("{:.1}", y + 3.5))
+            .replace("{left}", &format!("{left:.1}"))
+            .replace("{top}", &format!("{:.1}", y - 5.0));
+        group.push_str(&format!(
+            "{mark}<text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+            left + 26.0,
+            y + 4.0,
+            escape(label)
+        ));
+        left += width + 16.0;
+    }
+    group.push_str("</g>");
+    out.push_str(&group);
+    y + 12.0
+}
+
+/// The words shown when pointing at a statement's mark.
+fn tip(dated: &[Dated], i: usize) -> String {
+    let event = dated[i].event;
+    escape(&format!(
+        "{} · {} {} · {}: {}",
+        event.date,
+        event.party,
+        event.stance,
+        event.claim,
+        crate::output::shorten(&event.words, 240)
+    ))
+}
+
+/// The colour of a mark: its stance's, or dark grey when its statements
+/// differ.
+fn mark_colour(dated: &[Dated], mark: &Mark) -> &'static str {
+    let first = &dated[mark.members[0]].event.stance;
+    if mark.members.iter().all(|i| dated[*i].event.stance == *first) {
+        stance_colour(first)
+    } else {
+        "#424242"
+    }
+}
+
+/// Over a count, one invisible slice a statement, left to right in date
+/// order: pointing along the mark shows each statement's words, and each
+/// slice links to its own claim.
+fn slices(dated: &[Dated], mark: &Mark, (left, right): (f64, f64), top: f64, height: f64) -> String {
+    let mut members = mark.members.clone();
+    members.sort_by_key(|i| (dated[*i].from, *i));
+    let width = (right - left) / members.len() as f64;
+    members
+        .iter()
+        .enumerate()
+        .map(|(k, i)| {
+            format!(
+                "<a href=\"#{}\"><rect x=\"{:.2}\" y=\"{top:.1}\" width=\"{width:.2}\" height=\"{height:.1}\" fill=\"#ffffff\" fill-opacity=\"0\"><title>{}</title></rect></a>",
+                escape(&dated[*i].event.claim_id),
+                left + k as f64 * width,
+                tip(dated, *i)
+            )
+        })
+        .collect()
+}
+
+fn bar_svg(dated: &[Dated], mark: &Mark, y: f64) -> String {
+    let colour = mark_colour(dated, mark);
+    let shape = format!(
+        "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"12\" rx=\"3\" fill=\"{colour}\" fill-opacity=\"0.22\" stroke=\"{colour}\" stroke-width=\"1.5\"",
+        mark.left,
+        y - 6.0,
+        mark.right - mark.left
+    );
+    if let [i] = mark.members[..] {
+        return format!(
+            "<a href=\"#{}\">{shape}><title>{}</title></rect></a>",
+            escape(&dated[i].event.claim_id),
+            tip(dated, i)
+        );
+    }
+    format!(
+        "<g>{shape}/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"9\" font-weight=\"700\" fill=\"{colour}\">{}</text>{}</g>",
+        (mark.left + mark.right) / 2.0,
+        y + 3.2,
+        mark.members.len(),
+        slices(dated, mark, (mark.left, mark.right), y - 6.0, 12.0)
+    )
+}
+
+fn dot_svg(dated: &[Dated], mark: &Mark, y: f64) -> String {
+    let colour = mark_colour(dated, mark);
+    let centre = (mark.left + mark.right) / 2.0;
+    if let [i] = mark.members[..] {
+        return format!(
+            "<a href=\"#{}\"><circle cx=\"{centre:.1}\" cy=\"{y:.1}\" r=\"{DOT}\" fill=\"{colour}\" stroke=\"#ffffff\" stroke-width=\"1.5\"><title>{}</title></circle></a>",
+            escape(&dated[i].event.claim_id),
+            tip(dated, i)
+        );
+    }
+    let (left, right) = mark.drawn();
+    format!(
+        "<g><rect x=\"{left:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{}\" rx=\"{COUNT}\" fill=\"{colour}\" stroke=\"#ffffff\" stroke-width=\"1.5\"/><text x=\"{centre:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"10\" font-weight=\"700\" fill=\"#ffffff\">{}</text>{}</g>",
+        y - COUNT,
+        right - left,
+        2.0 * COUNT,
+        y + 3.5,
+        mark.members.len(),
+        slices(dated, mark, (left, right), y - COUNT, 2.0 * COUNT)
+    )
 }
 
 const STYLE: &str = r#"
@@ -286,20 +802,46 @@ const STYLE: &str = r#"
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC", "Helvetica Neue", Arial, sans-serif;
        line-height: 1.45; color: #1a1a1a; background: #ffffff; margin: 0 auto; padding: 1.5rem; max-width: 80rem; }
 h1 { font-size: 1.6rem; margin: 0 0 .4rem; }
-h2 { font-size: 1.3rem; margin-top: 2.2rem; border-bottom: 1px solid #cccccc; padding-bottom: .2rem; }
-h3 { font-size: 1.1rem; margin-top: 1.8rem; }
+h2 { font-size: 1.3rem; margin: 0; }
+h3 { font-size: 1.1rem; margin: 0; }
 h4 { font-size: 1rem; margin: 1rem 0 .3rem; }
 .intro { color: #555555; margin: .1rem 0; }
-p, td, th, dd, li, blockquote { white-space: pre-wrap; overflow-wrap: anywhere; }
+p, dd, li, blockquote { white-space: pre-wrap; overflow-wrap: break-word; }
+details.section { margin-top: 1.6rem; }
+details.section details.section { margin-top: 1.2rem; }
+summary { cursor: pointer; list-style: none; display: flex; align-items: baseline; gap: .45rem; }
+summary::-webkit-details-marker { display: none; }
+summary::before { content: "▾"; color: #777777; font-size: .9rem; width: .8rem; flex: none; }
+details:not([open]) > summary::before { content: "▸"; }
+details.section > summary:has(h2) { border-bottom: 1px solid #cccccc; padding-bottom: .2rem; margin-bottom: .6rem; }
+.summary { margin: 1.2rem 0 .4rem; padding: .8rem 1rem; border: 1px solid #dddddd; border-radius: .4rem; background: #fafafa; }
+.summary h2 { font-size: 1.15rem; margin: 0 0 .5rem; }
+.summary ul.verdicts { list-style: none; margin: 0 0 .6rem; padding: 0; display: flex; flex-wrap: wrap; gap: .3rem 1.1rem; }
+.summary .count { font-weight: 700; }
+.summary .lead { margin: .3rem 0; }
+.summary ol.contested { margin: 0; padding-left: 1.6rem; }
+.summary ol.contested li { margin: .2rem 0; white-space: normal; }
+.summary .side { white-space: nowrap; }
 .table { overflow-x: auto; }
-table { border-collapse: collapse; width: 100%; font-size: .88rem; margin: .5rem 0 1rem; }
-th, td { border: 1px solid #cccccc; padding: .3rem .45rem; text-align: left; vertical-align: top; }
+table { border-collapse: collapse; width: 100%; font-size: .85rem; margin: .5rem 0 1rem; }
+th, td { border: 1px solid #cccccc; padding: .3rem .4rem; text-align: left; vertical-align: top; }
 th { background: #f2f2f2; }
+/* Headers and one-word cells (handles, slugs, dates, grades, stances) never
+   break; their columns grow instead, and a table too wide scrolls in its box.
+   Text wraps between words; a web address anywhere. */
+th, td { white-space: nowrap; }
+td.text { white-space: pre-wrap; overflow-wrap: break-word; }
+td.address { white-space: pre-wrap; overflow-wrap: anywhere; min-width: 8rem; }
+td.c-title { min-width: 9rem; }
+td.c-claim, td.c-words, td.c-excerpt { min-width: 14rem; }
+td.c-figures, td.c-stances { min-width: 12rem; }
+td.c-evidence { min-width: 9rem; }
 blockquote { margin: .5rem 0; padding: .2rem .8rem; border-left: 3px solid #bbbbbb; color: #333333; }
 dl.fields { display: grid; grid-template-columns: max-content 1fr; gap: .15rem .9rem; margin: .5rem 0; }
 dl.fields dt { font-weight: 600; }
 dl.fields dd { margin: 0; }
 a { color: #0b57a4; }
+.date { white-space: nowrap; }
 .word { display: inline-block; padding: 0 .35rem; border-radius: .25rem; font-size: .85em; font-weight: 600; background: #eeeeee; color: #333333; white-space: nowrap; }
 .w-supported, .w-affirms, .w-supports { background: #d7f0d9; color: #1b5e20; }
 .w-refuted, .w-denies, .w-refutes { background: #f8d7d7; color: #8e1c1c; }
@@ -308,7 +850,10 @@ a { color: #0b57a4; }
 .w-in-review, .w-qualifies { background: #d6ecf5; color: #0d4a66; }
 .timeline { margin: 1rem 0; }
 .timeline .scroll { overflow-x: auto; }
-.timeline svg text { font-family: inherit; fill: #1a1a1a; }
+.timeline svg { display: block; width: 100%; min-width: 760px; height: auto; }
+.timeline svg text { font-family: inherit; }
+.timeline svg a:hover rect, .timeline svg a:hover circle { stroke: #000000; }
+.chart-title { font-weight: 600; margin: .8rem 0 .2rem; }
 figcaption { color: #555555; font-size: .85rem; }
 footer { margin-top: 3rem; color: #777777; font-size: .8rem; }
 @media print {
@@ -316,11 +861,12 @@ footer { margin-top: 3rem; color: #777777; font-size: .8rem; }
   a { color: inherit; text-decoration: none; }
   a[href^="http"]::after { content: " <" attr(href) ">"; font-size: .8em; color: #555555; overflow-wrap: anywhere; }
   .table, .timeline .scroll { overflow: visible; }
-  .timeline svg { width: 100%; height: auto; }
+  .timeline svg { min-width: 0; }
+  summary::before { content: none; }
   table { font-size: 8.5pt; }
-  tr, blockquote, dl.fields, figure { break-inside: avoid; }
+  tr, blockquote, dl.fields, figure, .summary { break-inside: avoid; }
   thead { display: table-header-group; }
-  h2, h3, h4 { break-after: avoid; }
+  h2, h3, h4, summary { break-after: avoid; }
   .word { border: 1px solid #999999; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   @page { margin: 14mm; }
 }
@@ -330,6 +876,175 @@ footer { margin-top: 3rem; color: #777777; font-size: .8rem; }
 mod tests {
     use super::*;
 
+    fn page(blocks: Vec<Block>) -> String {
+        let mut page = Vec::new();
+        {
+            let mut html = Html::new(Box::new(&mut page));
+            let document = super::super::Document {
+                title: "T".into(),
+                intro: Vec::new(),
+                blocks,
+            };
+            super::super::render(&document, &mut html).unwrap();
+        }
+        String::from_utf8(page).unwrap()
+    }
+
+    fn heading(level: u8, text: &str) -> Block {
+        Block::Heading {
+            level,
+            text: Rich::text(text),
+            id: Some(anchor(text)),
+        }
+    }
+
+    #[test]
+    fn sections_fold_and_one_word_cells_are_marked_whole() {
+        let page = page(vec![
+            heading(2, "Claims"),
+            Block::Table {
+                headers: vec!["Grade".into(), "Words".into(), "Address".into()],
+                rows: vec![vec![
+                    Rich::text("B2"),
+                    Rich::text("two words"),
+                    Rich(vec![Inline::Link {
+                        text: "https://example.org/a".into(),
+                        url: "https://example.org/a".into(),
+                    }]),
+                ]],
+            },
+            heading(3, "C1"),
+            heading(4, "Statements"),
+            heading(3, "C2"),
+            heading(2, "Sources"),
+        ]);
+        assert!(page.contains("<tr><td>B2</td><td class=\"text c-words\">two words</td><td class=\"address c-address\">"));
+        assert!(page.contains("<thead><tr><th>Grade</th><th>Words</th><th>Address</th></tr></thead>"));
+        assert!(page.contains("<details class=\"section\" open><summary><h2 id=\"Claims\">Claims</h2></summary>"));
+        assert!(page.contains("<h4 id=\"Statements\">Statements</h4>\n"), "{page}");
+        assert_eq!(page.matches("<details").count(), 4);
+        assert_eq!(page.matches("</details>").count(), 4);
+        // C1 closes before C2 opens; the Claims section before Sources.
+        let order: Vec<usize> = [
+            "id=\"C1\"",
+            "</details>\n<details class=\"section\" open><summary><h3 id=\"C2\"",
+            "id=\"Sources\"",
+        ]
+        .iter()
+        .map(|s| page.find(s).unwrap_or_else(|| panic!("{s} in {page}")))
+        .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn the_summary_names_verdicts_and_contested_claims_escaped() {
+        let summary = Summary {
+            verdicts: vec![("supported".into(), 13), ("disputed".into(), 2)],
+            contested: vec![super::super::Contested {
+                claim: "C6 <b>troops</b>".into(),
+                id: "troops".into(),
+                verdict: "disputed".into(),
+                sides: vec![
+                    ("disputes".into(), vec!["GB".into(), "voa".into()]),
+                    ("affirms".into(), vec!["RU".into()]),
+                ],
+            }],
+        };
+        let page = page(vec![Block::Summary(summary)]);
+        assert!(page.contains("<li><span class=\"count\">13</span> <span class=\"word w-supported\">supported</span></li>"));
+        assert!(page.contains("<a href=\"#troops\">C6 &lt;b&gt;troops&lt;/b&gt;</a>"), "{page}");
+        assert!(page.contains(
+            "<span class=\"side\">GB, voa <span class=\"word w-disputes\">disputes</span></span>; <span class=\"side\">RU <span class=\"word w-affirms\">affirms</span></span>"
+        ));
+    }
+
+    #[test]
+    fn dates_become_days_and_back() {
+        assert_eq!(days(1970, 1, 1), 0);
+        assert_eq!(days(2019, 7, 23), 18_100);
+        for day in [-1, 0, 59, 60, 10_956, 18_100, 19_000] {
+            let (year, month) = civil(day);
+            assert!(month_start(year, month) <= day && day < month_start(year, month + 1), "{day}");
+        }
+        assert_eq!(period("2019"), Some((days(2019, 1, 1), days(2020, 1, 1))));
+        assert_eq!(period("2019-12"), Some((days(2019, 12, 1), days(2020, 1, 1))));
+        assert_eq!(period("2019-07-23"), Some((18_100, 18_101)));
+        assert_eq!(period("2019-13"), None);
+        assert_eq!(period("someday"), None);
+        assert_eq!(month_year(18_100), "Jul 2019");
+    }
+
+    fn event(date: &str, lane: usize) -> Event {
+        Event {
+            date: date.into(),
+            lane,
+            party: "RU".into(),
+            stance: "affirms".into(),
+            claim_id: "c".into(),
+            claim: "C1".into(),
+            words: "words".into(),
+        }
+    }
+
+    #[test]
+    fn the_time_scale_is_proportional_and_crowded_weeks_get_a_close_up() {
+        let dates = [
+            "2002",
+            "2012-06",
+            "2018-08-20",
+            "2018-08-21",
+            "2018-09-11",
+            "2018-09-30",
+            "2019-07-23",
+            "2019-07-23",
+            "2019-07-24",
+            "2019-07-24",
+            "2019-07-24",
+            "2019-07-25",
+            "2022-09-02",
+        ];
+        let events: Vec<Event> = dates.iter().map(|d| event(d, 0)).collect();
+        let dated: Vec<Dated> = events
+            .iter()
+            .map(|event| {
+                let (from, to) = period(&event.date).unwrap();
+                Dated { event, from, to }
+            })
+            .collect();
+        let (from, to) = whole_range(&dated);
+        assert_eq!((from, to), (days(2002, 1, 1), days(2023, 1, 1)));
+        assert_eq!(
+            close_ups(&dated, from, to),
+            [(days(2018, 8, 1), days(2018, 10, 1)), (days(2019, 7, 1), days(2019, 8, 1))]
+        );
+        let timeline = Timeline {
+            lanes: vec!["RU".into()],
+            events: events.clone(),
+            undated: 0,
+        };
+        // Three weeks and seven weeks apart are drawn three and seven weeks apart.
+        let svg = chart(&timeline, &dated, days(2018, 8, 1), days(2018, 10, 1), false);
+        let x = |day: i64| PLOT_LEFT + (day - days(2018, 8, 1)) as f64 / 61.0 * (PLOT_RIGHT - PLOT_LEFT);
+        for date in [(2018, 8, 20), (2018, 9, 11), (2018, 9, 30)] {
+            let centre = (x(days(date.0, date.1, date.2)) + x(days(date.0, date.1, date.2) + 1)) / 2.0;
+            assert!(svg.contains(&format!("cx=\"{centre:.1}\"")), "{date:?} at {centre:.1}: {svg}");
+        }
+        // Six statements in three days, in 20 years: one mark that counts them.
+        let svg = chart(&timeline, &dated, from, to, true);
+        assert!(svg.contains(">6</text>"), "{svg}");
+        assert!(svg.contains("<g class=\"legend\">"));
+    }
+
+    #[test]
+    fn overlapping_marks_merge_and_a_count_takes_room_from_its_neighbours() {
+        let merged = marks(vec![(0.0, 12.0, 0), (5.0, 17.0, 1), (40.0, 52.0, 2)], true);
+        assert_eq!(merged.iter().map(|m| m.members.clone()).collect::<Vec<_>>(), [vec![0, 1], vec![2]]);
+        // Apart as dots, but the count of the first two reaches the third.
+        let merged = marks(vec![(0.0, 12.0, 0), (5.0, 17.0, 1), (18.0, 30.0, 2)], true);
+        assert_eq!(merged.len(), 1);
+        assert_eq!(marks(vec![(0.0, 12.0, 0), (5.0, 17.0, 1), (18.0, 30.0, 2)], false).len(), 2);
+    }
+
     #[test]
     fn escaping_leaves_no_markup() {
         assert_eq!(
@@ -338,6 +1053,15 @@ mod tests {
         );
         assert_eq!(escape("a\u{1b}[2Jb"), "a\\x1b[2Jb");
         assert_eq!(escape("Россия 中国"), "Россия 中国");
+    }
+
+    #[test]
+    fn dates_in_text_stay_whole() {
+        assert_eq!(
+            keep_dates_whole("denies 2019-07-23: words (2019-07) 12345-67"),
+            "denies <span class=\"date\">2019-07-23:</span> words <span class=\"date\">(2019-07)</span> 12345-67"
+        );
+        assert_eq!(keep_dates_whole("no date here"), "no date here");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use std::io::{Result, Write};
 
-use super::{Block, Inline, Renderer, Rich, Timeline, clean, web_address};
+use super::{Block, Inline, Renderer, Rich, Summary, Timeline, clean, web_address};
 
 pub struct Markdown<'a> {
     out: Box<dyn Write + 'a>,
@@ -67,6 +67,43 @@ impl<'a> Markdown<'a> {
     }
 }
 
+impl Markdown<'_> {
+    fn summary(&mut self, summary: &Summary) -> Result<()> {
+        writeln!(self.out, "## At a glance\n")?;
+        if !summary.verdicts.is_empty() {
+            let verdicts: Vec<String> = summary
+                .verdicts
+                .iter()
+                .map(|(verdict, count)| format!("{count} **{}**", escape(verdict)))
+                .collect();
+            writeln!(self.out, "{}\n", verdicts.join(", "))?;
+        }
+        if summary.contested.is_empty() {
+            return writeln!(self.out, "No claim has parties on different sides.\n");
+        }
+        writeln!(
+            self.out,
+            "Most contested: the claims with the most parties on another side than the largest.\n"
+        )?;
+        for (i, claim) in summary.contested.iter().enumerate() {
+            let sides: Vec<String> = claim
+                .sides
+                .iter()
+                .map(|(stance, parties)| format!("{} **{}**", escape(&parties.join(", ")), escape(stance)))
+                .collect();
+            writeln!(
+                self.out,
+                "{}. {} (**{}**): {}",
+                i + 1,
+                escape(&claim.claim),
+                escape(&claim.verdict),
+                sides.join("; ")
+            )?;
+        }
+        writeln!(self.out)
+    }
+}
+
 impl Renderer for Markdown<'_> {
     fn begin(&mut self, title: &str, intro: &[Rich]) -> Result<()> {
         writeln!(self.out, "# {}\n", escape(title).replace('\n', " "))?;
@@ -96,6 +133,7 @@ impl Renderer for Markdown<'_> {
             }
             Block::Table { headers, rows } => super::table(self, headers, rows),
             Block::Timeline(timeline) => self.timeline(timeline),
+            Block::Summary(summary) => self.summary(summary),
         }
     }
 
@@ -174,6 +212,33 @@ mod tests {
         );
         assert_eq!(escape("4,200 km; 300,000 troops"), "4,200 km; 300,000 troops");
         assert_eq!(escape("Россия 中国"), "Россия 中国");
+    }
+
+    #[test]
+    fn the_summary_lists_verdicts_and_contested_claims() {
+        let mut out = Vec::new();
+        {
+            let mut md = Markdown::new(Box::new(&mut out));
+            md.summary(&Summary {
+                verdicts: vec![("supported".into(), 13), ("disputed".into(), 2)],
+                contested: vec![super::super::Contested {
+                    claim: "C6 vostok_troops".into(),
+                    id: "vostok_troops".into(),
+                    verdict: "disputed".into(),
+                    sides: vec![
+                        ("disputes".into(), vec!["GB".into(), "voa".into()]),
+                        ("affirms".into(), vec!["RU".into()]),
+                    ],
+                }],
+            })
+            .unwrap();
+        }
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "## At a glance\n\n13 **supported**, 2 **disputed**\n\n\
+             Most contested: the claims with the most parties on another side than the largest.\n\n\
+             1. C6 vostok\\_troops (**disputed**): GB, voa **disputes**; RU **affirms**\n\n"
+        );
     }
 
     #[test]

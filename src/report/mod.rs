@@ -127,6 +127,8 @@ pub enum Block {
         rows: Vec<Vec<Rich>>,
     },
     Timeline(Timeline),
+    /// The report at a glance, before the rest.
+    Summary(Summary),
 }
 
 /// A report for readers.
@@ -136,6 +138,98 @@ pub struct Document {
     /// Lines under the title: what the report covers, when it was made.
     pub intro: Vec<Rich>,
     pub blocks: Vec<Block>,
+}
+
+/// The report at a glance: how many claims have each verdict, and the claims
+/// on which most parties disagree.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Summary {
+    /// Each verdict that some claim has, with its number of claims, in the
+    /// order verdicts are listed everywhere.
+    pub verdicts: Vec<(String, usize)>,
+    /// At most `Summary::CONTESTED` claims, the most contested first.
+    pub contested: Vec<Contested>,
+}
+
+/// A claim on which parties take different stances.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contested {
+    /// The claim's name (`C6 vostok-2018-troops`) and its section's id.
+    pub claim: String,
+    pub id: String,
+    pub verdict: String,
+    /// Each stance taken, with the parties that take it; the stance most
+    /// parties take first.
+    pub sides: Vec<(String, Vec<String>)>,
+}
+
+/// What the summary is made from: one claim and every statement on it, as
+/// (party, stance), in the order the statements were made.
+#[derive(Debug, Clone)]
+pub struct ClaimStances {
+    pub claim: String,
+    pub id: String,
+    pub verdict: String,
+    pub stances: Vec<(String, String)>,
+}
+
+impl Summary {
+    /// How many contested claims the summary names.
+    pub const CONTESTED: usize = 5;
+
+    /// Counts the verdicts and ranks the contested claims: those where at
+    /// least two parties take different stances, by the number of parties
+    /// outside the largest side (two against two before one against four),
+    /// then by the number of parties, then in the order given.
+    pub fn new(claims: impl IntoIterator<Item = ClaimStances>) -> Summary {
+        let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+        let mut ranked: Vec<(usize, usize, Contested)> = Vec::new();
+        for claim in claims {
+            *counts.entry(claim.verdict.clone()).or_default() += 1;
+            let mut sides: Vec<(String, Vec<String>)> = Vec::new();
+            for (party, stance) in &claim.stances {
+                let side = match sides.iter().position(|(s, _)| s == stance) {
+                    Some(i) => i,
+                    None => {
+                        sides.push((stance.clone(), Vec::new()));
+                        sides.len() - 1
+                    }
+                };
+                if !sides[side].1.contains(party) {
+                    sides[side].1.push(party.clone());
+                }
+            }
+            // Stable: among sides of one size, the stance taken first leads.
+            sides.sort_by_key(|(_, parties)| std::cmp::Reverse(parties.len()));
+            let mut parties: Vec<&String> = sides.iter().flat_map(|(_, p)| p).collect();
+            parties.sort();
+            parties.dedup();
+            let outside = parties.iter().filter(|p| !sides[0].1.contains(p)).count();
+            if sides.len() > 1 && parties.len() > 1 && outside > 0 {
+                let total = parties.len();
+                ranked.push((
+                    outside,
+                    total,
+                    Contested {
+                        claim: claim.claim,
+                        id: claim.id,
+                        verdict: claim.verdict,
+                        sides,
+                    },
+                ));
+            }
+        }
+        ranked.sort_by_key(|(outside, total, _)| std::cmp::Reverse((*outside, *total)));
+        let mut verdicts: Vec<(String, usize)> = crate::model::Status::ALL
+            .iter()
+            .filter_map(|s| counts.remove(s.as_str()).map(|n| (s.as_str().to_string(), n)))
+            .collect();
+        verdicts.extend(counts);
+        Summary {
+            verdicts,
+            contested: ranked.into_iter().take(Summary::CONTESTED).map(|(_, _, c)| c).collect(),
+        }
+    }
 }
 
 /// Statements by date and party.
@@ -370,6 +464,47 @@ fn pad(date: &str, tail: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn claim(name: &str, verdict: &str, stances: &[(&str, &str)]) -> ClaimStances {
+        ClaimStances {
+            claim: name.into(),
+            id: anchor(name),
+            verdict: verdict.into(),
+            stances: stances.iter().map(|(p, s)| (p.to_string(), s.to_string())).collect(),
+        }
+    }
+
+    #[test]
+    fn the_summary_counts_verdicts_and_ranks_claims_by_parties_on_other_sides() {
+        let summary = Summary::new([
+            claim("C1", "supported", &[("RU", "affirms"), ("CN", "affirms")]),
+            claim(
+                "C2",
+                "disputed",
+                &[("RU", "affirms"), ("GB", "disputes"), ("voa", "disputes"), ("JP", "disputes")],
+            ),
+            claim(
+                "C3",
+                "refuted",
+                &[("RU", "denies"), ("CN", "denies"), ("KR", "affirms"), ("JP", "affirms")],
+            ),
+            claim("C4", "supported", &[("RU", "affirms"), ("RU", "qualifies")]),
+            claim("C5", "misleading", &[("CN", "affirms"), ("JP", "qualifies")]),
+        ]);
+        assert_eq!(
+            summary.verdicts,
+            [("supported", 2), ("refuted", 1), ("misleading", 1), ("disputed", 1)].map(|(v, n)| (v.to_string(), n))
+        );
+        let names: Vec<&str> = summary.contested.iter().map(|c| c.claim.as_str()).collect();
+        assert_eq!(
+            names,
+            ["C3", "C2", "C5"],
+            "two against two, then one against three, then one against one"
+        );
+        let sides = |c: &Contested| c.sides.iter().map(|(s, p)| format!("{s}: {}", p.join(" "))).collect::<Vec<_>>();
+        assert_eq!(sides(&summary.contested[0]), ["denies: RU CN", "affirms: KR JP"]);
+        assert_eq!(sides(&summary.contested[1]), ["disputes: GB voa JP", "affirms: RU"]);
+    }
 
     #[test]
     fn partial_dates_become_whole_days() {

@@ -109,7 +109,7 @@ impl Writer<'_> {
             ))
             .into());
         }
-        let uuid = uuid::Uuid::now_v7().to_string();
+        let uuid = super::record::new_uuid();
         let actor = self.actor();
         conn.execute(
             "INSERT INTO capture (uuid, source_id, sha256, size, media_type, file_name, content, attached_by, attached_at)

@@ -141,7 +141,7 @@ pub fn last_hash(conn: &Connection) -> Result<String> {
 /// the write lock, so that no other process can extend the chain meanwhile.
 pub fn append(conn: &Connection, actor: &Actor, change: Change<'_>) -> Result<()> {
     let prev_hash = last_hash(conn)?;
-    let uuid = uuid::Uuid::now_v7().to_string();
+    let uuid = super::record::new_uuid();
     let before = change.before.map(|v| v.to_string());
     let after = change.after.map(|v| v.to_string());
     let hash = content_hash(

@@ -350,6 +350,7 @@ fn import_rows(
         }
     }
     summary.sha256 = rows.finish()?;
+    super::search::index_import(conn, entity, import.0)?;
     summary.columns = plan.names;
     finish(
         conn,
@@ -978,7 +979,7 @@ fn scan_rfc4180(input: impl Read, delimiter: u8) -> Result<Scan> {
 
 /// Starts an import: one `import` row that every imported row points at.
 pub fn begin(conn: &Connection, actor: &Actor, entity: Kind, file_name: &str) -> Result<(i64, String)> {
-    let uuid = uuid::Uuid::now_v7().to_string();
+    let uuid = super::record::new_uuid();
     conn.execute(
         "INSERT INTO import (uuid, entity, file_name, sha256, analyst, imported_at) VALUES (?1, ?2, ?3, '', ?4, ?5)",
         params![uuid, entity.plural(), file_name, actor.analyst, actor.at],
@@ -1039,7 +1040,7 @@ fn import_one<R: Record>(conn: &Connection, actor: &Actor, import_id: i64, optio
     }
     // Insert first and look for the row only when its UUID is taken: one
     // probe of the UUID index a row instead of two.
-    let existing = match record.insert(conn, Some(import_id), &actor.at) {
+    let existing = match record::insert_new(conn, actor, &record, Some(import_id)) {
         Ok(id) => {
             // Only a claim that arrives with a verdict has one to record.
             if R::KIND == Kind::Claim && !matches!(fields.get("status").trim(), "" | "unverified") {
@@ -1173,31 +1174,54 @@ pub fn finish(
     )
 }
 
-/// A reader that hashes what passes through it.
+/// A reader that hashes what passes through it. The hashing runs on a
+/// thread of its own, fed a copy of each chunk read: SHA-256 of the file was
+/// a twelfth of an import's work, and the import itself is single-threaded.
 pub struct HashingReader<R> {
     inner: R,
-    hasher: Sha256,
+    chunks: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
+    hasher: Option<std::thread::JoinHandle<String>>,
 }
 
 impl<R: Read> HashingReader<R> {
     pub fn new(inner: R) -> Self {
+        // A few chunks in flight at most, so that memory stays flat.
+        let (chunks, received) = std::sync::mpsc::sync_channel::<Vec<u8>>(32);
+        let hasher = std::thread::spawn(move || {
+            let mut hasher = Sha256::new();
+            for chunk in received {
+                hasher.update(&chunk);
+            }
+            hex::encode(hasher.finalize())
+        });
         HashingReader {
             inner,
-            hasher: Sha256::new(),
+            chunks: Some(chunks),
+            hasher: Some(hasher),
         }
     }
 
     /// Reads what is left, so that the hash covers the whole file.
     pub fn finish(mut self) -> std::io::Result<String> {
         std::io::copy(&mut self, &mut std::io::sink())?;
-        Ok(hex::encode(self.hasher.finalize()))
+        drop(self.chunks.take());
+        self.hasher
+            .take()
+            .and_then(|hasher| hasher.join().ok())
+            .ok_or_else(|| std::io::Error::other("the file's SHA-256 could not be computed"))
     }
 }
 
 impl<R: Read> Read for HashingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
+        if n > 0
+            && let Some(chunks) = &self.chunks
+        {
+            chunks
+                .send(buf[..n].to_vec())
+                .map_err(|_| std::io::Error::other("the file's SHA-256 could not be computed"))?;
+        }
         Ok(n)
     }
 }

@@ -267,3 +267,127 @@ impl Writer<'_> {
         Ok(handle::by_uuid(&self.tx, Kind::Claim, crate::seed::first_claim_uuid())?.is_some())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(pairs: &[(&'static str, &str)]) -> Fields {
+        let mut fields = Fields::new();
+        for (name, value) in pairs {
+            fields.set(name, *value);
+        }
+        fields
+    }
+
+    /// A case in memory with one claim, a source and a statement.
+    fn small() -> Case {
+        let mut case = Case::memory().unwrap();
+        let writer = case.write("tester").unwrap();
+        writer
+            .create::<Claim>(&fields(&[("text", "A claim"), ("slug", "claim")]), false)
+            .unwrap();
+        writer
+            .create::<Source>(&fields(&[("title", "A report"), ("slug", "report")]), false)
+            .unwrap();
+        writer
+            .create::<Statement>(
+                &fields(&[
+                    ("claim", "claim"),
+                    ("party", "RU"),
+                    ("stance", "denies"),
+                    ("quote", "No"),
+                    ("source", "report"),
+                ]),
+                false,
+            )
+            .unwrap();
+        writer.commit().unwrap();
+        case
+    }
+
+    #[test]
+    fn every_write_goes_through_one_path_that_writes_the_history() {
+        let mut case = small();
+        let writer = case.write("tester").unwrap();
+        let edited = writer
+            .edit::<Statement>("ST1", &fields(&[("stance", "disputes")]), "wrong stance")
+            .unwrap();
+        assert!(edited.changed);
+        writer.mark("claim", crate::model::Status::Disputed, "two accounts").unwrap();
+        let (retracted, dependents) = writer.retract("claim", true, "not in the article").unwrap();
+        assert!(retracted.changed);
+        assert_eq!(dependents, ["ST1"]);
+        writer.commit().unwrap();
+        let mut actions = Vec::new();
+        case.history(None, &mut |e| {
+            actions.push(format!("{} {}", e.action, e.handle));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(actions, ["create C1", "create S1", "link ST1", "edit ST1", "mark C1", "retract C1"]);
+        assert!(case.verify().unwrap().problems.is_empty());
+    }
+
+    #[test]
+    fn a_write_dropped_without_commit_changes_nothing() {
+        let mut case = small();
+        {
+            let writer = case.write("tester").unwrap();
+            writer.create::<Claim>(&fields(&[("text", "Another")]), false).unwrap();
+        }
+        assert_eq!(case.claim_count().unwrap(), 1);
+    }
+
+    #[test]
+    fn a_second_copy_of_a_live_statement_is_refused_with_its_handle() {
+        let mut case = small();
+        let writer = case.write("tester").unwrap();
+        let twin = fields(&[
+            ("claim", "C1"),
+            ("party", "RU"),
+            ("stance", "denies"),
+            ("quote", "No"),
+            ("source", "S1"),
+        ]);
+        let err = writer.create::<Statement>(&twin, false).unwrap_err().to_string();
+        assert!(err.contains("statement ST1 already says this"), "{err}");
+        assert_eq!(writer.create::<Statement>(&twin, true).unwrap(), "ST2");
+    }
+
+    #[test]
+    fn an_unreadable_history_fails_the_write_instead_of_starting_a_new_chain() {
+        let case = small();
+        case.conn().execute_batch("ALTER TABLE history RENAME TO history_moved").unwrap();
+        let err = history::last_hash(case.conn()).unwrap_err().to_string();
+        assert!(err.contains("no such table: history"), "{err}");
+    }
+
+    #[test]
+    fn bulk_writes_skip_check_constraints_only_while_they_run() {
+        let case = small();
+        let conn = case.conn();
+        db::with_bulk_writes(conn, || {
+            assert!(db::checks_ignored(conn)?);
+            Ok(())
+        })
+        .unwrap();
+        assert!(!db::checks_ignored(conn).unwrap());
+        let failed = db::with_bulk_writes(conn, || -> Result<()> { anyhow::bail!("a bad row") });
+        assert!(failed.is_err());
+        assert!(!db::checks_ignored(conn).unwrap(), "restored after an error too");
+        let refused = conn.execute("UPDATE claim SET status = 'true' WHERE id = 1", []);
+        assert!(refused.unwrap_err().to_string().contains("CHECK constraint failed"));
+    }
+
+    #[test]
+    fn new_records_get_version_7_uuids_in_time_order() {
+        let a = record::new_uuid();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        let b = record::new_uuid();
+        for uuid in [&a, &b] {
+            assert_eq!(uuid::Uuid::parse_str(uuid).unwrap().get_version_num(), 7, "{uuid}");
+        }
+        assert!(a < b, "{a} {b}");
+    }
+}

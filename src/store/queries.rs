@@ -199,6 +199,12 @@ impl Case {
         record.to_fields(self.conn())
     }
 
+    /// The publisher of the source a handle or slug names.
+    pub fn publisher(&self, source: &str) -> Result<String> {
+        let id = self.resolve(Kind::Source, source)?;
+        Ok(super::Source::load(self.conn(), id)?.publisher)
+    }
+
     /// The reason a record was retracted, or "".
     pub fn retracted(&self, kind: Kind, id: i64) -> Result<String> {
         retracted(self.conn(), kind, id)
