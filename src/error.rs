@@ -48,6 +48,18 @@ impl UserError {
         }
     }
 
+    /// Adds "did you mean ...?" to a not-found error, where there are names near it.
+    pub fn with_suggestions(self, names: &[String]) -> Self {
+        match self {
+            UserError::NotFound { what, handle, hint } if !names.is_empty() => UserError::NotFound {
+                what,
+                handle,
+                hint: format!("did you mean {}? Otherwise {hint}", names.join(", ")),
+            },
+            other => other,
+        }
+    }
+
     pub fn missing(field: &str, hint: impl Into<String>) -> Self {
         UserError::Missing {
             field: field.to_string(),

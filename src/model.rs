@@ -283,7 +283,14 @@ pub fn parse_date(field: &str, value: &str) -> Result<String, UserError> {
                 4 | 6 | 9 | 11 => 30,
                 _ => 31,
             };
-            number(day, 2).filter(|d| (1..=days).contains(d)).ok_or_else(bad)?;
+            let day = number(day, 2).ok_or_else(bad)?;
+            if !(1..=days).contains(&day) {
+                return Err(UserError::invalid(
+                    field,
+                    value,
+                    format!("{year:04}-{month:02} has no day {day} (it has {days} days); allowed: a date as YYYY-MM-DD, YYYY-MM or YYYY"),
+                ));
+            }
         }
     }
     if parts.len() > 3 || year == 0 {

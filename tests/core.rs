@@ -332,7 +332,7 @@ fn bad_values_name_the_value_list_what_is_allowed_and_change_nothing() {
                 "allowed: unverified, in-review, supported, refuted, misleading, disputed, unverifiable",
             ],
         ),
-        (2, vec!["mark", "C1", "supported", "--reason", "  "], vec!["reason is required"]),
+        (2, vec!["mark", "C1", "supported", "--reason", "  "], vec!["--reason is required"]),
         (
             2,
             vec!["statement", "add", "C1", "RU", "agrees", "--quote", "x"],
@@ -341,18 +341,18 @@ fn bad_values_name_the_value_list_what_is_allowed_and_change_nothing() {
         (
             2,
             vec!["statement", "add", "C1", "RU", "affirms"],
-            vec!["quote is required", "summary"],
+            vec!["--quote is required", "summary"],
         ),
         (
             2,
             vec!["source", "add", "T", "--reliability", "G"],
-            vec!["invalid reliability \"G\"", "allowed: A, B, C, D, E, F"],
+            vec!["invalid --reliability \"G\"", "allowed: A, B, C, D, E, F"],
         ),
         (
             2,
             vec!["evidence", "add", "C1", "S1", "supports", "--credibility", "7"],
             vec![
-                "invalid credibility \"7\"",
+                "invalid --credibility \"7\"",
                 "1 confirmed by other sources",
                 "6 truth cannot be judged",
             ],
@@ -360,12 +360,16 @@ fn bad_values_name_the_value_list_what_is_allowed_and_change_nothing() {
         (
             2,
             vec!["claim", "add", "X", "--date", "2019-02-30"],
-            vec!["invalid claimed_on \"2019-02-30\"", "YYYY-MM-DD"],
+            vec![
+                "invalid --date \"2019-02-30\"",
+                "2019-02 has no day 30 (it has 28 days)",
+                "YYYY-MM-DD",
+            ],
         ),
         (
             2,
             vec!["claim", "add", "X", "--figure", "lots"],
-            vec!["invalid figure \"lots\"", "LOW..HIGH"],
+            vec!["invalid --figure \"lots\"", "LOW..HIGH"],
         ),
         (
             2,
@@ -375,7 +379,7 @@ fn bad_values_name_the_value_list_what_is_allowed_and_change_nothing() {
         (
             2,
             vec!["source", "add", "T", "--url", "javascript:alert(1)"],
-            vec!["invalid url", "http://"],
+            vec!["invalid --url", "http://"],
         ),
         (2, vec!["claim", "add", ""], vec!["text is required"]),
         (

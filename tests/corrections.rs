@@ -101,7 +101,7 @@ fn evidence_and_parties_are_corrected_like_sources_and_claims() {
     let parties = case.ok(&["party", "list", "--format", "csv"]);
     assert!(column(&parties, "name").contains(&"Joint Chiefs of Staff".to_string()), "{parties}");
     let bad = case.fails(2, &["evidence", "edit", "E1", "--credibility", "9", "--reason", "x"]);
-    assert!(bad.contains("invalid credibility \"9\""), "{bad}");
+    assert!(bad.contains("invalid --credibility \"9\""), "{bad}");
     case.ok(&["verify"]);
 }
 

@@ -137,7 +137,7 @@ pub fn run(command: Command, case: &mut Case, ctx: &Ctx) -> Result<()> {
             fields.set("text", args.text);
             fields.set_opt("uuid", args.uuid);
             let fields = args.fields.into_fields(fields);
-            super::add::<Claim>(case, ctx, &fields, false)
+            super::add::<Claim>(case, ctx, &fields, false, &["text"])
         }
         Command::List(args) => list(case, &args.filter, args.scope, output::to_stdout(&args.output)),
         Command::Show(args) => show(case, &args.claim, args.scope),

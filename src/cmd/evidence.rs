@@ -114,7 +114,7 @@ pub fn run(command: Command, case: &mut Case, ctx: &Ctx) -> Result<()> {
             fields.set("relation", args.relation);
             fields.set_opt("uuid", args.uuid);
             let fields = args.fields.into_fields(fields);
-            super::add::<Evidence>(case, ctx, &fields, args.allow_duplicate)
+            super::add::<Evidence>(case, ctx, &fields, args.allow_duplicate, &["claim", "source", "relation"])
         }
         Command::List(args) => list(case, &args.filter, args.scope, output::to_stdout(&args.output)),
         Command::Edit(args) => {

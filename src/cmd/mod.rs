@@ -176,11 +176,48 @@ pub fn word_list<T>(value: &Option<String>, parse: impl Fn(&str) -> Result<T, Us
 }
 
 /// Creates a record in one transaction and prints its handle on stdout.
-pub fn add<R: Record>(case: &mut Case, ctx: &Ctx, fields: &store::Fields, allow_duplicate: bool) -> Result<()> {
+/// `positional` names the fields the command takes as arguments rather than
+/// flags, so that an error names what the user typed.
+pub fn add<R: Record>(case: &mut Case, ctx: &Ctx, fields: &store::Fields, allow_duplicate: bool, positional: &[&str]) -> Result<()> {
     let writer = case.write(&ctx.analyst()?)?;
-    let handle = writer.create::<R>(fields, allow_duplicate)?;
+    let handle = writer.create::<R>(fields, allow_duplicate).map_err(|e| as_flags(e, positional))?;
     writer.commit()?;
     print_line(&handle)
+}
+
+/// The flag a record field is set with: `claimed_on` and `said_on` by
+/// `--date`, the rest by their own name (`copy_url` by `--copy-url`).
+fn flag(field: &str) -> String {
+    match field {
+        "claimed_on" | "said_on" => "--date".to_string(),
+        other => format!("--{}", other.replace('_', "-")),
+    }
+}
+
+/// Rewrites an error about a field to name the flag the user typed.
+fn as_flags(err: anyhow::Error, positional: &[&str]) -> anyhow::Error {
+    let named = |field: &String| {
+        if positional.contains(&field.as_str()) {
+            field.clone()
+        } else {
+            flag(field)
+        }
+    };
+    match err.downcast::<UserError>() {
+        Ok(UserError::Invalid { field, value, allowed }) => UserError::Invalid {
+            field: named(&field),
+            value,
+            allowed,
+        }
+        .into(),
+        Ok(UserError::Missing { field, hint }) => UserError::Missing {
+            field: named(&field),
+            hint,
+        }
+        .into(),
+        Ok(other) => other.into(),
+        Err(err) => err,
+    }
 }
 
 /// Changes the given fields of one record in one transaction, and says on
@@ -196,7 +233,7 @@ pub fn edit<R: Record>(case: &mut Case, ctx: &Ctx, text: &str, fields: &store::F
     }
     let reason = required_reason(reason)?;
     let writer = case.write(&ctx.analyst()?)?;
-    let changed = writer.edit::<R>(text, fields, reason)?;
+    let changed = writer.edit::<R>(text, fields, reason).map_err(|e| as_flags(e, &[]))?;
     writer.commit()?;
     if changed.changed {
         eprintln!("updated {}", changed.handle);
@@ -211,7 +248,7 @@ pub fn required_reason(reason: &str) -> Result<&str> {
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(UserError::missing(
-            "reason",
+            "--reason",
             "say why, for example --reason \"Misattributed: the words are TASS's, not Shoigu's\"",
         )
         .into());

@@ -91,7 +91,7 @@ pub fn run(command: Command, case: &mut Case, ctx: &Ctx) -> Result<()> {
             fields.set_opt("parent", args.parent);
             fields.set_opt("notes", args.notes);
             fields.set_opt("uuid", args.uuid);
-            super::add::<Party>(case, ctx, &fields, false)
+            super::add::<Party>(case, ctx, &fields, false, &["code"])
         }
         Command::List(args) => list(case, &args.filter, args.scope, output::to_stdout(&args.output)),
         Command::Edit(args) => {

@@ -132,7 +132,7 @@ pub fn run(command: Command, case: &mut Case, ctx: &Ctx) -> Result<()> {
             fields.set("title", args.title);
             fields.set_opt("uuid", args.uuid);
             let fields = args.fields.into_fields(fields);
-            super::add::<Source>(case, ctx, &fields, false)
+            super::add::<Source>(case, ctx, &fields, false, &["title"])
         }
         Command::List(args) => list(case, &args.filter, args.scope, output::to_stdout(&args.output)),
         Command::Show(args) => show(case, &args.source),

@@ -142,7 +142,7 @@ pub fn run(command: Command, case: &mut Case, ctx: &Ctx) -> Result<()> {
             fields.set("stance", args.stance);
             fields.set_opt("uuid", args.uuid);
             let fields = args.fields.into_fields(fields);
-            super::add::<Statement>(case, ctx, &fields, args.allow_duplicate)
+            super::add::<Statement>(case, ctx, &fields, args.allow_duplicate, &["claim", "party", "stance"])
         }
         Command::List(args) => list(case, &args.filter, args.scope, output::to_stdout(&args.output)),
         Command::Edit(args) => {

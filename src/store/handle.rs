@@ -26,7 +26,60 @@ pub fn resolve(conn: &Connection, kind: Kind, text: &str) -> Result<i64> {
     } else {
         None
     };
-    found.ok_or_else(|| not_found(kind, text, None).into())
+    match found {
+        Some(id) => Ok(id),
+        None => Err(not_found(kind, text, None).with_suggestions(&nearest(conn, kind, wanted)?).into()),
+    }
+}
+
+/// The names people type for records of this kind that are nearest to a
+/// mistyped one: at most three, by edit distance, among those that begin
+/// with the same letter (so that a large case is not read whole).
+fn nearest(conn: &Connection, kind: Kind, text: &str) -> Result<Vec<String>> {
+    let (Some(column), Some(first)) = (kind.key_column(), text.chars().next()) else {
+        return Ok(Vec::new());
+    };
+    let table = kind.table();
+    let sql = statement_text(table, "keys by first letter", || {
+        format!("SELECT {column} FROM {table} WHERE {column} LIKE ?1 || '%' AND retracted = '' LIMIT 50000")
+    });
+    let wanted = text.to_lowercase();
+    let most = (wanted.chars().count() / 3).max(1);
+    let mut near: Vec<(usize, String)> = conn
+        .prepare_cached(sql)?
+        .query_map([first.to_string()], |r| r.get::<_, String>(0))?
+        .filter_map(|key| key.ok())
+        .filter_map(|key| {
+            let distance = edit_distance(&wanted, &key.to_lowercase());
+            (distance <= most).then_some((distance, key))
+        })
+        .collect();
+    near.sort();
+    Ok(near.into_iter().take(3).map(|(_, key)| key).collect())
+}
+
+/// The number of single-character insertions, deletions, substitutions and
+/// swaps of neighbours that turn one text into the other.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[i - 1][j] + 1).min(rows[i][j - 1] + 1).min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[a.len()][b.len()]
 }
 
 /// The id of the record of this kind with this UUID.
@@ -93,5 +146,18 @@ fn not_found(kind: Kind, text: &str, other: Option<Kind>) -> UserError {
         what: kind.table(),
         handle: text.to_string(),
         hint,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_typos_and_swaps() {
+        assert_eq!(edit_distance("torpedo", "torpedo"), 0);
+        assert_eq!(edit_distance("torpdeo", "torpedo"), 1, "two letters swapped");
+        assert_eq!(edit_distance("vostok-troop", "vostok-troops"), 1);
+        assert_eq!(edit_distance("abc", "xyz"), 3);
     }
 }
