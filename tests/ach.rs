@@ -426,7 +426,7 @@ fn bad_ratings_are_refused_with_the_reason_and_change_nothing() {
         "{err}"
     );
     let err = case.fails(2, &["rate", "H1", "E1", "C", "--relevance", "very"]);
-    assert!(err.contains("invalid relevance \"very\": allowed: low, medium, high"), "{err}");
+    assert!(err.contains("invalid --relevance \"very\": allowed: low, medium, high"), "{err}");
     let err = case.fails(3, &["rate", "H9", "E1", "C"]);
     assert!(err.contains("no hypothesis \"H9\""), "{err}");
     let err = case.fails(3, &["rate", "H1", "E99", "C"]);

@@ -76,7 +76,7 @@ pub fn run(command: Command, case: &mut Case, ctx: &Ctx) -> Result<()> {
             fields.set("text", args.text);
             fields.set_opt("notes", args.notes);
             fields.set_opt("uuid", args.uuid);
-            super::add::<Hypothesis>(case, ctx, &fields, args.allow_duplicate)
+            super::add::<Hypothesis>(case, ctx, &fields, args.allow_duplicate, &["claim", "text"])
         }
         Command::List(args) => list(case, &args.filter, args.scope, output::to_stdout(&args.output)),
         Command::Edit(args) => {

@@ -28,14 +28,16 @@ pub struct Args {
 
 pub fn run(args: Args, case: &mut Case, ctx: &Ctx) -> Result<()> {
     let writer = case.write(&ctx.analyst()?)?;
-    let rated = writer.rate(
-        &args.hypothesis,
-        &args.item,
-        &args.rating,
-        args.relevance.as_deref(),
-        args.note.as_deref(),
-        args.reason.as_deref().unwrap_or_default().trim(),
-    )?;
+    let rated = writer
+        .rate(
+            &args.hypothesis,
+            &args.item,
+            &args.rating,
+            args.relevance.as_deref(),
+            args.note.as_deref(),
+            args.reason.as_deref().unwrap_or_default().trim(),
+        )
+        .map_err(|e| super::as_flags(e, &["hypothesis", "item", "rating"]))?;
     writer.commit()?;
     match (&rated.was, rated.changed) {
         (None, _) => {}
