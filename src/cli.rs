@@ -69,7 +69,7 @@ pub enum Command {
     /// Add, list and edit hypotheses: a claim's competing explanations, meant to be mutually exclusive.
     #[command(
         subcommand,
-        after_help = "Examples:\n  crosscheck hypothesis add C14 \"A Russian aircraft entered the airspace deliberately\"\n  crosscheck hypothesis list --claim C14"
+        after_help = "Examples:\n  crosscheck hypothesis add C13 \"A Russian aircraft entered the airspace deliberately\"\n  crosscheck hypothesis list --claim C13"
     )]
     Hypothesis(cmd::hypothesis::Command),
     /// Rate an evidence item or statement against a hypothesis: CC, C, N, NA, I or II. Rating it again replaces the rating.
@@ -78,7 +78,7 @@ pub enum Command {
     )]
     Rate(cmd::rate::Args),
     /// List ratings.
-    #[command(subcommand, after_help = "Example:\n  crosscheck rating list --claim C14")]
+    #[command(subcommand, after_help = "Example:\n  crosscheck rating list --claim C13")]
     Rating(cmd::rating::Command),
     /// Weigh a claim's evidence against each of its hypotheses (Analysis of Competing Hypotheses).
     Ach(cmd::ach::Args),

@@ -12,7 +12,7 @@ use crate::store::Case;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   crosscheck ach air-patrol-2019-airspace-violated
-  crosscheck ach C14 --format csv > matrix.csv
+  crosscheck ach C13 --format csv > matrix.csv
 
 Columns are the claim's hypotheses, least inconsistent first; rows are its rated evidence (scored), then its rated statements and each party's mean (shown, not scored), most diagnostic first. A hypothesis's score is the sum of the points against it: I counts 1 and II counts 2, each weighted by the evidence's credibility (from its Admiralty grade) and the rating's relevance, low 0.71, medium 1, high 1.41. Diagnosticity is the spread (standard deviation) of a row's ratings on the scale II -2, I -1, N and NA 0, C 1, CC 2; `none` marks a row rated the same against every hypothesis. Below the table: the critical evidence, and whether the ranking rests on a single source or on sources graded D to F (on stderr with --format).")]
 pub struct Args {

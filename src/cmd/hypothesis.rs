@@ -12,11 +12,11 @@ use crate::store::{Case, Fields, Hypothesis};
 pub enum Command {
     /// Add a hypothesis: one explanation of a claim; prints its handle (H1) on stdout. A claim's hypotheses are meant to be mutually exclusive: at most one of them can be true.
     #[command(
-        after_help = "Examples:\n  crosscheck hypothesis add air-patrol-2019-airspace-violated \"A Russian aircraft entered the airspace deliberately\"\n  crosscheck hypothesis add C14 \"No Russian aircraft entered the airspace\" --notes \"Russia's MoD account\"\n\nWrite each hypothesis so that it excludes the others (deliberate entry, entry by error, no entry), and give at least two: `crosscheck ach CLAIM` weighs the evidence against each."
+        after_help = "Examples:\n  crosscheck hypothesis add air-patrol-2019-airspace-violated \"A Russian aircraft entered the airspace deliberately\"\n  crosscheck hypothesis add C13 \"No Russian aircraft entered the airspace\" --notes \"Russia's MoD account\"\n\nWrite each hypothesis so that it excludes the others (deliberate entry, entry by error, no entry), and give at least two: `crosscheck ach CLAIM` weighs the evidence against each."
     )]
     Add(AddArgs),
     /// List hypotheses.
-    #[command(after_help = "Examples:\n  crosscheck hypothesis list --claim C14\n  crosscheck hypothesis list --format csv")]
+    #[command(after_help = "Examples:\n  crosscheck hypothesis list --claim C13\n  crosscheck hypothesis list --format csv")]
     List(super::ListArgs<Filter>),
     /// Correct a hypothesis; the history keeps the old values and the reason.
     #[command(

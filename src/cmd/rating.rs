@@ -11,7 +11,7 @@ use crate::store::{Case, Rating};
 pub enum Command {
     /// List ratings: which item is rated how against which hypothesis (`crosscheck rate` adds and replaces them).
     #[command(
-        after_help = "Examples:\n  crosscheck rating list --claim C14\n  crosscheck rating list --hypothesis H2 --format csv\n  crosscheck rating list --item E59"
+        after_help = "Examples:\n  crosscheck rating list --claim C13\n  crosscheck rating list --hypothesis H2 --format csv\n  crosscheck rating list --item E59"
     )]
     List(super::ListArgs<Filter>),
 }

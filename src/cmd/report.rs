@@ -72,7 +72,7 @@ pub enum Subject {
         out: ReportArgs,
     },
     /// Hypotheses, with the columns of `hypothesis list`.
-    #[command(after_help = "Example:\n  crosscheck report hypotheses --claim C14 --format csv --output hypotheses.csv")]
+    #[command(after_help = "Example:\n  crosscheck report hypotheses --claim C13 --format csv --output hypotheses.csv")]
     Hypotheses {
         #[command(flatten)]
         filter: hypothesis::Filter,
@@ -80,7 +80,7 @@ pub enum Subject {
         out: ReportArgs,
     },
     /// Ratings of evidence and statements against hypotheses, with the columns of `rating list`.
-    #[command(after_help = "Example:\n  crosscheck report ratings --claim C14 --format csv --output ratings.csv")]
+    #[command(after_help = "Example:\n  crosscheck report ratings --claim C13 --format csv --output ratings.csv")]
     Ratings {
         #[command(flatten)]
         filter: rating::Filter,

@@ -262,12 +262,7 @@ pub fn matrix(claim: String, claim_text: String, mut columns: Vec<Column>, items
         column.score = *score;
     }
     let mut order: Vec<usize> = (0..columns.len()).collect();
-    order.sort_by(|a, b| {
-        columns[*a]
-            .score
-            .total_cmp(&columns[*b].score)
-            .then(columns[*a].id.cmp(&columns[*b].id))
-    });
+    order.sort_by_key(|i| (rounded(columns[*i].score), columns[*i].id));
     let columns: Vec<Column> = order.iter().map(|i| columns[*i].clone()).collect();
     for line in evidence.iter_mut().chain(statements.iter_mut()) {
         line.cells = order.iter().map(|i| line.cells[*i]).collect();
@@ -319,9 +314,9 @@ pub fn matrix(claim: String, claim_text: String, mut columns: Vec<Column>, items
         leaders: self::leaders(&total(&evidence, scores.len(), |l| l.source.as_ref().is_none_or(|s| !weak(s.2)))),
     });
     // Most diagnostic rows first.
-    let by_diagnosticity = |a: &Line, b: &Line| b.diagnosticity.total_cmp(&a.diagnosticity).then(a.item.id().cmp(&b.item.id()));
-    evidence.sort_by(by_diagnosticity);
-    statements.sort_by(by_diagnosticity);
+    let by_diagnosticity = |l: &Line| (-rounded(l.diagnosticity), l.item.id());
+    evidence.sort_by_key(by_diagnosticity);
+    statements.sort_by_key(by_diagnosticity);
     let parties = parties(&statements, columns.len());
     Matrix {
         claim,
@@ -391,6 +386,12 @@ fn line(columns: &[Column], rated: RatedItem) -> Line {
             .map(|s| (s.id, format!("{} {}", s.handle, s.publisher).trim().to_string(), s.reliability)),
         party_root,
     }
+}
+
+/// A score or spread as a whole number of millionths, to order by: sums of
+/// √2 steps that are equal on paper may differ in their last bits.
+fn rounded(n: f64) -> i64 {
+    (n * 1e6).round() as i64
 }
 
 /// Each column's score from the evidence rows `keep` selects.
