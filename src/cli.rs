@@ -121,4 +121,8 @@ pub enum Command {
     Backup(cmd::backup::Args),
     /// Search claims, statements, sources, evidence and hypotheses, in any script.
     Search(cmd::search::Args),
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
+    Completions(cmd::completions::Args),
+    /// Print the manual page (roff): `crosscheck man | man -l -`.
+    Man(cmd::completions::ManArgs),
 }

@@ -81,11 +81,17 @@ fn column_part(column: &str) -> String {
 #[error("{0}")]
 pub struct CheckFailed(pub String);
 
+/// A search that found nothing: exit 1, as grep's.
+#[derive(Debug, thiserror::Error)]
+#[error("no record matches {0:?}")]
+pub struct NoMatch(pub String);
+
 /// Exit codes, documented in the README.
 pub mod exit {
     /// Success.
     pub const OK: u8 = 0;
-    /// An unexpected failure: I/O, a locked or damaged database, disk full.
+    /// An unexpected failure: I/O, a locked or damaged database, disk full;
+    /// also a search that matched nothing.
     pub const FAILURE: u8 = 1;
     /// Bad input: a bad flag, value or input file. Nothing was written.
     pub const INVALID: u8 = 2;

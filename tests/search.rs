@@ -68,8 +68,15 @@ fn found(case: &Case, args: &[&str]) -> Vec<String> {
     let mut full = vec!["search"];
     full.extend_from_slice(args);
     full.extend_from_slice(&["--format", "csv"]);
-    let records = csv_records(&case.ok(&full));
+    let run = case.run(&full);
+    let records = csv_records(&run.stdout);
     assert_eq!(records[0], ["handle", "kind", "snippet", "score", "uuid"]);
+    // As grep: exit 0 when something matches, 1 when nothing does.
+    let expected = if records.len() > 1 { 0 } else { 1 };
+    assert_eq!(run.code, expected, "{full:?}: {}", run.stderr);
+    if expected == 1 {
+        assert!(run.stderr.contains("no record matches"), "{}", run.stderr);
+    }
     records[1..].iter().map(|r| r[0].clone()).collect()
 }
 
@@ -197,7 +204,7 @@ fn query_text_is_never_search_syntax() {
         "{main}",
     ] {
         let run = case.run(&["search", query]);
-        assert_eq!(run.code, 0, "{query}: {}", run.stderr);
+        assert!(run.code == 0 || run.stderr.contains("no record matches"), "{query}: {}", run.stderr);
     }
     assert_eq!(
         found(&case, &["main:joint"]),
@@ -279,9 +286,10 @@ fn every_format_carries_the_plain_snippet() {
     );
     let table = case.ok(&["search", "독도"]);
     assert!(table.contains("러시아 군용기가 [독도] 영공을 침범했다"), "{table}");
-    // Nothing found: no rows on stdout, and a message on stderr.
+    // Nothing found: no rows on stdout, a message on stderr, exit 1 as grep.
     let run = case.run(&["search", "nowhere"]);
-    assert_eq!((run.code, run.stdout.as_str()), (0, ""));
+    assert_eq!((run.code, run.stdout.as_str()), (1, ""));
+    assert!(run.stderr.contains("no record matches \"nowhere\""), "{}", run.stderr);
 }
 
 #[test]

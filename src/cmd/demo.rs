@@ -69,5 +69,6 @@ pub fn run(_: Args, _: &Ctx) -> Result<()> {
     )?;
     eprintln!("\nFull texts and reasons: `crosscheck init --seed`, then `crosscheck claim show C6`.");
     eprintln!("This case was built in memory; nothing was written. `crosscheck init --seed` creates a case file with it.");
+    eprintln!("(Not installed yet? `cargo install --path .` puts `crosscheck` on your PATH; or run `cargo run --release -- init --seed`.)");
     Ok(())
 }

@@ -16,6 +16,7 @@ pub mod backup;
 pub mod capture;
 pub mod claim;
 pub mod compare;
+pub mod completions;
 pub mod demo;
 pub mod evidence;
 pub mod export;
@@ -69,6 +70,9 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Init(args) => init::run(args, &ctx),
         Command::Demo(args) => demo::run(args, &ctx),
+        // Neither needs a case file.
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => completions::man(args),
         command => {
             let mut case = Case::open(&ctx.db)?;
             let case = &mut case;
@@ -93,7 +97,9 @@ pub fn run(cli: Cli) -> Result<()> {
                 Command::Verify(args) => verify::run(args, case, &ctx),
                 Command::Backup(args) => backup::run(args, case, &ctx),
                 Command::Search(args) => search::run(args, case, &ctx),
-                Command::Init(_) | Command::Demo(_) => unreachable!("handled above"),
+                Command::Init(_) | Command::Demo(_) | Command::Completions(_) | Command::Man(_) => {
+                    unreachable!("handled above")
+                }
             }
         }
     }

@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use super::{Ctx, ScopeArgs};
-use crate::error::UserError;
+use crate::error::{NoMatch, UserError};
 use crate::model::grouped;
 use crate::output::{self, Cell, Format, OutputArgs, columns};
 use crate::store::kind::SEARCHED as KINDS;
@@ -69,6 +69,7 @@ pub fn run(args: Args, case: &mut Case, ctx: &Ctx) -> Result<()> {
             grouped(search::CANDIDATES as f64)
         );
     }
+    let found = !hits.is_empty();
     output::print(
         &args.output,
         columns(&["handle", "kind", "snippet", "-score", "-uuid"]),
@@ -81,7 +82,9 @@ pub fn run(args: Args, case: &mut Case, ctx: &Ctx) -> Result<()> {
                 Cell::Text(hit.uuid),
             ]
         }),
-    )
+    )?;
+    // As grep and ripgrep do: exit 1 when nothing matches, for scripts.
+    if found { Ok(()) } else { Err(NoMatch(args.query.join(" ")).into()) }
 }
 
 /// The kinds to search: all, or those named in `--kind` (singular or plural).

@@ -208,36 +208,124 @@ impl Account {
 /// 50,000 to 300,000 (6×)".
 pub fn figures_text(row: &Row, separator: &str) -> String {
     let mut parts = Vec::new();
-    let mut lows = Vec::new();
-    let mut highs = Vec::new();
+    // Figures by unit: only figures in one unit are compared.
+    let mut units: Vec<(String, String, Vec<Figure>)> = Vec::new();
+    let mut add = |who: &str, figure: Figure, unit: &str, parts: &mut Vec<String>| {
+        let part = format!("{who}: {}", figure.with_unit(unit));
+        if !parts.contains(&part) {
+            parts.push(part);
+        }
+        let key = unit_key(unit);
+        match units.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, _, figures)) => figures.push(figure),
+            None => units.push((key, unit.trim().to_string(), vec![figure])),
+        }
+    };
     if let Some(f) = row.figure {
-        parts.push(format!("claim: {}", f.with_unit(&row.unit)));
-        lows.push(f.low);
-        highs.push(f.high);
+        add("claim", f, &row.unit, &mut parts);
     }
     for a in &row.accounts {
         if let Some(f) = a.figure {
-            let part = format!("{}: {}", a.party, f.with_unit(&a.unit));
-            if !parts.contains(&part) {
-                parts.push(part);
-            }
-            lows.push(f.low);
-            highs.push(f.high);
+            add(&a.party, f, &a.unit, &mut parts);
         }
     }
-    let low = lows.iter().copied().fold(f64::INFINITY, f64::min);
-    let high = highs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    if parts.len() > 1 && high > low {
+    let several_units = units.len() > 1;
+    for (_, unit, figures) in &units {
+        let low = figures.iter().map(|f| f.low).fold(f64::INFINITY, f64::min);
+        let high = figures.iter().map(|f| f.high).fold(f64::NEG_INFINITY, f64::max);
+        if high <= low {
+            continue;
+        }
         let ratio = if low > 0.0 {
             format!(" ({}×)", crate::model::grouped((high / low * 10.0).round() / 10.0))
         } else {
             String::new()
         };
+        let of = if several_units && !unit.is_empty() {
+            format!(" in {unit}")
+        } else {
+            String::new()
+        };
         parts.push(format!(
-            "spread: {} to {}{ratio}",
+            "spread{of}: {} to {}{ratio}",
             crate::model::grouped(low),
             crate::model::grouped(high)
         ));
     }
+    if several_units {
+        let named: Vec<String> = units
+            .iter()
+            .map(|(_, unit, _)| if unit.is_empty() { "no unit".to_string() } else { unit.clone() })
+            .collect();
+        parts.push(format!("not compared across units: {}", named.join(", ")));
+    }
     parts.join(separator)
+}
+
+/// A unit as figures are grouped by it: case aside, and a plural as its
+/// singular (sailors and sailor are one unit; sailors and people are two).
+fn unit_key(unit: &str) -> String {
+    let unit = unit.trim().to_lowercase();
+    match unit.strip_suffix('s') {
+        Some(singular) if !singular.is_empty() && !singular.ends_with('s') => singular.to_string(),
+        _ => unit,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(party: &str, low: f64, high: f64, unit: &str) -> Account {
+        Account {
+            column: party.into(),
+            party: party.into(),
+            stance: "affirms".into(),
+            said_on: String::new(),
+            speaker: String::new(),
+            words: String::new(),
+            is_quote: false,
+            quote_kind: QuoteKind::Direct,
+            publisher: String::new(),
+            source: String::new(),
+            source_handle: String::new(),
+            figure: Some(Figure { low, high }),
+            unit: unit.into(),
+        }
+    }
+
+    #[test]
+    fn figures_are_compared_only_within_one_unit() {
+        let row = Row {
+            claim_id: 1,
+            slug: String::new(),
+            text: String::new(),
+            status: "disputed".into(),
+            figure: Some(Figure { low: 46.0, high: 46.0 }),
+            unit: "sailors".into(),
+            accounts: vec![
+                account("KR", 46.0, 46.0, "sailor"),
+                account("KP", 47.0, 47.0, "people"),
+                account("US", 0.047, 0.047, "thousand"),
+                account("JP", 50.0, 50.0, "Sailors"),
+            ],
+        };
+        assert_eq!(
+            figures_text(&row, "; "),
+            "claim: 46 sailors; KR: 46 sailor; KP: 47 people; US: 0.047 thousand; JP: 50 Sailors; \
+             spread in sailors: 46 to 50 (1.1×); not compared across units: sailors, people, thousand"
+        );
+        let one_unit = Row {
+            accounts: vec![
+                account("RU", 300000.0, 300000.0, "servicemen"),
+                account("x", 50000.0, 100000.0, "servicemen"),
+            ],
+            figure: None,
+            ..row
+        };
+        assert_eq!(
+            figures_text(&one_unit, "; "),
+            "RU: 300,000 servicemen; x: 50,000–100,000 servicemen; spread: 50,000 to 300,000 (6×)"
+        );
+    }
 }
