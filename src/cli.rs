@@ -66,6 +66,22 @@ pub enum Command {
         after_help = "Examples:\n  crosscheck evidence add C3 S7 refutes --credibility 3 --excerpt \"...\"\n  crosscheck evidence list --claim C3"
     )]
     Evidence(cmd::evidence::Command),
+    /// Add, list and edit hypotheses: a claim's competing explanations, meant to be mutually exclusive.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  crosscheck hypothesis add C13 \"A Russian aircraft entered the airspace deliberately\"\n  crosscheck hypothesis list --claim C13"
+    )]
+    Hypothesis(cmd::hypothesis::Command),
+    /// Rate an evidence item or statement against a hypothesis: CC, C, N, NA, I or II. Rating it again replaces the rating.
+    #[command(
+        after_help = "Examples:\n  crosscheck rate H3 E59 C --note \"Russia's MoD: flight data show no violation\"\n  crosscheck rate H3 E53 I --relevance high\n  crosscheck rate H2 ST39 CC --reason \"Reread: the attaché spoke of a malfunction\"\n\nThe scale (Heuer): CC very consistent, C consistent, N neutral, NA not applicable, I inconsistent, II very inconsistent. The item must bear on the hypothesis's claim. Every rating, and every change of one, is in the history."
+    )]
+    Rate(cmd::rate::Args),
+    /// List ratings.
+    #[command(subcommand, after_help = "Example:\n  crosscheck rating list --claim C13")]
+    Rating(cmd::rating::Command),
+    /// Weigh a claim's evidence against each of its hypotheses (Analysis of Competing Hypotheses).
+    Ach(cmd::ach::Args),
     /// Set a claim's verdict, with the reason.
     #[command(
         after_help = "Examples:\n  crosscheck mark C3 disputed --reason \"Russia's 300,000 against analysts' 50,000 to 100,000\"\n  crosscheck --as \"A. Editor\" mark border-length supported --reason \"Border agency: 4,209.3 km\""
@@ -87,7 +103,7 @@ pub enum Command {
         after_help = "Examples:\n  crosscheck compare\n  crosscheck compare --topic air-patrol-2019 --parties RU,CN,JP,KR\n  crosscheck compare vostok-2018-troops --format json"
     )]
     Compare(cmd::compare::Args),
-    /// Write a report of parties, sources, claims, statements or evidence (CSV, TSV, JSON, JSON lines, Markdown, HTML).
+    /// Write a report of parties, sources, claims, statements, evidence, hypotheses or ratings (CSV, TSV, JSON, JSON lines, Markdown, HTML).
     #[command(
         after_help = "Examples:\n  crosscheck report claims --format html --output vostok.html\n  crosscheck report claims --status disputed,misleading --format md\n  crosscheck report statements --party RU --since 2019-07 --format csv --output ru.csv"
     )]
@@ -97,13 +113,13 @@ pub enum Command {
         after_help = "Example:\n  crosscheck export claimreview --url-base \"https://desk.example/vostok.html#\" --publisher-name \"Example Desk\" --output claimreview.json"
     )]
     Export(cmd::export::Args),
-    /// Import parties, sources, claims, statements or evidence from CSV, TSV, JSON or JSON lines.
+    /// Import parties, sources, claims, statements, evidence, hypotheses or ratings from CSV, TSV, JSON or JSON lines.
     Import(cmd::import::Args),
     /// Check the case file: integrity, foreign keys, the history chain, every capture.
     Verify(cmd::verify::Args),
     /// Copy the case file consistently, even while others write to it.
     Backup(cmd::backup::Args),
-    /// Search claims, statements, sources and evidence, in any script.
+    /// Search claims, statements, sources, evidence and hypotheses, in any script.
     Search(cmd::search::Args),
     /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
     Completions(cmd::completions::Args),

@@ -133,6 +133,102 @@ words! {
     }
 }
 
+/// How consistent an evidence item or a statement is with a hypothesis, on
+/// Heuer's scale (Analysis of Competing Hypotheses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Consistency {
+    VeryConsistent,
+    Consistent,
+    Neutral,
+    NotApplicable,
+    Inconsistent,
+    VeryInconsistent,
+}
+
+impl Consistency {
+    pub const ALL: [Consistency; 6] = [
+        Consistency::VeryConsistent,
+        Consistency::Consistent,
+        Consistency::Neutral,
+        Consistency::NotApplicable,
+        Consistency::Inconsistent,
+        Consistency::VeryInconsistent,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Consistency::VeryConsistent => "CC",
+            Consistency::Consistent => "C",
+            Consistency::Neutral => "N",
+            Consistency::NotApplicable => "NA",
+            Consistency::Inconsistent => "I",
+            Consistency::VeryInconsistent => "II",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Consistency::VeryConsistent => "very consistent",
+            Consistency::Consistent => "consistent",
+            Consistency::Neutral => "neutral",
+            Consistency::NotApplicable => "not applicable",
+            Consistency::Inconsistent => "inconsistent",
+            Consistency::VeryInconsistent => "very inconsistent",
+        }
+    }
+
+    /// The scale, for errors and help: "CC very consistent, C consistent, ...".
+    pub fn scale() -> String {
+        let words: Vec<String> = Self::ALL.iter().map(|r| format!("{} {}", r.as_str(), r.describe())).collect();
+        words.join(", ")
+    }
+
+    /// Reads a rating word in any case: `ii`, `CC`, `na`.
+    pub fn parse(value: &str) -> Result<Self, UserError> {
+        let wanted = value.trim();
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str().eq_ignore_ascii_case(wanted))
+            .ok_or_else(|| UserError::invalid("rating", value, format!("allowed: {}", Self::scale())))
+    }
+
+    /// Heuer counts the evidence against a hypothesis: I is one point, II two.
+    pub fn inconsistency(self) -> f64 {
+        match self {
+            Consistency::Inconsistent => 1.0,
+            Consistency::VeryInconsistent => 2.0,
+            _ => 0.0,
+        }
+    }
+
+    /// The rating on a numeric scale, for diagnosticity: II -2, I -1, N and
+    /// NA 0, C 1, CC 2.
+    pub fn value(self) -> f64 {
+        match self {
+            Consistency::VeryInconsistent => -2.0,
+            Consistency::Inconsistent => -1.0,
+            Consistency::Neutral | Consistency::NotApplicable => 0.0,
+            Consistency::Consistent => 1.0,
+            Consistency::VeryConsistent => 2.0,
+        }
+    }
+}
+
+impl fmt::Display for Consistency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+words! {
+    /// How much a rating bears on its hypothesis (ACH's relevance).
+    Relevance, "relevance" {
+        Low = "low": "bears on it a little",
+        Medium = "medium": "bears on it (the default)",
+        High = "high": "bears on it strongly",
+    }
+}
+
 /// NATO Admiralty grade of a piece of information's credibility, 1 to 6.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Credibility(pub u8);

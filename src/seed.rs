@@ -10,6 +10,8 @@ pub const FILES: &[(Kind, &str, &str)] = &[
     (Kind::Claim, "seed/claims.csv", include_str!("../seed/claims.csv")),
     (Kind::Statement, "seed/statements.csv", include_str!("../seed/statements.csv")),
     (Kind::Evidence, "seed/evidence.csv", include_str!("../seed/evidence.csv")),
+    (Kind::Hypothesis, "seed/hypotheses.csv", include_str!("../seed/hypotheses.csv")),
+    (Kind::Rating, "seed/ratings.csv", include_str!("../seed/ratings.csv")),
 ];
 
 /// The analyst the seed's verdicts are recorded by, where the file names none.

@@ -194,6 +194,17 @@ fn show(case: &Case, text: &str, scope: super::ScopeArgs) -> Result<()> {
         &["evidence", "relation", "credibility", "grade", "source", "excerpt", "locator"],
         case.claim_evidence(id, include)?,
     )?;
+    let hypotheses: Vec<Vec<String>> = case
+        .hypotheses(id)?
+        .into_iter()
+        .map(|h| vec![format_handle(Kind::Hypothesis, h.id), h.text])
+        .collect();
+    let weighed = if hypotheses.len() >= 2 {
+        format!("Hypotheses (weighed by `crosscheck ach {}`)", format_handle(Kind::Claim, id))
+    } else {
+        "Hypotheses".to_string()
+    };
+    super::print_section(&weighed, &["hypothesis", "text"], hypotheses)?;
     let mut history = Vec::new();
     case.history(Some((Kind::Claim, id)), &mut |e| {
         history.push(vec![

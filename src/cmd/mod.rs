@@ -11,6 +11,7 @@ use crate::error::UserError;
 use crate::output::{self, Cell, Column, OutputArgs};
 use crate::store::{self, Case, Record};
 
+pub mod ach;
 pub mod backup;
 pub mod capture;
 pub mod claim;
@@ -20,10 +21,13 @@ pub mod demo;
 pub mod evidence;
 pub mod export;
 pub mod history;
+pub mod hypothesis;
 pub mod import;
 pub mod init;
 pub mod mark;
 pub mod party;
+pub mod rate;
+pub mod rating;
 pub mod report;
 pub mod retract;
 pub mod search;
@@ -78,6 +82,10 @@ pub fn run(cli: Cli) -> Result<()> {
                 Command::Claim(c) => claim::run(c, case, &ctx),
                 Command::Statement(c) => statement::run(c, case, &ctx),
                 Command::Evidence(c) => evidence::run(c, case, &ctx),
+                Command::Hypothesis(c) => hypothesis::run(c, case, &ctx),
+                Command::Rate(args) => rate::run(args, case, &ctx),
+                Command::Rating(c) => rating::run(c, case, &ctx),
+                Command::Ach(args) => ach::run(args, case),
                 Command::Mark(args) => mark::run(args, case, &ctx),
                 Command::Retract(args) => retract::run(args, case, &ctx, true),
                 Command::Restore(args) => retract::run(args, case, &ctx, false),

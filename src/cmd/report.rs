@@ -1,4 +1,4 @@
-//! `crosscheck report parties|sources|claims|statements|evidence`: reports to
+//! `crosscheck report parties|sources|claims|statements|evidence|hypotheses|ratings`: reports to
 //! publish or hand on. The CSV, TSV and JSON reports of records have exactly
 //! the columns of `X list`, from the same query, so that any of them imports
 //! back; Markdown and HTML are for readers.
@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use anyhow::Result;
 
-use super::{Ctx, claim, evidence, party, source, statement};
+use super::{Ctx, claim, evidence, hypothesis, party, rating, source, statement};
 use crate::error::UserError;
 use crate::output::{self, Cell, Column, OutputArgs, Sink};
 use crate::report::claims::{self as claims_report, Line};
@@ -68,6 +68,22 @@ pub enum Subject {
     Evidence {
         #[command(flatten)]
         filter: evidence::Filter,
+        #[command(flatten)]
+        out: ReportArgs,
+    },
+    /// Hypotheses, with the columns of `hypothesis list`.
+    #[command(after_help = "Example:\n  crosscheck report hypotheses --claim C13 --format csv --output hypotheses.csv")]
+    Hypotheses {
+        #[command(flatten)]
+        filter: hypothesis::Filter,
+        #[command(flatten)]
+        out: ReportArgs,
+    },
+    /// Ratings of evidence and statements against hypotheses, with the columns of `rating list`.
+    #[command(after_help = "Example:\n  crosscheck report ratings --claim C13 --format csv --output ratings.csv")]
+    Ratings {
+        #[command(flatten)]
+        filter: rating::Filter,
         #[command(flatten)]
         out: ReportArgs,
     },
@@ -136,6 +152,12 @@ pub fn run(args: Args, store: &mut Case, ctx: &Ctx) -> Result<()> {
         }
         Subject::Evidence { filter, out } => listing(&out, heading(&out, "Evidence"), "evidence links", |to| {
             evidence::list(case, &filter, &out.scope.scope(), to)
+        }),
+        Subject::Hypotheses { filter, out } => listing(&out, heading(&out, "Hypotheses"), "hypotheses", |to| {
+            hypothesis::list(case, &filter, &out.scope.scope(), to)
+        }),
+        Subject::Ratings { filter, out } => listing(&out, heading(&out, "Ratings"), "ratings", |to| {
+            rating::list(case, &filter, &out.scope.scope(), to)
         }),
         Subject::Claims { filter, parties, out } => {
             let (title, intro) = heading(&out, "Claims and verdicts");

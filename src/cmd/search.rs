@@ -26,7 +26,7 @@ pub struct Args {
     /// What to search for, in any script.
     #[arg(required_unless_present = "rebuild")]
     pub query: Vec<String>,
-    /// Only these kinds of record (comma-separated): claim, statement, source, evidence.
+    /// Only these kinds of record (comma-separated): claim, statement, source, evidence, hypothesis.
     #[arg(long)]
     pub kind: Option<String>,
     /// At most this many results, best first.
@@ -87,21 +87,21 @@ pub fn run(args: Args, case: &mut Case, ctx: &Ctx) -> Result<()> {
     if found { Ok(()) } else { Err(NoMatch(args.query.join(" ")).into()) }
 }
 
-/// The kinds to search: all, or those named in `--kind`.
+/// The kinds to search: all, or those named in `--kind` (singular or plural).
 fn parse_kinds(value: Option<&str>) -> Result<Vec<Kind>, UserError> {
     let Some(value) = value else { return Ok(KINDS.to_vec()) };
+    let names: Vec<&str> = KINDS.iter().map(|k| k.table()).collect();
+    let allowed = format!("allowed: {}", names.join(", "));
     let mut kinds = Vec::new();
     for word in super::split_list(value) {
-        let singular = word.to_ascii_lowercase();
-        let singular = singular.strip_suffix('s').unwrap_or(&singular);
-        match KINDS.iter().find(|k| k.table() == singular) {
-            Some(kind) if !kinds.contains(kind) => kinds.push(*kind),
+        match Kind::from_name(&word).filter(|k| KINDS.contains(k)) {
+            Some(kind) if !kinds.contains(&kind) => kinds.push(kind),
             Some(_) => {}
-            None => return Err(UserError::invalid("kind", &word, "allowed: claim, statement, source, evidence")),
+            None => return Err(UserError::invalid("kind", &word, allowed)),
         }
     }
     if kinds.is_empty() {
-        return Err(UserError::invalid("kind", value, "allowed: claim, statement, source, evidence"));
+        return Err(UserError::invalid("kind", value, allowed));
     }
     Ok(kinds)
 }

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 
 use super::{Block, Document, Event, Inline, Rich, Timeline, anchor};
+use crate::domain::ach::{self, View};
 use crate::domain::compare::{self, Account};
 use crate::output::{Cell, Column};
 use crate::store::queries::PartyColumn as Party;
@@ -483,6 +484,57 @@ fn detail(case: &Case, input: &Input<'_>, line: &Line, accounts: &[Account], blo
         }
         blocks.push(Block::Paragraph(sources));
     }
+    competing_hypotheses(case, line.id, blocks)
+}
+
+/// A claim's competing hypotheses, where it has two or more: the matrix of
+/// `crosscheck ach`, and what it says about the ranking.
+fn competing_hypotheses(case: &Case, claim: i64, blocks: &mut Vec<Block>) -> Result<()> {
+    if case.hypotheses(claim)?.len() < 2 {
+        return Ok(());
+    }
+    let matrix = ach::build(case, &format_handle(Kind::Claim, claim))?;
+    blocks.push(heading(4, "Competing hypotheses", None));
+    blocks.push(Block::Paragraph(Rich::text(
+        "The Analysis of Competing Hypotheses: each explanation of the claim, least inconsistent first, with the evidence and \
+         statements rated against it (CC very consistent, C consistent, N neutral, NA not applicable, I inconsistent, II very \
+         inconsistent). A hypothesis's score is the weighted sum of the evidence against it (I 1 point, II 2), each point weighted \
+         by the evidence's credibility and the rating's relevance; statements show where each party stands and are not scored. \
+         Diagnosticity is how far a row's ratings differ between hypotheses; none means the row cannot tell them apart.",
+    )));
+    blocks.push(Block::Fields(
+        matrix
+            .columns
+            .iter()
+            .map(|c| (c.handle.clone(), Rich::text(c.text.clone())))
+            .collect(),
+    ));
+    let (columns, rows) = matrix.grid(View::Report);
+    let shown: Vec<usize> = (0..columns.len()).filter(|i| columns[*i].in_table).collect();
+    let at = |name: &str| columns.iter().position(|c| c.name == name);
+    let (kind, from) = (at("kind"), at("from"));
+    let headers = shown
+        .iter()
+        .map(|i| {
+            let name = &columns[*i].name;
+            name[..1].to_uppercase() + &name[1..]
+        })
+        .collect();
+    let rows = rows
+        .iter()
+        .map(|row| {
+            let evidence = kind.is_some_and(|k| row[k].text() == "evidence");
+            shown
+                .iter()
+                .map(|i| match row[*i].text() {
+                    text if evidence && Some(*i) == from => Rich(vec![source_link(&text)]),
+                    text => Rich::text(text),
+                })
+                .collect()
+        })
+        .collect();
+    blocks.push(Block::Table { headers, rows });
+    blocks.extend(matrix.reading().into_iter().map(|line| Block::Paragraph(Rich::text(line))));
     Ok(())
 }
 

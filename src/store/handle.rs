@@ -132,7 +132,7 @@ pub fn resolve_any(conn: &Connection, text: &str) -> Result<(Kind, i64)> {
     Err(UserError::NotFound {
         what: "record",
         handle: text.to_string(),
-        hint: "give a handle such as C3, S12, ST4, E5 or P7, a claim or source slug, a party code, or a UUID".to_string(),
+        hint: "give a handle such as C3, S12, ST4, E5, P7, H1 or R3, a claim or source slug, a party code, or a UUID".to_string(),
     }
     .into())
 }

@@ -11,6 +11,8 @@ pub enum Kind {
     Claim,
     Statement,
     Evidence,
+    Hypothesis,
+    Rating,
 }
 
 /// What is declared about one kind.
@@ -80,19 +82,46 @@ pub const SPECS: &[Spec] = &[
         forms: "an evidence handle such as E5, or its UUID",
         search: Some((&["excerpt"], &[])),
     },
+    Spec {
+        kind: Kind::Hypothesis,
+        prefix: "H",
+        table: "hypothesis",
+        plural: "hypotheses",
+        key_column: None,
+        forms: "a hypothesis handle such as H1, or its UUID",
+        search: Some((&["text"], &["notes"])),
+    },
+    Spec {
+        kind: Kind::Rating,
+        prefix: "R",
+        table: "rating",
+        plural: "ratings",
+        key_column: None,
+        forms: "a rating handle such as R3, or its UUID",
+        search: None,
+    },
 ];
 
 /// The searched kinds in the order of their code in the search index's
 /// rowid: a record's rowid is its id times `STRIDE` plus this position (the
-/// view search_text, migrations/0004_corrections.sql). The order is part of
-/// the file format: a new searched kind goes at the end.
-pub const SEARCHED: [Kind; 4] = [Kind::Claim, Kind::Statement, Kind::Source, Kind::Evidence];
+/// view search_text, migrations/0004_corrections.sql and, with hypotheses,
+/// 0005_hypotheses.sql). The order is part of the file format: a new
+/// searched kind goes at the end.
+pub const SEARCHED: [Kind; 5] = [Kind::Claim, Kind::Statement, Kind::Source, Kind::Evidence, Kind::Hypothesis];
 
 /// How many searched kinds the index's keys have room for.
 pub const STRIDE: i64 = 16;
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [Kind::Party, Kind::Source, Kind::Claim, Kind::Statement, Kind::Evidence];
+    pub const ALL: [Kind; 7] = [
+        Kind::Party,
+        Kind::Source,
+        Kind::Claim,
+        Kind::Statement,
+        Kind::Evidence,
+        Kind::Hypothesis,
+        Kind::Rating,
+    ];
 
     pub fn spec(self) -> &'static Spec {
         SPECS.iter().find(|s| s.kind == self).expect("every kind is declared in SPECS")
@@ -176,6 +205,8 @@ mod tests {
         assert_eq!(parse_typed("C3"), Some((Kind::Claim, 3)));
         assert_eq!(parse_typed("st12"), Some((Kind::Statement, 12)));
         assert_eq!(parse_typed("S1"), Some((Kind::Source, 1)));
+        assert_eq!(parse_typed("h2"), Some((Kind::Hypothesis, 2)));
+        assert_eq!(parse_typed("R7"), Some((Kind::Rating, 7)));
         assert_eq!(parse_typed("C03"), None);
         assert_eq!(parse_typed("RU"), None);
         assert_eq!(parse_typed("vostok-2018"), None);

@@ -10,7 +10,7 @@ use super::Case;
 use super::handle;
 use super::kind::{Kind, handle as format_handle};
 use super::record::Record;
-use super::records::{Claim, Evidence, Party, Source, Statement};
+use super::records::{Claim, Evidence, Hypothesis, Item, Party, Rating, Source, Statement};
 use crate::model::{PartyKind, Relation, Reliability, SourceKind, Stance, Status};
 use crate::output::Cell;
 
@@ -175,6 +175,20 @@ pub struct EvidenceFilter {
     pub topic: Option<String>,
 }
 
+#[derive(Debug, Clone, Default)]
+pub struct HypothesisFilter {
+    pub claim: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RatingFilter {
+    /// Ratings against the hypotheses of this claim.
+    pub claim: Option<String>,
+    pub hypothesis: Option<String>,
+    /// Ratings of this evidence item or statement.
+    pub item: Option<String>,
+}
+
 fn resolve(case: &Case, kind: Kind, text: &Option<String>) -> Result<Option<i64>> {
     text.as_deref().map(|t| handle::resolve(case.conn(), kind, t)).transpose()
 }
@@ -330,5 +344,45 @@ impl Case {
             parts.push(format!("t.claim_id IN (SELECT id FROM claim WHERE topic = ?{})", params.len()));
         }
         self.list::<Evidence>(&parts.join(" AND "), &params, scope, each)
+    }
+
+    pub fn list_hypotheses(
+        &self,
+        filter: &HypothesisFilter,
+        scope: &Scope,
+        each: &mut dyn FnMut(i64, Vec<Cell>) -> Result<()>,
+    ) -> Result<()> {
+        let claim = resolve(self, Kind::Claim, &filter.claim)?;
+        let mut params = Vec::new();
+        let mut parts = vec![scope.condition().to_string()];
+        parts.push(equals("t.claim_id", claim.map(Value::Integer), &mut params));
+        self.list::<Hypothesis>(&parts.join(" AND "), &params, scope, each)
+    }
+
+    pub fn list_ratings(&self, filter: &RatingFilter, scope: &Scope, each: &mut dyn FnMut(i64, Vec<Cell>) -> Result<()>) -> Result<()> {
+        let claim = resolve(self, Kind::Claim, &filter.claim)?;
+        let hypothesis = resolve(self, Kind::Hypothesis, &filter.hypothesis)?;
+        let item = filter.item.as_deref().map(|text| Item::resolve(self.conn(), text)).transpose()?;
+        let mut params = Vec::new();
+        let mut parts = vec![scope.condition().to_string()];
+        if let Some(claim) = claim {
+            params.push(Value::Integer(claim));
+            parts.push(format!(
+                "t.hypothesis_id IN (SELECT id FROM hypothesis WHERE claim_id = ?{})",
+                params.len()
+            ));
+        }
+        parts.push(equals("t.hypothesis_id", hypothesis.map(Value::Integer), &mut params));
+        parts.push(equals(
+            "t.evidence_id",
+            item.and_then(|i| matches!(i, Item::Evidence(_)).then(|| Value::Integer(i.id()))),
+            &mut params,
+        ));
+        parts.push(equals(
+            "t.statement_id",
+            item.and_then(|i| matches!(i, Item::Statement(_)).then(|| Value::Integer(i.id()))),
+            &mut params,
+        ));
+        self.list::<Rating>(&parts.join(" AND "), &params, scope, each)
     }
 }

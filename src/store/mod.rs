@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use rusqlite::{Connection, Transaction};
 
+pub mod ach;
 pub mod backup;
 pub mod capture;
 pub mod db;
@@ -31,7 +32,7 @@ pub mod verify;
 pub use history::{Actor, Entry};
 pub use kind::{Kind, handle as format_handle, parse_typed};
 pub use record::{Action, Fields, Record};
-pub use records::{Claim, Evidence, Party, Source, Statement};
+pub use records::{Claim, Evidence, Hypothesis, Item, Party, Rating, Source, Statement};
 
 use crate::error::UserError;
 use crate::model::Status;
@@ -60,6 +61,14 @@ macro_rules! with_record {
             }
             $crate::store::Kind::Evidence => {
                 type $R = $crate::store::Evidence;
+                $body
+            }
+            $crate::store::Kind::Hypothesis => {
+                type $R = $crate::store::Hypothesis;
+                $body
+            }
+            $crate::store::Kind::Rating => {
+                type $R = $crate::store::Rating;
                 $body
             }
         }

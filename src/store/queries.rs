@@ -20,8 +20,9 @@ pub fn retracted(conn: &Connection, kind: Kind, id: i64) -> Result<String> {
     Ok(conn.prepare_cached(sql)?.query_row([id], |r| r.get(0))?)
 }
 
-/// The live records that refer to a record: a claim's statements and
-/// evidence, a source's, a party's statements and bodies.
+/// The live records that refer to a record: a claim's statements, evidence
+/// and hypotheses, a source's statements and evidence, a party's statements
+/// and bodies, the ratings of an evidence item, statement or hypothesis.
 pub fn dependents(conn: &Connection, kind: Kind, id: i64) -> Result<Vec<String>> {
     let queries: &[(Kind, &str)] = match kind {
         Kind::Claim => &[
@@ -32,6 +33,10 @@ pub fn dependents(conn: &Connection, kind: Kind, id: i64) -> Result<Vec<String>>
             (
                 Kind::Evidence,
                 "SELECT id FROM evidence WHERE claim_id = ?1 AND retracted = '' ORDER BY id",
+            ),
+            (
+                Kind::Hypothesis,
+                "SELECT id FROM hypothesis WHERE claim_id = ?1 AND retracted = '' ORDER BY id",
             ),
         ],
         Kind::Source => &[
@@ -54,7 +59,19 @@ pub fn dependents(conn: &Connection, kind: Kind, id: i64) -> Result<Vec<String>>
                 "SELECT id FROM party WHERE parent_id = ?1 AND retracted = '' ORDER BY id",
             ),
         ],
-        Kind::Statement | Kind::Evidence => &[],
+        Kind::Statement => &[(
+            Kind::Rating,
+            "SELECT id FROM rating WHERE statement_id = ?1 AND retracted = '' ORDER BY id",
+        )],
+        Kind::Evidence => &[(
+            Kind::Rating,
+            "SELECT id FROM rating WHERE evidence_id = ?1 AND retracted = '' ORDER BY id",
+        )],
+        Kind::Hypothesis => &[(
+            Kind::Rating,
+            "SELECT id FROM rating WHERE hypothesis_id = ?1 AND retracted = '' ORDER BY id",
+        )],
+        Kind::Rating => &[],
     };
     let mut found = Vec::new();
     for (kind, sql) in queries {
@@ -295,21 +312,25 @@ impl Case {
     }
 
     /// The history, or the trail of one record (a claim's includes its
-    /// statements and evidence; a source's, its captures), oldest first.
+    /// statements, evidence, hypotheses and ratings; a source's, its
+    /// captures; a hypothesis's, its ratings), oldest first.
     pub fn history(&self, record: Option<(Kind, i64)>, each: &mut dyn FnMut(Entry) -> Result<()>) -> Result<()> {
         let (uuid, kind) = match record {
             None => (None, None),
             Some((kind, id)) => (Some(self.uuid_of(kind, id)?), Some(kind)),
         };
         let (is_claim, is_source) = (kind == Some(Kind::Claim), kind == Some(Kind::Source));
+        let is_hypothesis = kind == Some(Kind::Hypothesis);
         let mut stmt = self.conn().prepare(&format!(
             "SELECT {} FROM history
              WHERE ?1 IS NULL OR entity_uuid = ?1 OR (?2 AND claim_uuid = ?1)
                 OR (?3 AND entity = 'capture' AND json_extract(after, '$.source_uuid') = ?1)
+                OR (?4 AND entity = 'rating' AND entity_uuid IN
+                    (SELECT r.uuid FROM rating r JOIN hypothesis h ON h.id = r.hypothesis_id WHERE h.uuid = ?1))
              ORDER BY id",
             Entry::COLUMNS
         ))?;
-        let mut rows = stmt.query(params![uuid, is_claim, is_source])?;
+        let mut rows = stmt.query(params![uuid, is_claim, is_source, is_hypothesis])?;
         while let Some(row) = rows.next()? {
             each(Entry::from_row(row)?)?;
         }

@@ -105,6 +105,12 @@ pub trait Record: Sized {
     fn duplicate_of(&self, _conn: &Connection) -> Result<Option<i64>> {
         Ok(None)
     }
+    /// Refuses a change to record `id` that would break what other records
+    /// rely on (a rated evidence item moved to another claim). Only changes
+    /// are checked: nothing can rely on a record being created.
+    fn check_change(&self, _conn: &Connection, _id: i64) -> Result<()> {
+        Ok(())
+    }
 
     /// Reads row `id`.
     fn load(conn: &Connection, id: i64) -> Result<Self> {
@@ -218,10 +224,16 @@ pub trait Record: Sized {
                 }
                 .into();
             }
-            let (what, value) = self.unique_key();
-            return UserError::Conflict(format!("{what} {value:?} is already taken in this case; choose another")).into();
+            return self.taken().into();
         }
         err.into()
+    }
+
+    /// The error for a value another record already holds (a UNIQUE
+    /// constraint other than the UUID's).
+    fn taken(&self) -> UserError {
+        let (what, value) = self.unique_key();
+        UserError::Conflict(format!("{what} {value:?} is already taken in this case; choose another"))
     }
 }
 
@@ -385,6 +397,7 @@ pub fn edit<R: Record>(conn: &Connection, actor: &Actor, id: i64, changes: &Fiel
     if after == before {
         return Ok(false);
     }
+    record.check_change(conn, id)?;
     record.update(conn, id, &actor.at)?;
     let (mut old, mut new) = (Map::new(), Map::new());
     for ((name, was), (_, is)) in before.0.iter().zip(&after.0) {

@@ -1,4 +1,4 @@
-//! The five kinds of record, each mapped to and from its table in one place.
+//! The kinds of record, each mapped to and from its table in one place.
 
 use anyhow::Result;
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
@@ -7,9 +7,13 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use super::handle;
 pub use super::handle::reference;
 use super::kind::Kind;
-use super::record::{Fields, Record, uuid_field};
+use super::kind::parse_typed;
+use super::record::{Fields, Record, statement_text, uuid_field};
 use crate::error::UserError;
-use crate::model::{Credibility, Figure, PartyKind, QuoteKind, Relation, Reliability, SourceKind, Stance, Status, parse_date, parse_slug};
+use crate::model::{
+    Consistency, Credibility, Figure, PartyKind, QuoteKind, Relation, Relevance, Reliability, SourceKind, Stance, Status, parse_date,
+    parse_slug,
+};
 
 fn optional_ref(conn: &Connection, kind: Kind, text: &str) -> Result<Option<i64>> {
     if text.trim().is_empty() {
@@ -718,6 +722,10 @@ impl Record for Statement {
             .optional()?)
     }
 
+    fn check_change(&self, conn: &Connection, id: i64) -> Result<()> {
+        ratings_stay_with(conn, Kind::Statement, id, self.claim_id)
+    }
+
     fn unique_key(&self) -> (&'static str, String) {
         ("statement", String::new())
     }
@@ -859,6 +867,10 @@ impl Record for Evidence {
             .optional()?)
     }
 
+    fn check_change(&self, conn: &Connection, id: i64) -> Result<()> {
+        ratings_stay_with(conn, Kind::Evidence, id, self.claim_id)
+    }
+
     fn unique_key(&self) -> (&'static str, String) {
         ("evidence", String::new())
     }
@@ -882,6 +894,385 @@ impl Record for Evidence {
             credibility: Credibility(r.get(6)?),
             notes: r.get(7)?,
             retracted: r.get(8)?,
+        })
+    }
+}
+
+/// Refuses to move a rated evidence item, statement or hypothesis to another
+/// claim: its live ratings would then weigh one claim's evidence against
+/// another claim's explanations.
+fn ratings_stay_with(conn: &Connection, kind: Kind, id: i64, claim_id: i64) -> Result<()> {
+    let sql = match kind {
+        Kind::Evidence => {
+            "SELECT r.id FROM rating r JOIN hypothesis h ON h.id = r.hypothesis_id
+             WHERE r.evidence_id = ?1 AND r.retracted = '' AND h.claim_id <> ?2 ORDER BY r.id"
+        }
+        Kind::Statement => {
+            "SELECT r.id FROM rating r JOIN hypothesis h ON h.id = r.hypothesis_id
+             WHERE r.statement_id = ?1 AND r.retracted = '' AND h.claim_id <> ?2 ORDER BY r.id"
+        }
+        _ => {
+            "SELECT r.id FROM rating r LEFT JOIN evidence e ON e.id = r.evidence_id LEFT JOIN statement s ON s.id = r.statement_id
+             WHERE r.hypothesis_id = ?1 AND r.retracted = '' AND coalesce(e.claim_id, s.claim_id) <> ?2 ORDER BY r.id"
+        }
+    };
+    let ratings: Vec<String> = conn
+        .prepare_cached(sql)?
+        .query_map([id, claim_id], |r| r.get(0))?
+        .map(|id| id.map(|id| super::kind::handle(Kind::Rating, id)))
+        .collect::<rusqlite::Result<_>>()?;
+    if ratings.is_empty() {
+        return Ok(());
+    }
+    Err(UserError::Usage(format!(
+        "{} cannot move to another claim while its ratings stand ({}): they rate it within its claim; retract them first (`crosscheck retract {} --reason ...`)",
+        super::kind::handle(kind, id),
+        ratings.join(", "),
+        ratings[0]
+    ))
+    .into())
+}
+
+// ---------------------------------------------------------------- hypothesis
+
+/// One explanation of a claim, for the Analysis of Competing Hypotheses. A
+/// claim's hypotheses are meant to be mutually exclusive.
+#[derive(Debug, Clone)]
+pub struct Hypothesis {
+    pub uuid: String,
+    pub claim_id: i64,
+    pub text: String,
+    pub notes: String,
+    /// Why the record was withdrawn; empty while it is live.
+    pub retracted: String,
+}
+
+impl Record for Hypothesis {
+    const KIND: Kind = Kind::Hypothesis;
+    const SHOWN: &'static [&'static str] = &["claim", "text", "notes"];
+    const FIELDS: &'static [&'static str] = &["uuid", "claim", "claim_uuid", "text", "notes", "retracted"];
+    const COLUMNS: &'static [&'static str] = &["claim_id", "text", "notes", "retracted"];
+
+    fn from_fields(conn: &Connection, f: &Fields) -> Result<Self> {
+        let uuid = uuid_field(f)?;
+        let claim_id = claim_ref(conn, f)?;
+        Ok(Hypothesis {
+            uuid,
+            claim_id,
+            text: f
+                .required(
+                    "text",
+                    "give the explanation, such as \"The aircraft entered by a navigation error\"",
+                )?
+                .trim()
+                .to_string(),
+            notes: f.get("notes").to_string(),
+            retracted: f.get("retracted").trim().to_string(),
+        })
+    }
+
+    fn to_fields(&self, conn: &Connection) -> Result<Fields> {
+        Ok(Fields(vec![
+            ("uuid", self.uuid.clone()),
+            ("claim", reference(conn, Kind::Claim, self.claim_id)?),
+            ("claim_uuid", uuid_of(conn, Kind::Claim, Some(self.claim_id))?),
+            ("text", self.text.clone()),
+            ("notes", self.notes.clone()),
+            ("retracted", self.retracted.clone()),
+        ]))
+    }
+
+    fn values(&self) -> Vec<ToSqlOutput<'_>> {
+        vec![int(Some(self.claim_id)), text(&self.text), text(&self.notes), text(&self.retracted)]
+    }
+
+    /// A live hypothesis of the same claim with the same words.
+    fn duplicate_of(&self, conn: &Connection) -> Result<Option<i64>> {
+        Ok(conn
+            .prepare_cached(
+                "SELECT id FROM hypothesis WHERE claim_id = ?1 AND text = ?2 AND retracted = '' AND uuid <> ?3 ORDER BY id LIMIT 1",
+            )?
+            .query_row(rusqlite::params![self.claim_id, self.text, self.uuid], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn check_change(&self, conn: &Connection, id: i64) -> Result<()> {
+        ratings_stay_with(conn, Kind::Hypothesis, id, self.claim_id)
+    }
+
+    fn unique_key(&self) -> (&'static str, String) {
+        ("hypothesis", String::new())
+    }
+
+    fn uuid(&self) -> &str {
+        &self.uuid
+    }
+
+    fn claim_uuid(&self, conn: &Connection) -> Result<Option<String>> {
+        claim_uuid_of(conn, self.claim_id)
+    }
+
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Hypothesis {
+            uuid: r.get(0)?,
+            claim_id: r.get(1)?,
+            text: r.get(2)?,
+            notes: r.get(3)?,
+            retracted: r.get(4)?,
+        })
+    }
+}
+
+// ---------------------------------------------------------------- rating
+
+/// What a rating rates: one evidence item or one statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Item {
+    Evidence(i64),
+    Statement(i64),
+}
+
+impl Item {
+    pub fn kind(self) -> Kind {
+        match self {
+            Item::Evidence(_) => Kind::Evidence,
+            Item::Statement(_) => Kind::Statement,
+        }
+    }
+
+    pub fn id(self) -> i64 {
+        match self {
+            Item::Evidence(id) | Item::Statement(id) => id,
+        }
+    }
+
+    fn of(kind: Kind, id: i64) -> Item {
+        if kind == Kind::Statement {
+            Item::Statement(id)
+        } else {
+            Item::Evidence(id)
+        }
+    }
+
+    /// E5 or ST4.
+    pub fn handle(self) -> String {
+        super::kind::handle(self.kind(), self.id())
+    }
+
+    /// The claim the item bears on.
+    pub fn claim(self, conn: &Connection) -> Result<i64> {
+        let table = self.kind().table();
+        let sql = statement_text(table, "claim by id", || format!("SELECT claim_id FROM {table} WHERE id = ?1"));
+        Ok(conn.prepare_cached(sql)?.query_row([self.id()], |r| r.get(0))?)
+    }
+
+    /// Reads what the user typed: E5, ST4, or the UUID of either.
+    pub fn resolve(conn: &Connection, text: &str) -> Result<Item> {
+        let wanted = text.trim();
+        if uuid::Uuid::parse_str(wanted).is_ok() {
+            return Self::by_uuid(conn, wanted, "item");
+        }
+        match parse_typed(wanted) {
+            Some((kind @ (Kind::Evidence | Kind::Statement), _)) => Ok(Item::of(kind, handle::resolve(conn, kind, wanted)?)),
+            _ => Err(UserError::invalid(
+                "item",
+                text,
+                "allowed: an evidence handle such as E5, a statement handle such as ST4, or the UUID of either",
+            )
+            .into()),
+        }
+    }
+
+    fn by_uuid(conn: &Connection, uuid: &str, field: &str) -> Result<Item> {
+        for kind in [Kind::Evidence, Kind::Statement] {
+            if let Some(id) = handle::by_uuid(conn, kind, uuid)? {
+                return Ok(Item::of(kind, id));
+            }
+        }
+        Err(UserError::NotFound {
+            what: "evidence item or statement",
+            handle: uuid.to_string(),
+            hint: format!("no evidence item or statement in this case has this UUID ({field}); import them first"),
+        }
+        .into())
+    }
+}
+
+/// The rated item from a rating's fields: `item_uuid` wins over `item`, as
+/// for every reference (see `reference_field`). An item that is not in the
+/// case is an invalid value of the field that names it, so that an import's
+/// error names that column.
+fn item_field(conn: &Connection, f: &Fields) -> Result<Item> {
+    let uuid = f.get("item_uuid").trim();
+    let (field, found) = if uuid.is_empty() {
+        let item = f.required("item", "give the evidence item or statement to rate, such as E5 or ST4")?;
+        ("item", Item::resolve(conn, item))
+    } else if uuid::Uuid::parse_str(uuid).is_err() {
+        return Err(UserError::invalid(
+            "item_uuid",
+            uuid,
+            "allowed: the UUID of an evidence item or statement in this case, or empty",
+        )
+        .into());
+    } else {
+        ("item_uuid", Item::by_uuid(conn, uuid, "item_uuid"))
+    };
+    found.map_err(|e| match e.downcast::<UserError>() {
+        Ok(UserError::NotFound { handle, hint, .. }) => UserError::invalid(
+            field,
+            &handle,
+            format!("allowed: an evidence item or statement of this case; {hint}"),
+        )
+        .into(),
+        Ok(other) => other.into(),
+        Err(other) => other,
+    })
+}
+
+/// How consistent one evidence item or statement is with one hypothesis of
+/// its claim.
+#[derive(Debug, Clone)]
+pub struct Rating {
+    pub uuid: String,
+    pub hypothesis_id: i64,
+    pub item: Item,
+    pub rating: Consistency,
+    pub relevance: Relevance,
+    pub notes: String,
+    /// Why the record was withdrawn; empty while it is live.
+    pub retracted: String,
+}
+
+impl Record for Rating {
+    const KIND: Kind = Kind::Rating;
+    const SHOWN: &'static [&'static str] = &["hypothesis", "item", "rating", "relevance", "notes"];
+    const FIELDS: &'static [&'static str] = &[
+        "uuid",
+        "hypothesis",
+        "hypothesis_uuid",
+        "item",
+        "item_uuid",
+        "rating",
+        "relevance",
+        "notes",
+        "retracted",
+    ];
+    const COLUMNS: &'static [&'static str] = &[
+        "hypothesis_id",
+        "evidence_id",
+        "statement_id",
+        "rating",
+        "relevance",
+        "notes",
+        "retracted",
+    ];
+
+    fn from_fields(conn: &Connection, f: &Fields) -> Result<Self> {
+        let uuid = uuid_field(f)?;
+        let hypothesis_id = reference_field(conn, f, Kind::Hypothesis, "hypothesis", "hypothesis_uuid")?
+            .ok_or_else(|| UserError::missing("hypothesis", "give the hypothesis's handle, such as H1"))?;
+        let item = item_field(conn, f)?;
+        let rating = Consistency::parse(f.required("rating", &format!("allowed: {}", Consistency::scale()))?)?;
+        let relevance = match f.get("relevance").trim() {
+            "" => Relevance::Medium,
+            r => Relevance::parse(r)?,
+        };
+        let claim = Hypothesis::load(conn, hypothesis_id)?.claim_id;
+        let item_claim = item.claim(conn)?;
+        if item_claim != claim {
+            let hypothesis = super::kind::handle(Kind::Hypothesis, hypothesis_id);
+            return Err(UserError::Usage(format!(
+                "{} bears on claim {}, but {hypothesis} explains claim {}: a hypothesis is rated against the evidence and statements of its own claim",
+                item.handle(),
+                reference(conn, Kind::Claim, item_claim)?,
+                reference(conn, Kind::Claim, claim)?
+            ))
+            .into());
+        }
+        Ok(Rating {
+            uuid,
+            hypothesis_id,
+            item,
+            rating,
+            relevance,
+            notes: f.get("notes").to_string(),
+            retracted: f.get("retracted").trim().to_string(),
+        })
+    }
+
+    fn to_fields(&self, conn: &Connection) -> Result<Fields> {
+        Ok(Fields(vec![
+            ("uuid", self.uuid.clone()),
+            ("hypothesis", reference(conn, Kind::Hypothesis, self.hypothesis_id)?),
+            ("hypothesis_uuid", uuid_of(conn, Kind::Hypothesis, Some(self.hypothesis_id))?),
+            ("item", self.item.handle()),
+            ("item_uuid", uuid_of(conn, self.item.kind(), Some(self.item.id()))?),
+            ("rating", self.rating.to_string()),
+            ("relevance", self.relevance.to_string()),
+            ("notes", self.notes.clone()),
+            ("retracted", self.retracted.clone()),
+        ]))
+    }
+
+    fn values(&self) -> Vec<ToSqlOutput<'_>> {
+        let (evidence, statement) = match self.item {
+            Item::Evidence(id) => (Some(id), None),
+            Item::Statement(id) => (None, Some(id)),
+        };
+        vec![
+            int(Some(self.hypothesis_id)),
+            int(evidence),
+            int(statement),
+            text(self.rating.as_str()),
+            text(self.relevance.as_str()),
+            text(&self.notes),
+            text(&self.retracted),
+        ]
+    }
+
+    fn unique_key(&self) -> (&'static str, String) {
+        ("rating", String::new())
+    }
+
+    /// Only one rating of an item against a hypothesis is live at a time.
+    fn taken(&self) -> UserError {
+        let hypothesis = super::kind::handle(Kind::Hypothesis, self.hypothesis_id);
+        let item = self.item.handle();
+        UserError::Conflict(format!(
+            "{hypothesis} already has a live rating of {item}: rate it again to replace it (`crosscheck rate {hypothesis} {item} RATING`), or retract that rating first"
+        ))
+    }
+
+    fn uuid(&self) -> &str {
+        &self.uuid
+    }
+
+    fn claim_uuid(&self, conn: &Connection) -> Result<Option<String>> {
+        claim_uuid_of(conn, Hypothesis::load(conn, self.hypothesis_id)?.claim_id)
+    }
+
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        let evidence: Option<i64> = r.get(2)?;
+        let statement: Option<i64> = r.get(3)?;
+        let item = match (evidence, statement) {
+            (Some(id), _) => Item::Evidence(id),
+            (None, Some(id)) => Item::Statement(id),
+            (None, None) => {
+                return Err(rusqlite::Error::FromSqlConversionFailure(
+                    2,
+                    rusqlite::types::Type::Null,
+                    "a rating rates neither an evidence item nor a statement".into(),
+                ));
+            }
+        };
+        Ok(Rating {
+            uuid: r.get(0)?,
+            hypothesis_id: r.get(1)?,
+            item,
+            rating: stored(r, 4, Consistency::parse)?,
+            relevance: stored(r, 5, Relevance::parse)?,
+            notes: r.get(6)?,
+            retracted: r.get(7)?,
         })
     }
 }
