@@ -16,6 +16,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0003_search.sql", include_str!("../../migrations/0003_search.sql")),
     ("0004_corrections.sql", include_str!("../../migrations/0004_corrections.sql")),
     ("0005_hypotheses.sql", include_str!("../../migrations/0005_hypotheses.sql")),
+    (
+        "0008_search_readable.sql",
+        include_str!("../../migrations/0008_search_readable.sql"),
+    ),
 ];
 
 /// How long a writer waits for another process's lock before giving up.

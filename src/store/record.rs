@@ -201,6 +201,9 @@ pub trait Record: Sized {
                 Self::COLUMNS.len() + 2
             )
         });
+        // The index keeps no copy of the text: taking the old entry out
+        // needs the values it was made from (search::reindex).
+        let old = Self::load(conn, id)?;
         let values = self.values();
         let key = ToSqlOutput::Owned(SqlValue::Integer(id));
         let now = ToSqlOutput::Borrowed(ValueRef::Text(now.as_bytes()));
@@ -208,7 +211,7 @@ pub trait Record: Sized {
         conn.prepare_cached(sql)?
             .execute(params_from_iter(row))
             .map_err(|e| self.unique_violation(e))?;
-        super::search::reindex::<Self>(conn, &values, id)
+        super::search::reindex::<Self>(conn, &old.values(), &values, id)
     }
 
     /// Turns a UNIQUE constraint failure into an error that names the value.

@@ -38,7 +38,7 @@ use crate::error::UserError;
 /// The index's definition, as migrations/0003_search.sql made it; `rebuild`
 /// makes it anew from this.
 const CREATE_INDEX: &str = "CREATE VIRTUAL TABLE search_index USING fts5 (
-    main, more, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2')";
+    main, more, content = '', tokenize = 'unicode61 remove_diacritics 2')";
 
 /// Fills the index from the records' text, in one statement.
 const FILL_INDEX: &str = "INSERT INTO search_index (rowid, main, more)
@@ -155,9 +155,27 @@ pub fn index<R: Record>(conn: &Connection, values: &[ToSqlOutput<'_>], id: i64) 
 }
 
 /// Replaces a record's entry after its text may have changed: `Record::update`
-/// calls it.
-pub fn reindex<R: Record>(conn: &Connection, values: &[ToSqlOutput<'_>], id: i64) -> Result<()> {
-    write::<R>(conn, values, id, "INSERT OR REPLACE")
+/// calls it with the values the record had and has. The index is
+/// contentless and keeps no copy of the text, so an entry is taken out with
+/// FTS5's 'delete' command and the text it was made from (the
+/// `contentless_delete` option would spare that, but SQLite before 3.43, as
+/// Debian 12's sqlite3 and Python's module, cannot open such an index).
+pub fn reindex<R: Record>(conn: &Connection, old: &[ToSqlOutput<'_>], values: &[ToSqlOutput<'_>], id: i64) -> Result<()> {
+    let (Some(before), Some(after)) = (searched_text::<R>(old), searched_text::<R>(values)) else {
+        return Ok(());
+    };
+    if before == after {
+        return Ok(());
+    }
+    let (code, main, more) = before;
+    let sql = super::record::statement_text("search_index", "delete", || {
+        "INSERT INTO search_index (search_index, rowid, main, more) VALUES ('delete', ?1, ?2, ?3)".to_string()
+    });
+    conn.prepare_cached(sql)?
+        .execute(params![id * STRIDE + code, index_text(&main), index_text(&more)])
+        .map_err(damaged)
+        .with_context(|| format!("cannot update the search index for {}", super::kind::handle(R::KIND, id)))?;
+    write::<R>(conn, values, id, "INSERT")
 }
 
 fn write<R: Record>(conn: &Connection, values: &[ToSqlOutput<'_>], id: i64, insert: &'static str) -> Result<()> {
