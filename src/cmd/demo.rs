@@ -66,7 +66,7 @@ pub fn run(_: Args, _: &Ctx) -> Result<()> {
             raw_cells: false,
         },
     )?;
-    eprintln!("\nFull texts and reasons: `crosscheck init --seed`, then `crosscheck claim show C6`.");
-    eprintln!("This case was built in memory; nothing was written. `crosscheck init --seed` creates a case file with it.");
+    crate::say!("\nFull texts and reasons: `crosscheck init --seed`, then `crosscheck claim show C6`.");
+    crate::say!("This case was built in memory; nothing was written. `crosscheck init --seed` creates a case file with it.");
     Ok(())
 }

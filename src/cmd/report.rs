@@ -5,12 +5,13 @@
 
 use std::cell::RefCell;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use anyhow::Result;
 
 use super::{Ctx, claim, evidence, party, source, statement};
+use crate::atomic::{Replaces, Target};
 use crate::error::UserError;
 use crate::output::{self, Cell, Column, OutputArgs, Sink};
 use crate::report::claims::{self as claims_report, Line};
@@ -93,6 +94,14 @@ pub struct ReportArgs {
 }
 
 impl ReportArgs {
+    /// The --output file, checked before any work.
+    fn target(&self, case: &Path) -> Result<Option<Target>> {
+        self.output
+            .as_deref()
+            .map(|path| Target::new("--output", path, case, Replaces::NoCase))
+            .transpose()
+    }
+
     fn format(&self) -> Result<ReportFormat> {
         match (self.format, &self.output) {
             (Some(format), _) => Ok(format),
@@ -121,16 +130,20 @@ pub fn run(args: Args, store: &mut Case, ctx: &Ctx) -> Result<()> {
         (title, vec![intro])
     };
     let case = &*store;
+    let db = ctx.db.as_path();
     match args.subject {
-        Subject::Parties { filter, out } => listing(&out, heading(&out, "Parties"), |to| party::list(case, &filter, out.scope, to)),
-        Subject::Sources { filter, out } => listing(&out, heading(&out, "Sources"), |to| source::list(case, &filter, out.scope, to)),
-        Subject::Statements { filter, out } => listing(&out, heading(&out, "Statements"), |to| {
+        Subject::Parties { filter, out } => listing(&out, db, heading(&out, "Parties"), |to| party::list(case, &filter, out.scope, to)),
+        Subject::Sources { filter, out } => listing(&out, db, heading(&out, "Sources"), |to| source::list(case, &filter, out.scope, to)),
+        Subject::Statements { filter, out } => listing(&out, db, heading(&out, "Statements"), |to| {
             statement::list(case, &filter, out.scope, to)
         }),
-        Subject::Evidence { filter, out } => listing(&out, heading(&out, "Evidence"), |to| evidence::list(case, &filter, out.scope, to)),
+        Subject::Evidence { filter, out } => listing(&out, db, heading(&out, "Evidence"), |to| {
+            evidence::list(case, &filter, out.scope, to)
+        }),
         Subject::Claims { filter, parties, out } => {
             let (title, intro) = heading(&out, "Claims and verdicts");
-            claims(case, &filter, parties.as_deref(), &out, title, intro)
+            let target = out.target(db)?;
+            claims(case, &filter, parties.as_deref(), &out, target.as_ref(), title, intro)
         }
     }
 }
@@ -147,13 +160,27 @@ fn report_to<'a>(format: ReportFormat, out: &ReportArgs, title: &str, intro: &[R
 }
 
 /// A report of records: the listing, written where the flags say.
-fn listing(out: &ReportArgs, (title, intro): (String, Vec<Rich>), list: impl FnOnce(output::To<'_>) -> Result<()>) -> Result<()> {
+fn listing(
+    out: &ReportArgs,
+    db: &Path,
+    (title, intro): (String, Vec<Rich>),
+    list: impl FnOnce(output::To<'_>) -> Result<()>,
+) -> Result<()> {
+    let target = out.target(db)?;
     let format = out.format()?;
-    report::write_to(out.output.as_deref(), |writer| list(report_to(format, out, &title, &intro, writer)))
+    report::write_to(target.as_ref(), |writer| list(report_to(format, out, &title, &intro, writer)))
 }
 
 /// The claims report.
-fn claims(case: &Case, filter: &claim::Filter, parties: Option<&str>, out: &ReportArgs, title: String, intro: Vec<Rich>) -> Result<()> {
+fn claims(
+    case: &Case,
+    filter: &claim::Filter,
+    parties: Option<&str>,
+    out: &ReportArgs,
+    target: Option<&Target>,
+    title: String,
+    intro: Vec<Rich>,
+) -> Result<()> {
     let format = out.format()?;
     // Check every value before anything is written.
     let speakers = case.speakers(&filter.checked()?)?;
@@ -161,7 +188,7 @@ fn claims(case: &Case, filter: &claim::Filter, parties: Option<&str>, out: &Repo
     if format.listing().is_some() {
         let columns = named.as_ref().unwrap_or(&speakers);
         let fill = |id: i64, cells: &mut Vec<Cell>| claims_report::fill(case, columns, id, cells);
-        return report::write_to(out.output.as_deref(), |writer| {
+        return report::write_to(target, |writer| {
             claim::rows(
                 case,
                 filter,
@@ -201,7 +228,7 @@ fn claims(case: &Case, filter: &claim::Filter, parties: Option<&str>, out: &Repo
             compare: named.as_deref(),
         },
     )?;
-    report::write_to(out.output.as_deref(), |writer| {
+    report::write_to(target, |writer| {
         let mut renderer = report::renderer(format, Box::new(writer));
         Ok(report::render(&document, renderer.as_mut())?)
     })
