@@ -56,7 +56,8 @@ impl Target {
                 return Err(refuse(format!("that is {what}: nothing was written; choose another file")));
             }
         }
-        let meta = std::fs::metadata(&resolved).ok();
+        // What the name leads to, as opening it would follow it.
+        let meta = std::fs::metadata(path).ok();
         if let Some(meta) = &meta {
             if same_file(meta, case) {
                 return Err(refuse(format!(
@@ -77,10 +78,12 @@ impl Target {
             && meta.is_file()
         {
             if read_only(meta)
-                || std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(&resolved)
-                    .is_err_and(|e| e.kind() != std::io::ErrorKind::NotFound)
+                || std::fs::OpenOptions::new().write(true).open(&resolved).is_err_and(|e| {
+                    matches!(
+                        e.kind(),
+                        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+                    )
+                })
             {
                 return Err(refuse(
                     "the file is read-only: nothing was written; make it writable, or choose another file".to_string(),
@@ -94,7 +97,9 @@ impl Target {
         }
         Ok(Target {
             given: path.to_path_buf(),
-            path: resolved,
+            // A device or pipe is opened by the name given, which the system
+            // follows (a link to /proc/self/fd/1 names a pipe no path reaches).
+            path: if stream { path.to_path_buf() } else { resolved },
             stream,
         })
     }

@@ -110,7 +110,9 @@ fn writes(command: &Command) -> bool {
         Command::Claim(c) => matches!(c, claim::Command::Add(_) | claim::Command::Edit(_)),
         Command::Statement(c) => !matches!(c, statement::Command::List(_)),
         Command::Evidence(c) => !matches!(c, evidence::Command::List(_)),
-        Command::Mark(_) | Command::Retract(_) | Command::Restore(_) | Command::Import(_) | Command::Anchor(_) => true,
+        // A dry run writes nothing, and must not upgrade the file either.
+        Command::Import(args) => !args.dry_run,
+        Command::Mark(_) | Command::Retract(_) | Command::Restore(_) | Command::Anchor(_) => true,
         Command::Init(_) | Command::Upgrade(_) => true,
         Command::Search(args) => args.rebuild,
         Command::Demo(_)

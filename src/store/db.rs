@@ -239,7 +239,7 @@ pub fn create(path: &Path) -> Result<(Connection, Schema, bool)> {
     conn.busy_timeout(lock_wait())?;
     use_wal(&conn, path)?;
     prepare(&conn)?;
-    migrate(&mut conn, None).with_context(|| format!("cannot create case file {}", path.display()))?;
+    migrate(&mut conn, path, None).with_context(|| format!("cannot create case file {}", path.display()))?;
     let schema = Schema {
         version: latest_version(),
         marked: true,
@@ -259,7 +259,7 @@ fn is_blank(conn: &Connection) -> rusqlite::Result<bool> {
 pub fn memory() -> Result<Connection> {
     let mut conn = Connection::open_in_memory()?;
     prepare(&conn)?;
-    migrate(&mut conn, None)?;
+    migrate(&mut conn, Path::new(":memory:"), None)?;
     Ok(conn)
 }
 
@@ -292,9 +292,10 @@ pub fn use_wal(conn: &Connection, path: &Path) -> Result<()> {
 pub fn busy(err: rusqlite::Error, path: &Path) -> anyhow::Error {
     match err.sqlite_error_code() {
         Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => anyhow::anyhow!(
-            "another crosscheck (or another program) is writing case file {} and held it for {} seconds; nothing was changed: try again when it is done (CROSSCHECK_LOCK_WAIT sets how many seconds to wait)",
+            "another crosscheck (or another program) is writing case file {} and held it for {} second{}; nothing was changed: try again when it is done (CROSSCHECK_LOCK_WAIT sets how many seconds to wait)",
             path.display(),
-            lock_wait().as_secs()
+            lock_wait().as_secs(),
+            if lock_wait().as_secs() == 1 { "" } else { "s" }
         ),
         _ => err.into(),
     }
@@ -379,17 +380,16 @@ pub struct Upgraded {
 /// file as a case, all in one transaction: either the file has them all,
 /// or it is as it was. `by` is who upgrades an existing case: the upgrade
 /// is then written to the history. Returns None when there was nothing to do.
-pub fn migrate(conn: &mut Connection, by: Option<&Actor>) -> Result<Option<Upgraded>> {
+pub fn migrate(conn: &mut Connection, path: &Path, by: Option<&Actor>) -> Result<Option<Upgraded>> {
     // A migration that makes a table anew (SQLite cannot change a table's
     // constraints in place) drops the old one while other tables still
     // refer to it: SQLite's documented way is to turn foreign keys off
     // outside the transaction and check them all before it commits.
     conn.pragma_update(None, "foreign_keys", false)?;
     let result = (|| -> Result<Option<Upgraded>> {
-        let path = conn.path().unwrap_or("").to_string();
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| busy(e, Path::new(&path)))?;
+            .map_err(|e| busy(e, path))?;
         // Read inside the write lock: another process may have upgraded
         // the file meanwhile.
         let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -451,15 +451,15 @@ pub fn migrate(conn: &mut Connection, by: Option<&Actor>) -> Result<Option<Upgra
 /// Starts the one transaction a writing command runs in. IMMEDIATE takes the
 /// write lock at once, so that the history chain is read and extended by one
 /// process at a time.
-pub fn write(conn: &mut Connection) -> Result<Transaction<'_>> {
-    let path = conn.path().unwrap_or("").to_string();
+pub fn write<'a>(conn: &'a mut Connection, path: &Path) -> Result<Transaction<'a>> {
     if conn.is_readonly(rusqlite::MAIN_DB)? {
         anyhow::bail!(
-            "case file {path} is read-only (the file or its file system cannot be written): nothing was changed; listing, show, verify and backup still work, and a copy made with `crosscheck backup COPY` can be changed"
+            "case file {} is read-only (the file or its file system cannot be written): nothing was changed; listing, show, verify and backup still work, and a copy made with `crosscheck backup COPY` can be changed",
+            path.display()
         );
     }
     conn.transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(|e| busy(e, Path::new(&path)))
+        .map_err(|e| busy(e, path))
 }
 
 /// The current UTC time, as stored in every timestamp column.
@@ -485,7 +485,7 @@ mod tests {
     #[test]
     fn migrating_twice_changes_nothing() {
         let mut conn = memory().unwrap();
-        assert_eq!(migrate(&mut conn, None).unwrap(), None);
+        assert_eq!(migrate(&mut conn, Path::new(":memory:"), None).unwrap(), None);
         let parties: i64 = conn.query_row("SELECT count(*) FROM party", [], |r| r.get(0)).unwrap();
         assert_eq!(parties, 249);
     }

@@ -129,13 +129,13 @@ impl Case {
         }
         if self.conn.is_readonly(rusqlite::MAIN_DB)? {
             // The same refusal every write gets.
-            db::write(&mut self.conn)?;
+            db::write(&mut self.conn, &self.path)?;
         }
         let actor = Actor {
             analyst: analyst.to_string(),
             at: db::now(&self.conn)?,
         };
-        let upgraded = db::migrate(&mut self.conn, Some(&actor))?;
+        let upgraded = db::migrate(&mut self.conn, &self.path, Some(&actor))?;
         self.schema = db::Schema {
             version: db::latest_version(),
             marked: true,
@@ -149,7 +149,7 @@ impl Case {
 
     /// Starts the one transaction a writing command runs in, as `analyst`.
     pub fn write(&mut self, analyst: &str) -> Result<Writer<'_>> {
-        let tx = db::write(&mut self.conn)?;
+        let tx = db::write(&mut self.conn, &self.path)?;
         let actor = Actor {
             analyst: analyst.to_string(),
             at: db::now(&tx)?,
