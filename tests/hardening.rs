@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use common::{Case, csv_records};
+use crosscheck::store::Entry;
 use sha2::{Digest, Sha256};
 
 /// The SHA-256 of a file's bytes.
@@ -42,6 +43,11 @@ fn run_fed(case: &Case, args: &[&str], input: impl FnOnce(&mut dyn Write) + Send
 }
 
 const APPLICATION_ID: i64 = 0x7863_686B;
+
+/// The schema version this crosscheck writes.
+fn latest() -> i64 {
+    crosscheck::store::db::latest_version()
+}
 
 // ------------------------------------------------------------ 1. writing onto the case
 
@@ -192,7 +198,7 @@ fn init_makes_a_marked_case_of_a_new_path_or_an_empty_file() {
     case.write("case.db", "");
     case.ok(&["init"]);
     assert_eq!(case.count("PRAGMA application_id"), APPLICATION_ID);
-    assert_eq!(case.count("PRAGMA user_version"), crosscheck::store::db::latest_version());
+    assert_eq!(case.count("PRAGMA user_version"), latest());
     let fresh = Case::new();
     assert_eq!(fresh.count("PRAGMA application_id"), APPLICATION_ID);
     // The mark is where `file` and any SQLite tool look: bytes 68 to 71.
@@ -200,40 +206,6 @@ fn init_makes_a_marked_case_of_a_new_path_or_an_empty_file() {
 }
 
 // ------------------------------------------------------------ 3. upgrading on read
-
-/// The hash crosscheck gives a history entry (src/store/history.rs),
-/// computed as anyone who knows the scheme can.
-#[allow(clippy::too_many_arguments)]
-fn entry_hash(
-    prev: &str,
-    uuid: &str,
-    at: &str,
-    analyst: &str,
-    action: &str,
-    entity: &str,
-    entity_uuid: &str,
-    handle: &str,
-    claim_uuid: Option<&str>,
-    before: Option<&str>,
-    after: Option<&str>,
-    reason: &str,
-) -> String {
-    let content = serde_json::json!([
-        prev,
-        uuid,
-        at,
-        analyst,
-        action,
-        entity,
-        entity_uuid,
-        handle,
-        claim_uuid,
-        before,
-        after,
-        reason
-    ]);
-    hex::encode(Sha256::digest(content.to_string().as_bytes()))
-}
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -267,20 +239,24 @@ fn older_case() -> Case {
         [source, at],
     )
     .unwrap();
-    let hash = entry_hash(
-        GENESIS,
-        entry,
-        at,
-        "old-analyst",
-        "create",
-        "source",
-        source,
-        "S1",
-        None,
-        None,
-        Some(after),
-        "",
-    );
+    // The hash as crosscheck computes it (src/store/history.rs).
+    let hash = Entry {
+        id: 1,
+        uuid: entry.to_string(),
+        at: at.to_string(),
+        analyst: "old-analyst".to_string(),
+        action: "create".to_string(),
+        entity: "source".to_string(),
+        entity_uuid: source.to_string(),
+        handle: "S1".to_string(),
+        claim_uuid: None,
+        before: None,
+        after: Some(after.to_string()),
+        reason: String::new(),
+        prev_hash: GENESIS.to_string(),
+        hash: String::new(),
+    }
+    .expected_hash();
     conn.execute(
         "INSERT INTO history (uuid, at, analyst, action, entity, entity_uuid, handle, after, reason, prev_hash, hash)
          VALUES (?1, ?2, 'old-analyst', 'create', 'source', ?3, 'S1', ?4, '', ?5, ?6)",
@@ -309,7 +285,7 @@ fn reading_an_older_case_changes_nothing_and_names_the_upgrade() {
     for args in commands {
         let stderr = case.fails(1, args);
         assert!(
-            stderr.contains("has schema version 3; this crosscheck reads version 4. Nothing was changed: `crosscheck upgrade` brings the case up to date after making a checked backup"),
+            stderr.contains(&format!("has schema version 3; this crosscheck reads version {}. Nothing was changed: `crosscheck upgrade` brings the case up to date after making a checked backup", latest())),
             "{args:?}: {stderr}"
         );
     }
@@ -331,18 +307,19 @@ fn a_writing_command_upgrades_an_older_case_after_saying_so() {
     let db = case.db();
     assert!(
         run.stderr.starts_with(&format!(
-            "upgrading case file {} from schema version 3 to 4 before writing; older crosscheck versions will no longer open it",
-            db.display()
+            "upgrading case file {} from schema version 3 to {} before writing; older crosscheck versions will no longer open it",
+            db.display(),
+            latest()
         )),
         "{}",
         run.stderr
     );
-    assert_eq!(case.count("PRAGMA user_version"), 4);
+    assert_eq!(case.count("PRAGMA user_version"), latest());
     assert_eq!(case.count("PRAGMA application_id"), APPLICATION_ID);
     let entries = case.sql("SELECT action, entity, analyst, before, after FROM history ORDER BY id");
     assert_eq!(entries[1][..3], ["upgrade", "case", "tester"]);
     assert_eq!(entries[1][3], r#"{"marked":false,"schema_version":3}"#);
-    assert_eq!(entries[1][4], r#"{"marked":true,"schema_version":4}"#);
+    assert_eq!(entries[1][4], format!(r#"{{"marked":true,"schema_version":{}}}"#, latest()));
     assert_eq!(entries[2][..2], ["create", "source"]);
     case.ok(&["verify"]);
 }
@@ -361,7 +338,11 @@ fn upgrade_makes_a_checked_backup_then_brings_the_case_up_to_date() {
             db.display(),
             backup.display()
         ),
-        format!("upgraded case file {} from schema version 3 to 4; it passes verify", db.display()),
+        format!(
+            "upgraded case file {} from schema version 3 to {}; it passes verify",
+            db.display(),
+            latest()
+        ),
     ] {
         assert!(run.stderr.contains(&said), "{said:?} not in\n{}", run.stderr);
     }
@@ -374,7 +355,7 @@ fn upgrade_makes_a_checked_backup_then_brings_the_case_up_to_date() {
     );
     assert!(!side(&backup, "-wal").exists());
     assert_ne!(file_hash(&case.db()), before);
-    assert_eq!(case.count("PRAGMA user_version"), 4);
+    assert_eq!(case.count("PRAGMA user_version"), latest());
     assert_eq!(case.count("PRAGMA application_id"), APPLICATION_ID);
     case.ok(&["verify"]);
     case.ok(&["source", "show", "S1"]);
@@ -382,7 +363,8 @@ fn upgrade_makes_a_checked_backup_then_brings_the_case_up_to_date() {
     let run = case.run(&["upgrade"]);
     assert_eq!(run.code, 0);
     assert!(
-        run.stderr.contains("is up to date (schema version 4); nothing was changed"),
+        run.stderr
+            .contains(&format!("is up to date (schema version {}); nothing was changed", latest())),
         "{}",
         run.stderr
     );
@@ -819,69 +801,27 @@ fn a_backup_removes_what_killed_backups_left() {
 // ------------------------------------------------------------ 9. anchors
 
 /// Rewrites the history from entry `from` on, as a forger who knows the
-/// scheme would: the reason of that entry changed, every hash recomputed.
+/// scheme would: the reason of that entry changed, every hash recomputed
+/// with crosscheck's own function.
 fn rewrite_history(case: &Case, from: i64) {
     let conn = rusqlite::Connection::open(case.db()).unwrap();
     conn.execute_batch("DROP TRIGGER history_no_update").unwrap();
     conn.execute("UPDATE history SET reason = 'rewritten' WHERE id = ?1", [from])
         .unwrap();
-    type Row = (
-        i64,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        String,
-    );
-    let rows: Vec<Row> = conn
-        .prepare(
-            "SELECT id, uuid, at, analyst, action, entity, entity_uuid, handle, claim_uuid, before, after, reason FROM history ORDER BY id",
-        )
+    let entries: Vec<Entry> = conn
+        .prepare(&format!("SELECT {} FROM history ORDER BY id", Entry::COLUMNS))
         .unwrap()
-        .query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-                r.get(8)?,
-                r.get(9)?,
-                r.get(10)?,
-                r.get(11)?,
-            ))
-        })
+        .query_map([], Entry::from_row)
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
     let mut prev = GENESIS.to_string();
-    for (id, uuid, at, analyst, action, entity, entity_uuid, handle, claim_uuid, before, after, reason) in rows {
-        let hash = entry_hash(
-            &prev,
-            &uuid,
-            &at,
-            &analyst,
-            &action,
-            &entity,
-            &entity_uuid,
-            &handle,
-            claim_uuid.as_deref(),
-            before.as_deref(),
-            after.as_deref(),
-            &reason,
-        );
+    for mut entry in entries {
+        entry.prev_hash = prev;
+        let hash = entry.expected_hash();
         conn.execute(
             "UPDATE history SET prev_hash = ?1, hash = ?2 WHERE id = ?3",
-            rusqlite::params![prev, hash, id],
+            rusqlite::params![entry.prev_hash, hash, entry.id],
         )
         .unwrap();
         prev = hash;
