@@ -328,6 +328,15 @@ fn a_writing_command_upgrades_an_older_case_after_saying_so() {
 fn upgrade_makes_a_checked_backup_then_brings_the_case_up_to_date() {
     let case = older_case();
     let before = file_hash(&case.db());
+    // A backup never replaces an earlier file.
+    let earlier = case.write("case-schema3.db", "an earlier backup");
+    let stderr = case.fails(2, &["upgrade"]);
+    assert!(
+        stderr.contains("case-schema3.db exists; name another file for the backup with --backup FILE. Nothing was changed"),
+        "{stderr}"
+    );
+    assert_eq!(file_hash(&case.db()), before);
+    std::fs::remove_file(earlier).unwrap();
     let run = case.run(&["upgrade"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let db = case.db();

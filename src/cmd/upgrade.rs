@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use super::Ctx;
-use crate::error::CheckFailed;
+use crate::error::{CheckFailed, UserError};
 use crate::output::inert;
 use crate::store::{Case, db};
 
@@ -33,6 +33,14 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     }
     let analyst = ctx.analyst()?;
     let file = args.backup.unwrap_or_else(|| beside(&ctx.db, schema.version));
+    if file.exists() {
+        // A backup never replaces anything, least of all an earlier one.
+        return Err(UserError::Conflict(format!(
+            "{} exists; name another file for the backup with --backup FILE. Nothing was changed",
+            inert(&file.display().to_string())
+        ))
+        .into());
+    }
     let (backup, findings) = super::backup::copy_case(&case, &ctx.db, "--backup", &file, false)?;
     // A case with nothing on record yet has nothing to lose; the upgrade
     // writes its first history entry.
