@@ -31,7 +31,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a case file (safe to run again: an existing file is left as it is).
-    #[command(after_help = "Examples:\n  crosscheck init\n  crosscheck --db vostok.db init --seed")]
+    #[command(
+        after_help = "Examples:\n  crosscheck init\n  crosscheck --db vostok.db init --seed\n\nMakes a case of a new path, an empty file or an SQLite database with nothing in it; any other file is refused and left as it is. An existing case made by an older crosscheck is brought up to date, saying so first."
+    )]
     Init(cmd::init::Args),
     /// Show the shipped case, built in memory: claims with verdicts, then the contested claims side by side.
     #[command(after_help = "Example:\n  crosscheck demo")]
@@ -117,8 +119,12 @@ pub enum Command {
     Import(cmd::import::Args),
     /// Check the case file: integrity, foreign keys, the history chain, every capture.
     Verify(cmd::verify::Args),
+    /// Print the newest history entry's hash, to publish or send, and record that it was given out.
+    Anchor(cmd::anchor::Args),
     /// Copy the case file consistently, even while others write to it.
     Backup(cmd::backup::Args),
+    /// Bring a case file made by an older crosscheck up to date, after making a checked backup.
+    Upgrade(cmd::upgrade::Args),
     /// Search claims, statements, sources, evidence and hypotheses, in any script.
     Search(cmd::search::Args),
     /// Print the shell completion script for bash, zsh, fish, powershell or elvish.

@@ -12,8 +12,10 @@ fn main() -> ExitCode {
         // `crosscheck claim list | head -1`: the reader has what it wanted.
         Err(err) if error::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            // A closed stderr leaves nowhere to say it; the exit code still does.
-            let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("crosscheck: {err:#}\n").as_bytes());
+            // Errors echo file names and values: they go out inert, as every
+            // message does. A closed stderr leaves nowhere to say it; the
+            // exit code still does.
+            crosscheck::output::say_line(&format!("crosscheck: {err:#}"));
             error::exit_code(&err)
         }
     }

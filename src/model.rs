@@ -308,7 +308,10 @@ pub struct Figure {
 
 impl Figure {
     /// Parses `300000`, `300,000`, `50000..100000` or `50,000 to 100,000`. An
-    /// empty value is no figure.
+    /// empty value is no figure. Commas must group the whole part in threes
+    /// (`1,2` and `1.000,5` are refused, not read as 12 and 1.0005), and a
+    /// number must be kept exactly (9007199254740993 cannot be, as a figure
+    /// is a double-precision number).
     pub fn parse(field: &str, value: &str) -> Result<Option<Figure>, UserError> {
         let text = value.trim();
         if text.is_empty() {
@@ -318,20 +321,29 @@ impl Figure {
             UserError::invalid(
                 field,
                 value,
-                "allowed: a number (300000 or 300,000) or a range LOW..HIGH (50000..100000) with LOW not above HIGH",
+                "allowed: a number written 300000, 300,000, 4209.3 or -40 (commas only between groups of three digits, a point before decimals), or a range LOW..HIGH (50000..100000, or 50,000 to 100,000) with LOW not above HIGH",
             )
         };
-        let number = |s: &str| -> Option<f64> {
-            let cleaned: String = s.trim().chars().filter(|c| *c != ',' && *c != '_').collect();
-            if cleaned.is_empty() || cleaned.contains(['e', 'E', 'n', 'N', 'i', 'I']) {
-                return None;
+        let number = |s: &str| -> Result<f64, UserError> {
+            let s = s.trim();
+            let plain = plain_digits(s).ok_or_else(bad)?;
+            let n = plain.parse::<f64>().ok().filter(|n| n.is_finite()).ok_or_else(bad)?;
+            if normal_form(&plain) != normal_form(&format!("{n}")) {
+                return Err(UserError::invalid(
+                    field,
+                    value,
+                    format!(
+                        "{s} cannot be kept exactly: a figure holds about 15 significant digits, and this would be stored as {}",
+                        plain_number(n)
+                    ),
+                ));
             }
-            cleaned.parse::<f64>().ok().filter(|n| n.is_finite())
+            Ok(n)
         };
         let (low, high) = if let Some((a, b)) = text.split_once("..").or_else(|| text.split_once(" to ")) {
-            (number(a).ok_or_else(bad)?, number(b).ok_or_else(bad)?)
+            (number(a)?, number(b)?)
         } else {
-            let n = number(text).ok_or_else(bad)?;
+            let n = number(text)?;
             (n, n)
         };
         if low > high {
@@ -372,6 +384,56 @@ impl Figure {
     }
 }
 
+/// A number as written, without its grouping commas: `-1,234.5` ->
+/// `-1234.5`. None unless it is an optional minus, digits (grouped in
+/// threes by commas, or not at all), and optionally a point and digits.
+fn plain_digits(text: &str) -> Option<String> {
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (unsigned, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let groups: Vec<&str> = whole.split(',').collect();
+    let grouped_well = groups.len() == 1 || (groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3));
+    if !groups.iter().all(|g| digits(g)) || !grouped_well || fraction.is_some_and(|f| !digits(f)) {
+        return None;
+    }
+    let mut plain = String::with_capacity(text.len());
+    if unsigned.len() < text.len() {
+        plain.push('-');
+    }
+    plain.push_str(&groups.concat());
+    if let Some(f) = fraction {
+        plain.push('.');
+        plain.push_str(f);
+    }
+    Some(plain)
+}
+
+/// A decimal number's digits without leading zeros in the whole part or
+/// trailing zeros in the fraction, to compare what was written with what
+/// is stored.
+fn normal_form(plain: &str) -> String {
+    let (sign, unsigned) = match plain.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", plain),
+    };
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let whole = whole.trim_start_matches('0');
+    let fraction = fraction.trim_end_matches('0');
+    let whole = if whole.is_empty() { "0" } else { whole };
+    if whole == "0" && fraction.is_empty() {
+        // -0 and 0 are the same figure.
+        return "0".to_string();
+    }
+    if fraction.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{fraction}")
+    }
+}
+
 /// A number without exponent or needless decimals.
 pub fn plain_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
@@ -407,7 +469,7 @@ pub fn parse_slug(field: &str, value: &str) -> Result<String, UserError> {
         && v.len() <= 64
         && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
         && v.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && crate::store::parse_typed(v).is_none()
+        && !crate::store::kind::looks_like_handle(v)
         && uuid::Uuid::parse_str(v).is_err();
     if ok {
         Ok(v.to_string())
@@ -415,7 +477,7 @@ pub fn parse_slug(field: &str, value: &str) -> Result<String, UserError> {
         Err(UserError::invalid(
             field,
             value,
-            "allowed: 1 to 64 ASCII letters, digits, '-', '_' or '.', starting with a letter, and not shaped like a handle such as C3 or S12",
+            "allowed: 1 to 64 ASCII letters, digits, '-', '_' or '.', starting with a letter, and not shaped like a handle such as C3, C03 or S12",
         ))
     }
 }
@@ -466,6 +528,37 @@ mod tests {
         for bad in ["lots", "100..50", "1e5", "NaN", "inf", "..", "5.."] {
             assert!(Figure::parse("f", bad).is_err(), "{bad}");
         }
+        assert_eq!(Figure::parse("f", "-40").unwrap().unwrap().plain(), "-40");
+        assert_eq!(Figure::parse("f", "1,234,567.50").unwrap().unwrap().plain(), "1234567.5");
+        assert_eq!(Figure::parse("f", "007").unwrap().unwrap().plain(), "7");
+        assert_eq!(Figure::parse("f", "9007199254740992").unwrap().unwrap().plain(), "9007199254740992");
+    }
+
+    #[test]
+    fn figures_with_malformed_grouping_or_too_many_digits_are_refused() {
+        for bad in [
+            "1,2",
+            "1.000,5",
+            ",5",
+            "5,",
+            "1,23,456",
+            "1234,567",
+            "1,,000",
+            "5.",
+            ".5",
+            "+5",
+            "1 000",
+            "300_000",
+            "1,000.5,0",
+        ] {
+            let err = Figure::parse("figure", bad).unwrap_err().to_string();
+            assert!(err.contains("commas only between groups of three digits"), "{bad}: {err}");
+        }
+        let err = Figure::parse("figure", "9007199254740993").unwrap_err().to_string();
+        assert!(
+            err.contains("cannot be kept exactly") && err.contains("stored as 9007199254740992"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -260,7 +260,7 @@ impl Sink for TableSink<'_> {
         self.writer.chunk(&self.chunk, &mut self.out)?;
         if self.writer.records == 0 {
             // Nothing to show: say so on stderr and keep stdout empty.
-            eprintln!("no rows");
+            say_line("no rows");
         }
         self.writer.finish(&mut self.out)?;
         self.out.flush()?;
@@ -679,6 +679,21 @@ pub fn shorten(text: &str, max: usize) -> String {
     } else {
         format!("{}…", text.chars().take(max.saturating_sub(1)).collect::<String>().trim_end())
     }
+}
+
+/// Writes one message on stderr: `say!("imported {name}")`. Every message
+/// goes through `inert`, as table cells do, so that a file name or value
+/// echoed in it cannot drive the terminal. A closed stderr is not an error.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::output::say_line(&format!($($arg)*))
+    };
+}
+
+/// The line `say!` writes.
+pub fn say_line(text: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{}", inert(text));
 }
 
 /// Shows control characters, terminal escape sequences and text-direction

@@ -836,6 +836,8 @@ fn a_case_file_without_write_permission_refuses_writes_clearly() {
     use std::os::unix::fs::PermissionsExt;
     use std::os::unix::process::CommandExt;
     let case = Case::new();
+    // Something on record, so that verify has a history to check.
+    case.ok(&["party", "add", "desk", "--name", "The desk", "--kind", "organisation"]);
     std::fs::set_permissions(case.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     std::fs::set_permissions(case.db(), std::fs::Permissions::from_mode(0o444)).unwrap();
     // Root writes through any permission: run as an ordinary user.
@@ -991,6 +993,8 @@ fn invalid_utf8_on_the_command_line_is_a_clear_error() {
 fn a_killed_import_leaves_none_or_all_of_it() {
     const ROWS: usize = 60_000;
     let case = Case::new();
+    // Something on record, so that verify has a history to check.
+    case.ok(&["party", "add", "desk", "--name", "The desk", "--kind", "organisation"]);
     let mut csv = String::from("title,publisher,notes\n");
     for i in 0..ROWS {
         csv.push_str(&format!("Source {i},Publisher {},{}\n", i % 97, "n".repeat(200)));

@@ -37,7 +37,7 @@ pub fn run(args: Args, case: &Case) -> Result<()> {
         super::print_line(&inert(&reading.join("\n")))
     } else {
         for line in reading {
-            eprintln!("note: {}", inert(&line));
+            crate::say!("note: {}", inert(&line));
         }
         Ok(())
     }

@@ -10,6 +10,7 @@ use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
 
 use super::Ctx;
+use crate::atomic::{Replaces, Target};
 use crate::error::{CheckFailed, UserError};
 use crate::model::grouped;
 use crate::output::inert;
@@ -68,7 +69,7 @@ pub fn attach(args: AttachArgs, case: &mut Case, ctx: &Ctx) -> Result<()> {
     writer.commit().context("cannot store the capture in the case file")?;
     let capture = &attached.capture;
     super::print_line(&capture.sha256)?;
-    eprintln!(
+    crate::say!(
         "kept {} as {}: {}, {} bytes, SHA-256 {}",
         inert(&file_name),
         capture.name(),
@@ -171,18 +172,23 @@ pub fn guess_media_type(head: &[u8], file_name: &str) -> &'static str {
     }
 }
 
-pub fn extract(args: ExtractArgs, case: &Case, _ctx: &Ctx) -> Result<()> {
-    if let Some(path) = &args.output
-        && path.exists()
+pub fn extract(args: ExtractArgs, case: &Case, ctx: &Ctx) -> Result<()> {
+    let target = args
+        .output
+        .as_deref()
+        .map(|path| Target::new("--output", path, &ctx.db, Replaces::NoCase))
+        .transpose()?;
+    if let Some(target) = &target
+        && target.exists()
         && !args.force
     {
         return Err(UserError::Conflict(format!(
             "{} exists; give --force to replace it, or choose another --output",
-            path.display()
+            target.shown()
         ))
         .into());
     }
-    if args.output.is_none() && std::io::stdout().is_terminal() {
+    if target.is_none() && std::io::stdout().is_terminal() {
         // A capture's bytes could drive the terminal as escape sequences do.
         return Err(UserError::Usage(format!(
             "stdout is a terminal; give --output FILE, or redirect: crosscheck source extract {} > FILE",
@@ -194,7 +200,7 @@ pub fn extract(args: ExtractArgs, case: &Case, _ctx: &Ctx) -> Result<()> {
     case.snapshot(|case| {
         let capture = case.capture(&args.source, args.capture.as_deref())?;
         let mut hasher = Sha256::new();
-        match &args.output {
+        match &target {
             None => {
                 let stdout = std::io::stdout();
                 let mut out = Tee {
@@ -206,21 +212,21 @@ pub fn extract(args: ExtractArgs, case: &Case, _ctx: &Ctx) -> Result<()> {
                 // Written already: a mismatch can only be reported afterwards.
                 check_copy(&capture, written, hasher)
             }
-            Some(path) => {
+            Some(target) => {
                 // Checked before the file takes its name: a bad copy never appears.
-                let written = crate::atomic::write_file(path, args.force, |out| {
+                let written = crate::atomic::write_file(target, args.force, |out| {
                     let mut tee = Tee { out, hasher: &mut hasher };
                     let written = case.copy_capture(&capture, &mut tee)?;
                     check_copy(&capture, written, hasher.clone())?;
                     Ok(written)
                 })?;
-                eprintln!(
+                crate::say!(
                     "wrote {} ({}, {} bytes, SHA-256 {}) to {}",
                     capture.name(),
-                    inert(&capture.file_name),
+                    capture.file_name,
                     grouped(written as f64),
                     capture.sha256,
-                    inert(&path.display().to_string())
+                    target.shown()
                 );
                 Ok(())
             }

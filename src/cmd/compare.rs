@@ -23,7 +23,9 @@ pub struct Args {
 pub fn run(args: Args, case: &Case) -> Result<()> {
     let (rows, parties) = compare::build(case, &args.claims, args.topic.as_deref(), args.parties.as_deref())?;
     if rows.is_empty() {
-        eprintln!("no claims to compare: none has statements that differ; name claims, or add statements with `crosscheck statement add`");
+        crate::say!(
+            "no claims to compare: none has statements that differ; name claims, or add statements with `crosscheck statement add`"
+        );
         return Ok(());
     }
     print(&rows, &parties, &args.output)

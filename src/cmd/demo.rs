@@ -67,8 +67,10 @@ pub fn run(_: Args, _: &Ctx) -> Result<()> {
             expanded: false,
         },
     )?;
-    eprintln!("\nFull texts and reasons: `crosscheck init --seed`, then `crosscheck claim show C6`.");
-    eprintln!("This case was built in memory; nothing was written. `crosscheck init --seed` creates a case file with it.");
-    eprintln!("(Not installed yet? `cargo install --path .` puts `crosscheck` on your PATH; or run `cargo run --release -- init --seed`.)");
+    crate::say!("\nFull texts and reasons: `crosscheck init --seed`, then `crosscheck claim show C6`.");
+    crate::say!("This case was built in memory; nothing was written. `crosscheck init --seed` creates a case file with it.");
+    crate::say!(
+        "(Not installed yet? `cargo install --path .` puts `crosscheck` on your PATH; or run `cargo run --release -- init --seed`.)"
+    );
     Ok(())
 }

@@ -7,6 +7,7 @@ use anyhow::Result;
 use serde_json::{Value, json};
 
 use super::Ctx;
+use crate::atomic::{Replaces, Target};
 use crate::error::UserError;
 use crate::model::{Status, parse_date};
 use crate::report::{anchor, web_address};
@@ -81,13 +82,18 @@ pub fn rating(status: Status) -> Option<(Option<u8>, &'static str)> {
 const BEST: u8 = 5;
 const WORST: u8 = 1;
 
-pub fn run(args: Args, case: &mut Case, _ctx: &Ctx) -> Result<()> {
+pub fn run(args: Args, case: &mut Case, ctx: &Ctx) -> Result<()> {
     match args.format {
-        ExportFormat::Claimreview(args) => claimreview(args, case),
+        ExportFormat::Claimreview(args) => claimreview(args, case, ctx),
     }
 }
 
-fn claimreview(args: ClaimReviewArgs, case: &Case) -> Result<()> {
+fn claimreview(args: ClaimReviewArgs, case: &Case, ctx: &Ctx) -> Result<()> {
+    let target = args
+        .output
+        .as_deref()
+        .map(|path| Target::new("--output", path, &ctx.db, Replaces::NoCase))
+        .transpose()?;
     let url_base = match args.url_base.as_deref().map(str::trim) {
         None | Some("") => {
             return Err(UserError::missing(
@@ -200,11 +206,11 @@ fn claimreview(args: ClaimReviewArgs, case: &Case) -> Result<()> {
         reviews.push(review);
     }
     if publisher.is_none() {
-        eprintln!("note: no --publisher-name, so the reviews have no author; Google recommends one");
+        crate::say!("note: no --publisher-name, so the reviews have no author; Google recommends one");
     }
-    eprintln!("wrote {} ClaimReview{}", reviews.len(), if reviews.len() == 1 { "" } else { "s" });
+    crate::say!("wrote {} ClaimReview{}", reviews.len(), if reviews.len() == 1 { "" } else { "s" });
     let text = script_safe(&serde_json::to_string_pretty(&Value::Array(reviews))?);
-    crate::report::write_to(args.output.as_deref(), |out| {
+    crate::report::write_to(target.as_ref(), |out| {
         writeln!(out, "{text}")?;
         Ok(())
     })

@@ -65,6 +65,10 @@ pub fn summarise(e: &Entry) -> String {
         "create" | "link" => "created".to_string(),
         "retract" => "retracted: left out of listings, comparisons and reports".to_string(),
         "restore" => "restored".to_string(),
+        "anchor" => format!(
+            "anchored: the history's hash at {} entries was given out, to check it against later",
+            text(after.as_ref().and_then(|a| a.get("entries")))
+        ),
         "import" => {
             let a = after.unwrap_or(Value::Null);
             format!(

@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::Ctx;
+use crate::atomic::{Replaces, Target};
 use crate::error::UserError;
 use crate::store::import::{self, FileFormat, Layout, Listener, Options, Quoting, Summary};
+use crate::store::reading;
 use crate::store::{Case, Kind};
 use anyhow::{Context, Result};
 
@@ -87,7 +89,13 @@ pub fn run(args: Args, case: &mut Case, ctx: &Ctx) -> Result<()> {
         ))
         .into());
     }
-    let (input, size) = open(&args.file)?;
+    let rejects = args
+        .skip_invalid
+        .as_deref()
+        .map(|path| Target::new("--skip-invalid", path, &ctx.db, Replaces::NoCase))
+        .transpose()?;
+    let twice = layout.format == FileFormat::Delimited(b'\t') && layout.quoting == Quoting::Auto;
+    let (input, size) = open(&args.file, twice)?;
     let options = Options {
         update: args.update,
         keep_going: args.skip_invalid.is_some() || args.dry_run,
@@ -110,10 +118,10 @@ pub fn run(args: Args, case: &mut Case, ctx: &Ctx) -> Result<()> {
     if args.dry_run {
         // The transaction is dropped, not committed: nothing is written.
         for rejected in summary.rejected.iter().take(LISTED) {
-            eprintln!("{name}, line {}: {}", rejected.line, rejected.reason);
+            crate::say!("{name}, line {}: {}", rejected.line, rejected.reason);
         }
         if summary.rejected.len() > LISTED {
-            eprintln!("... and {} more rejected", rows((summary.rejected.len() - LISTED) as u64));
+            crate::say!("... and {} more rejected", rows((summary.rejected.len() - LISTED) as u64));
         }
         if counts.rejected > 0 && args.skip_invalid.is_none() {
             return Err(UserError::Usage(format!(
@@ -129,13 +137,13 @@ pub fn run(args: Args, case: &mut Case, ctx: &Ctx) -> Result<()> {
         } else {
             String::new()
         };
-        eprintln!(
+        crate::say!(
             "dry run: {name} into {} would import {done}{rejected}. Nothing was written.",
             args.into.plural()
         );
         return Ok(());
     }
-    if let Some(rejects) = &args.skip_invalid {
+    if let Some(rejects) = &rejects {
         // Written before the commit: if it cannot be written, nothing is imported.
         write_rejects(rejects, &summary, args.raw_cells).with_context(|| "nothing was imported")?;
     }
@@ -148,7 +156,7 @@ pub fn run(args: Args, case: &mut Case, ctx: &Ctx) -> Result<()> {
         ),
         None => String::new(),
     };
-    eprintln!("imported {name} into {}: {done}{rejected}", args.into.plural());
+    crate::say!("imported {name} into {}: {done}{rejected}", args.into.plural());
     Ok(())
 }
 
@@ -257,14 +265,19 @@ fn parse_delimiter(text: &str) -> Result<u8, UserError> {
     }
 }
 
-/// Opens the file (or reads stdin into memory, to be read twice when
-/// needed), with its size for the progress bar.
-fn open(path: &Path) -> Result<(Box<dyn ReadSeek>, u64)> {
+/// Opens the file, with its size for the progress bar. Stdin is read as it
+/// comes, except where the file must be read twice (finding out how a TSV
+/// file is quoted): then it goes to a temporary file first, never into
+/// memory.
+fn open(path: &Path, twice: bool) -> Result<(Box<dyn ReadSeek>, u64)> {
     if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin().lock().read_to_end(&mut bytes).context("cannot read stdin")?;
-        let size = bytes.len() as u64;
-        return Ok((Box::new(std::io::Cursor::new(bytes)), size));
+        if twice {
+            let mut file = tempfile::tempfile().context("cannot make a temporary file to read stdin twice")?;
+            let size = spool(&mut std::io::stdin().lock(), &mut file)?;
+            file.seek(std::io::SeekFrom::Start(0))?;
+            return Ok((Box::new(std::io::BufReader::new(file)), size));
+        }
+        return Ok((Box::new(Stdin(std::io::stdin())), 0));
     }
     let file = std::fs::File::open(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => UserError::NotFound {
@@ -280,6 +293,50 @@ fn open(path: &Path) -> Result<(Box<dyn ReadSeek>, u64)> {
     }
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     Ok((Box::new(std::io::BufReader::new(file)), size))
+}
+
+/// Copies stdin to a temporary file, refusing a line longer than a row may
+/// be (`cat /dev/zero | crosscheck import -` must not fill the disk).
+fn spool(input: &mut impl Read, out: &mut std::fs::File) -> Result<u64> {
+    let mut buf = vec![0u8; 64 * 1024];
+    let (mut total, mut line_length, mut line) = (0u64, 0u64, 1u64);
+    loop {
+        let n = match input.read(&mut buf) {
+            Ok(0) => return Ok(total),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(anyhow::Error::from(e).context("cannot read stdin")),
+        };
+        let chunk = &buf[..n];
+        match chunk.iter().rposition(|b| *b == b'\n') {
+            Some(last) => {
+                line += chunk.iter().filter(|b| **b == b'\n').count() as u64;
+                line_length = (n - last - 1) as u64;
+            }
+            None => line_length += n as u64,
+        }
+        if line_length > reading::MAX_ROW {
+            return Err(UserError::Usage(format!("-, line {line}: {}. Nothing was imported", reading::RowTooLong)).into());
+        }
+        out.write_all(chunk).context("cannot write the temporary copy of stdin")?;
+        total += n as u64;
+    }
+}
+
+/// Stdin, read once as it comes. Nothing seeks it: a file that must be read
+/// twice is copied to a temporary file first (`open`).
+struct Stdin(std::io::Stdin);
+
+impl Read for Stdin {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.0.read(buf)
+    }
+}
+
+impl Seek for Stdin {
+    fn seek(&mut self, _: std::io::SeekFrom) -> std::io::Result<u64> {
+        Err(std::io::Error::new(std::io::ErrorKind::Unsupported, "stdin cannot be read twice"))
+    }
 }
 
 trait ReadSeek: Read + Seek {}
@@ -313,9 +370,9 @@ fn nothing_imported(err: anyhow::Error, dry_run: bool) -> anyhow::Error {
 }
 
 /// Writes the rejected rows, each with its columns as read, its line and why.
-fn write_rejects(path: &Path, summary: &Summary, raw_cells: bool) -> Result<()> {
-    let tsv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
-    crate::report::write_atomically(path, |out| {
+fn write_rejects(target: &Target, summary: &Summary, raw_cells: bool) -> Result<()> {
+    let tsv = target.given().extension().is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
+    crate::report::write_atomically(target, |out| {
         let mut writer = csv::WriterBuilder::new().delimiter(if tsv { b'\t' } else { b',' }).from_writer(out);
         let mut header = summary.columns.clone();
         header.extend(["import_line".to_string(), "import_error".to_string()]);
@@ -376,7 +433,7 @@ impl Progress {
 impl Listener for Progress {
     fn note(&mut self, text: &str) {
         self.clear();
-        eprintln!("note: {text}");
+        crate::say!("note: {text}");
     }
 
     fn progress(&mut self, bytes: u64) {

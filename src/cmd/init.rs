@@ -15,19 +15,22 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let (mut case, created) = Case::create(&ctx.db)?;
     if created {
-        eprintln!("created case file {}", ctx.db.display());
+        crate::say!("created case file {}", ctx.db.display());
+    } else if case.schema().current() {
+        crate::say!("case file {} exists; schema is up to date", ctx.db.display());
     } else {
-        eprintln!("case file {} exists; schema is up to date", ctx.db.display());
+        super::ready_to_write(&mut case, ctx)?;
+        crate::say!("case file {} exists; schema is now up to date", ctx.db.display());
     }
     if args.seed {
         let writer = case.write(&ctx.analyst()?)?;
         if writer.seed_loaded()? {
-            eprintln!("the shipped case is already loaded; nothing changed");
+            crate::say!("the shipped case is already loaded; nothing changed");
             return Ok(());
         }
         writer.load_seed()?;
         writer.commit()?;
-        eprintln!(
+        crate::say!(
             "loaded the shipped case: {} claims; try `crosscheck claim list` or `crosscheck compare`",
             case.claim_count()?
         );

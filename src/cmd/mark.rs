@@ -23,6 +23,6 @@ pub fn run(args: Args, case: &mut Case, ctx: &Ctx) -> Result<()> {
     let writer = case.write(&ctx.analyst()?)?;
     let (handle, was) = writer.mark(&args.claim, status, reason)?;
     writer.commit()?;
-    eprintln!("{handle} marked {status} (was {was})");
+    crate::say!("{handle} marked {status} (was {was})");
     Ok(())
 }

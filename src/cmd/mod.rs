@@ -12,6 +12,7 @@ use crate::output::{self, Cell, Column, OutputArgs};
 use crate::store::{self, Case, Record};
 
 pub mod ach;
+pub mod anchor;
 pub mod backup;
 pub mod capture;
 pub mod claim;
@@ -33,6 +34,7 @@ pub mod retract;
 pub mod search;
 pub mod source;
 pub mod statement;
+pub mod upgrade;
 pub mod verify;
 
 /// What every command is given: where the case file is and who is working.
@@ -73,8 +75,16 @@ pub fn run(cli: Cli) -> Result<()> {
         // Neither needs a case file.
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => completions::man(args),
+        Command::Upgrade(args) => upgrade::run(args, &ctx),
         command => {
             let mut case = Case::open(&ctx.db)?;
+            if writes(&command) {
+                ready_to_write(&mut case, &ctx)?;
+            } else if !case.schema().readable() && !matches!(command, Command::Backup(_)) {
+                // Reading must not change the file: an archived case keeps
+                // its bytes and its checksum.
+                return Err(older_schema(&case));
+            }
             let case = &mut case;
             match command {
                 Command::Party(c) => party::run(c, case, &ctx),
@@ -95,14 +105,76 @@ pub fn run(cli: Cli) -> Result<()> {
                 Command::Export(args) => export::run(args, case, &ctx),
                 Command::Import(args) => import::run(args, case, &ctx),
                 Command::Verify(args) => verify::run(args, case, &ctx),
+                Command::Anchor(args) => anchor::run(args, case, &ctx),
                 Command::Backup(args) => backup::run(args, case, &ctx),
                 Command::Search(args) => search::run(args, case, &ctx),
-                Command::Init(_) | Command::Demo(_) | Command::Completions(_) | Command::Man(_) => {
+                Command::Init(_) | Command::Demo(_) | Command::Upgrade(_) | Command::Completions(_) | Command::Man(_) => {
                     unreachable!("handled above")
                 }
             }
         }
     }
+}
+
+/// True for the commands that change the case.
+fn writes(command: &Command) -> bool {
+    match command {
+        Command::Party(c) => !matches!(c, party::Command::List(_)),
+        Command::Source(c) => matches!(c, source::Command::Add(_) | source::Command::Edit(_) | source::Command::Attach(_)),
+        Command::Claim(c) => matches!(c, claim::Command::Add(_) | claim::Command::Edit(_)),
+        Command::Statement(c) => !matches!(c, statement::Command::List(_)),
+        Command::Evidence(c) => !matches!(c, evidence::Command::List(_)),
+        // A dry run writes nothing, and must not upgrade the file either.
+        Command::Import(args) => !args.dry_run,
+        Command::Hypothesis(c) => !matches!(c, hypothesis::Command::List(_)),
+        Command::Rating(_) => false,
+        Command::Mark(_) | Command::Retract(_) | Command::Restore(_) | Command::Anchor(_) | Command::Rate(_) => true,
+        Command::Init(_) | Command::Upgrade(_) => true,
+        Command::Search(args) => args.rebuild,
+        Command::Demo(_)
+        | Command::History(_)
+        | Command::Compare(_)
+        | Command::Report(_)
+        | Command::Export(_)
+        | Command::Verify(_)
+        | Command::Backup(_)
+        | Command::Ach(_)
+        | Command::Completions(_)
+        | Command::Man(_) => false,
+    }
+}
+
+/// Readies a case for a writing command: a case of an older schema, or
+/// one made before crosscheck marked its files, is brought up to date,
+/// after saying so on stderr.
+pub fn ready_to_write(case: &mut Case, ctx: &Ctx) -> Result<()> {
+    let analyst = ctx.analyst()?;
+    let schema = case.schema();
+    if !schema.readable() {
+        crate::say!(
+            "upgrading case file {} from schema version {} to {} before writing; older crosscheck versions will no longer open it (`crosscheck upgrade` does this after making a checked backup)",
+            output::inert(&ctx.db.display().to_string()),
+            schema.version,
+            store::db::latest_version()
+        );
+    } else if !schema.marked {
+        crate::say!(
+            "marking case file {} as a crosscheck case (PRAGMA application_id) before writing; nothing else about it changes",
+            output::inert(&ctx.db.display().to_string())
+        );
+    }
+    case.upgrade(&analyst)?;
+    Ok(())
+}
+
+/// The refusal of a reading command on a case of an older schema.
+pub fn older_schema(case: &Case) -> anyhow::Error {
+    anyhow::anyhow!(
+        "case file {} has schema version {}; this crosscheck reads version {}. Nothing was changed: `crosscheck upgrade` brings the case up to date after making a checked backup, or read it with the crosscheck that made it",
+        output::inert(&case.path().display().to_string()),
+        case.schema().version,
+        store::db::latest_version()
+    )
 }
 
 /// A listing's flags: which records (the filter `report` shares), and how
@@ -271,9 +343,9 @@ pub fn edit<R: Record>(case: &mut Case, ctx: &Ctx, text: &str, fields: &store::F
     let changed = writer.edit::<R>(text, fields, reason).map_err(|e| as_flags(e, &[]))?;
     writer.commit()?;
     if changed.changed {
-        eprintln!("updated {}", changed.handle);
+        crate::say!("updated {}", changed.handle);
     } else {
-        eprintln!("{} already has these values; nothing changed", changed.handle);
+        crate::say!("{} already has these values; nothing changed", changed.handle);
     }
     Ok(())
 }

@@ -41,8 +41,8 @@ pub fn run(args: Args, case: &mut Case, ctx: &Ctx) -> Result<()> {
     writer.commit()?;
     match (&rated.was, rated.changed) {
         (None, _) => {}
-        (Some(was), true) => eprintln!("{} rated again: {} replaces {was}; the history keeps both", rated.handle, rated.now),
-        (Some(_), false) => eprintln!("{} already holds this rating; nothing changed", rated.handle),
+        (Some(was), true) => crate::say!("{} rated again: {} replaces {was}; the history keeps both", rated.handle, rated.now),
+        (Some(_), false) => crate::say!("{} already holds this rating; nothing changed", rated.handle),
     }
     super::print_line(&rated.handle)
 }

@@ -5,12 +5,13 @@
 
 use std::cell::RefCell;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use anyhow::Result;
 
 use super::{Ctx, claim, evidence, hypothesis, party, rating, source, statement};
+use crate::atomic::{Replaces, Target};
 use crate::error::UserError;
 use crate::output::{self, Cell, Column, OutputArgs, Sink};
 use crate::report::claims::{self as claims_report, Line};
@@ -109,6 +110,14 @@ pub struct ReportArgs {
 }
 
 impl ReportArgs {
+    /// The --output file, checked before any work.
+    fn target(&self, case: &Path) -> Result<Option<Target>> {
+        self.output
+            .as_deref()
+            .map(|path| Target::new("--output", path, case, Replaces::NoCase))
+            .transpose()
+    }
+
     fn format(&self) -> Result<ReportFormat> {
         match (self.format, &self.output) {
             (Some(format), _) => Ok(format),
@@ -137,31 +146,33 @@ pub fn run(args: Args, store: &mut Case, ctx: &Ctx) -> Result<()> {
         (title, vec![intro])
     };
     let case = &*store;
+    let db = ctx.db.as_path();
     match args.subject {
-        Subject::Parties { filter, out } => listing(&out, heading(&out, "Parties"), "parties", |to| {
+        Subject::Parties { filter, out } => listing(&out, db, heading(&out, "Parties"), "parties", |to| {
             party::list(case, &filter, &out.scope.scope(), to)
         }),
-        Subject::Sources { filter, out } => listing(&out, heading(&out, "Sources"), "sources", |to| {
+        Subject::Sources { filter, out } => listing(&out, db, heading(&out, "Sources"), "sources", |to| {
             source::list(case, &filter, &out.scope.scope(), to)
         }),
         Subject::Statements { filter, out } => {
             let for_readers = out.format()?.listing().is_none();
-            listing(&out, heading(&out, "Statements"), "statements", |to| {
+            listing(&out, db, heading(&out, "Statements"), "statements", |to| {
                 statement::rows(case, &filter, &out.scope.scope(), for_readers, to)
             })
         }
-        Subject::Evidence { filter, out } => listing(&out, heading(&out, "Evidence"), "evidence links", |to| {
+        Subject::Evidence { filter, out } => listing(&out, db, heading(&out, "Evidence"), "evidence links", |to| {
             evidence::list(case, &filter, &out.scope.scope(), to)
         }),
-        Subject::Hypotheses { filter, out } => listing(&out, heading(&out, "Hypotheses"), "hypotheses", |to| {
+        Subject::Hypotheses { filter, out } => listing(&out, db, heading(&out, "Hypotheses"), "hypotheses", |to| {
             hypothesis::list(case, &filter, &out.scope.scope(), to)
         }),
-        Subject::Ratings { filter, out } => listing(&out, heading(&out, "Ratings"), "ratings", |to| {
+        Subject::Ratings { filter, out } => listing(&out, db, heading(&out, "Ratings"), "ratings", |to| {
             rating::list(case, &filter, &out.scope.scope(), to)
         }),
         Subject::Claims { filter, parties, out } => {
             let (title, intro) = heading(&out, "Claims and verdicts");
-            claims(case, &filter, parties.as_deref(), &out, title, intro)
+            let target = out.target(db)?;
+            claims(case, &filter, parties.as_deref(), &out, target.as_ref(), title, intro)
         }
     }
 }
@@ -215,7 +226,7 @@ impl Sink for Counted<'_> {
 /// Says on stderr what a report wrote to its file, as `export` does.
 fn wrote(out: &ReportArgs, count: u64, what: &str) {
     if let Some(path) = &out.output {
-        eprintln!(
+        crate::say!(
             "wrote {} {what} to {}",
             crate::model::grouped(count as f64),
             crate::output::inert(&path.display().to_string())
@@ -226,13 +237,15 @@ fn wrote(out: &ReportArgs, count: u64, what: &str) {
 /// A report of records: the listing, written where the flags say.
 fn listing(
     out: &ReportArgs,
+    db: &Path,
     (title, intro): (String, Vec<Rich>),
     what: &str,
     list: impl FnOnce(output::To<'_>) -> Result<()>,
 ) -> Result<()> {
+    let target = out.target(db)?;
     let format = out.format()?;
     let written = Rc::new(std::cell::Cell::new(0));
-    report::write_to(out.output.as_deref(), |writer| {
+    report::write_to(target.as_ref(), |writer| {
         list(report_to(format, out, (&title, &intro), &written, writer))
     })?;
     wrote(out, written.get(), what);
@@ -240,7 +253,15 @@ fn listing(
 }
 
 /// The claims report.
-fn claims(case: &Case, filter: &claim::Filter, parties: Option<&str>, out: &ReportArgs, title: String, intro: Vec<Rich>) -> Result<()> {
+fn claims(
+    case: &Case,
+    filter: &claim::Filter,
+    parties: Option<&str>,
+    out: &ReportArgs,
+    target: Option<&Target>,
+    title: String,
+    intro: Vec<Rich>,
+) -> Result<()> {
     let format = out.format()?;
     // Check every value before anything is written.
     let speakers = case.speakers(&filter.checked()?)?;
@@ -249,7 +270,7 @@ fn claims(case: &Case, filter: &claim::Filter, parties: Option<&str>, out: &Repo
         let columns = named.as_ref().unwrap_or(&speakers);
         let fill = |id: i64, cells: &mut Vec<Cell>| claims_report::fill(case, columns, id, cells);
         let written = Rc::new(std::cell::Cell::new(0));
-        report::write_to(out.output.as_deref(), |writer| {
+        report::write_to(target, |writer| {
             claim::rows(
                 case,
                 filter,
@@ -291,7 +312,7 @@ fn claims(case: &Case, filter: &claim::Filter, parties: Option<&str>, out: &Repo
             compare: named.as_deref(),
         },
     )?;
-    report::write_to(out.output.as_deref(), |writer| {
+    report::write_to(target, |writer| {
         let mut renderer = report::renderer(format, Box::new(writer));
         Ok(report::render(&document, renderer.as_mut())?)
     })?;

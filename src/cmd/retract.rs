@@ -25,19 +25,19 @@ pub fn run(args: Args, case: &mut Case, ctx: &Ctx, retract: bool) -> Result<()> 
     writer.commit()?;
     let handle = changed.handle;
     if !changed.changed {
-        eprintln!("{handle} is already retracted; nothing changed");
+        crate::say!("{handle} is already retracted; nothing changed");
         return Ok(());
     }
     if !retract {
-        eprintln!("restored {handle}: it shows again in listings, comparisons and reports");
+        crate::say!("restored {handle}: it shows again in listings, comparisons and reports");
         return Ok(());
     }
-    eprintln!(
+    crate::say!(
         "retracted {handle}: it stays in the case file and its history, and is left out of listings, comparisons, reports and search"
     );
     if !dependents.is_empty() {
         let shown: Vec<&str> = dependents.iter().take(20).map(String::as_str).collect();
-        eprintln!(
+        crate::say!(
             "note: {} live record{} refer{} to {handle} and {} not retracted: {}{}; retract each that should go with it (`crosscheck retract {} --reason {:?}`)",
             dependents.len(),
             if dependents.len() == 1 { "" } else { "s" },

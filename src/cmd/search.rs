@@ -55,7 +55,7 @@ pub fn run(args: Args, case: &mut Case, ctx: &Ctx) -> Result<()> {
         let writer = case.write(&ctx.analyst()?)?;
         let indexed = writer.rebuild_search()?;
         writer.commit()?;
-        eprintln!("search index rebuilt: {indexed} records");
+        crate::say!("search index rebuilt: {indexed} records");
     }
     let Some(query) = query else { return Ok(()) };
     // Marks only where a person reads: scripts get the plain text.
@@ -63,7 +63,7 @@ pub fn run(args: Args, case: &mut Case, ctx: &Ctx) -> Result<()> {
     let candidates = (!args.all).then_some(search::CANDIDATES);
     let (hits, capped) = case.search(&query, &kinds, args.limit, candidates, marks, args.scope.include_retracted)?;
     if capped {
-        eprintln!(
+        crate::say!(
             "more than {} records match: ranked the {} newest; narrow the query, or give --all to rank every match",
             grouped(search::CANDIDATES as f64),
             grouped(search::CANDIDATES as f64)

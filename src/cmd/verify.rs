@@ -1,27 +1,46 @@
 //! `crosscheck verify`: check the case file: SQLite's own integrity check,
 //! foreign keys, the append-only triggers, the history chain, every
 //! preserved capture, and that each record still holds the values and times
-//! its history ends with (store/verify.rs).
+//! its history ends with (store/verify.rs). With `--expect HASH`, also that
+//! a hash noted earlier (`crosscheck anchor`) is still in the chain.
 
 use anyhow::Result;
 
 use super::Ctx;
-use crate::error::CheckFailed;
+use crate::error::{CheckFailed, UserError};
 use crate::store::Case;
 
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  crosscheck verify\n  crosscheck --db backup.db verify\n\nExits 0 when every check passes, 4 when any finds a problem; each problem names the history entry, record or capture at fault."
+    after_help = "Examples:\n  crosscheck verify\n  crosscheck --db backup.db verify\n  crosscheck verify --expect 3f6c0e9d2b7a4f1e8c5d6b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e\n\nExits 0 when every check passes, 4 when any finds a problem; each problem names the history entry, record or capture at fault.\n\nThe chain shows that no entry was changed, removed or moved, but someone who rewrites the history and recomputes every hash makes a chain that checks. Against that, give out the hash `crosscheck anchor` prints (publish it, send it to an editor), and check the case against it later with --expect."
 )]
-pub struct Args {}
+pub struct Args {
+    /// A history hash noted earlier (as `crosscheck anchor` prints it): fail unless it is an entry of the chain, and say how many entries came after it.
+    #[arg(long, value_name = "HASH", value_parser = parse_hash)]
+    pub expect: Option<String>,
+}
 
-pub fn run(_args: Args, case: &mut Case, ctx: &Ctx) -> Result<()> {
+/// A SHA-256 in hex, as the history holds it.
+fn parse_hash(text: &str) -> Result<String, UserError> {
+    let hash = text.trim().to_ascii_lowercase();
+    if hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(hash)
+    } else {
+        Err(UserError::invalid(
+            "expect",
+            text,
+            "allowed: a history hash of 64 hex digits, as `crosscheck anchor` or `crosscheck verify` prints it",
+        ))
+    }
+}
+
+pub fn run(args: Args, case: &mut Case, ctx: &Ctx) -> Result<()> {
     // One read transaction: every check sees the same state of the file,
     // while other processes go on writing.
-    let findings = case.verify()?;
+    let findings = case.verify_expecting(args.expect.as_deref())?;
     super::print_line(&findings.checked.join("\n"))?;
     if findings.problems.is_empty() {
-        eprintln!("{}: every check passed", ctx.db.display());
+        crate::say!("{}: every check passed", ctx.db.display());
         Ok(())
     } else {
         Err(CheckFailed(format!(

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
+use crate::atomic::Target;
 use crate::error::UserError;
 use crate::model::parse_date;
 use crate::output::{Cell, Column, Sink};
@@ -387,9 +388,9 @@ pub fn clean(text: &str) -> String {
 
 // ---------------------------------------------------------------- files
 
-/// Writes a report to a file, or to stdout when there is none.
-pub fn write_to(path: Option<&Path>, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
-    match path {
+/// Writes a report to a checked file, or to stdout when there is none.
+pub fn write_to(target: Option<&Target>, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    match target {
         None => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
@@ -397,14 +398,14 @@ pub fn write_to(path: Option<&Path>, write: impl FnOnce(&mut dyn Write) -> Resul
             out.flush()?;
             Ok(())
         }
-        Some(path) => write_atomically(path, write),
+        Some(target) => write_atomically(target, write),
     }
 }
 
 /// Writes a report file atomically, replacing what was there: see
 /// `atomic::write_file`.
-pub fn write_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
-    crate::atomic::write_file(path, true, |file| {
+pub fn write_atomically(target: &Target, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    crate::atomic::write_file(target, true, |file| {
         let mut out = std::io::BufWriter::new(file);
         write(&mut out)?;
         out.flush()?;

@@ -1,4 +1,7 @@
-//! Opening a case file: pragmas, then migrations tracked in `PRAGMA user_version`.
+//! Opening a case file: what the file is (crosscheck's mark in `PRAGMA
+//! application_id`, the schema version in `PRAGMA user_version`), the
+//! connection's pragmas, and the migrations, which only writing commands
+//! and `upgrade` apply.
 
 use std::path::Path;
 use std::time::Duration;
@@ -6,6 +9,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
+use super::history::{self, Actor};
 use crate::error::UserError;
 
 /// The schema, one SQL file per version, applied in order. Append-only: never
@@ -22,15 +26,62 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ),
 ];
 
-/// How long a writer waits for another process's lock before giving up.
+/// How long a writer waits for another process's lock before giving up,
+/// unless CROSSCHECK_LOCK_WAIT gives another number of seconds.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Opens an existing case file. It never creates one: a mistyped path must not
-/// leave an empty database behind.
-pub fn open(path: &Path) -> Result<Connection> {
+/// crosscheck's mark in the header of every case file it makes: SQLite's
+/// `PRAGMA application_id` (bytes 68 to 71 of the file), the ASCII letters
+/// "xchk". Any SQLite tool can read it.
+pub const APPLICATION_ID: i32 = 0x7863_686B;
+
+/// The schema of an open case file, as found when it was opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schema {
+    /// `PRAGMA user_version`: how many migrations the file has had.
+    pub version: i64,
+    /// The header holds crosscheck's mark. Case files made before the mark
+    /// existed lack it, and are known by their tables.
+    pub marked: bool,
+}
+
+impl Schema {
+    /// This build of crosscheck reads the file as it is.
+    pub fn readable(self) -> bool {
+        self.version == latest_version()
+    }
+
+    /// Nothing to change before writing: the latest schema, marked.
+    pub fn current(self) -> bool {
+        self.readable() && self.marked
+    }
+}
+
+/// How long to wait for another process's lock.
+pub fn lock_wait() -> Duration {
+    std::env::var("CROSSCHECK_LOCK_WAIT")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .map_or(BUSY_TIMEOUT, Duration::from_secs)
+}
+
+/// Opens an existing case file and finds out its schema, changing nothing:
+/// no migration, no change of journal mode. It never creates a file (a
+/// mistyped path must not leave an empty database behind), and it refuses
+/// any file that is not a crosscheck case.
+pub fn open(path: &Path) -> Result<(Connection, Schema)> {
     if !path.exists() {
         return Err(UserError::NoDatabase(path.display().to_string()).into());
     }
+    check_file(path)?;
+    let conn = connect(path)?;
+    let schema = identify(&conn, path)?;
+    prepare(&conn)?;
+    Ok((conn, schema))
+}
+
+/// Opens the file with SQLite, for writing where it can be written.
+fn connect(path: &Path) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
     let conn = match read_only(path) {
         None => Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_READ_WRITE),
@@ -49,7 +100,94 @@ pub fn open(path: &Path) -> Result<Connection> {
         }),
     }
     .with_context(|| format!("cannot open case file {}", path.display()))?;
-    prepare(conn, path)
+    conn.busy_timeout(lock_wait())?;
+    Ok(conn)
+}
+
+/// The first bytes of every SQLite database file.
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// Refuses, before SQLite sees it, a path that is not a regular file, an
+/// empty file, or a file that is not an SQLite database. Reads only.
+fn check_file(path: &Path) -> Result<()> {
+    let meta = std::fs::metadata(path).with_context(|| format!("cannot open case file {}", path.display()))?;
+    if meta.is_dir() {
+        return Err(not_a_case(path, "it is a folder"));
+    }
+    if !meta.is_file() {
+        return Err(not_a_case(path, "it is a device, pipe or socket, not a file"));
+    }
+    if meta.len() == 0 {
+        return Err(not_a_case(
+            path,
+            &format!(
+                "it is empty (0 bytes), as a truncated copy would be; `crosscheck --db {} init` makes a new case of it",
+                crate::output::inert(&path.display().to_string())
+            ),
+        ));
+    }
+    let mut head = [0u8; 16];
+    let mut file = std::fs::File::open(path).with_context(|| format!("cannot open case file {}", path.display()))?;
+    let n = std::io::Read::read(&mut file, &mut head).with_context(|| format!("cannot read case file {}", path.display()))?;
+    if n < head.len() || &head != SQLITE_MAGIC {
+        return Err(not_a_case(path, "it is not an SQLite database"));
+    }
+    Ok(())
+}
+
+/// The error for a file that is not a case; it says what the file is.
+fn not_a_case(path: &Path, why: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{} is not a crosscheck case file: {why}. Nothing was changed",
+        crate::output::inert(&path.display().to_string())
+    )
+}
+
+/// The tables every crosscheck case file has had since schema version 1.
+const CASE_TABLES: [&str; 8] = ["party", "source", "claim", "statement", "evidence", "history", "capture", "import"];
+
+/// Finds out what an SQLite file is, reading only: a case marked by
+/// crosscheck, an older case from before the mark (known by its tables), or
+/// anything else, which is refused.
+fn identify(conn: &Connection, path: &Path) -> Result<Schema> {
+    let read = || -> rusqlite::Result<(i32, i64, i64)> {
+        let id = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        let version = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let tables = conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            rusqlite::params_from_iter(CASE_TABLES),
+            |r| r.get(0),
+        )?;
+        Ok((id, version, tables))
+    };
+    let (id, version, tables) = read().map_err(|e| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => not_a_case(path, "it is not an SQLite database, or it is damaged"),
+        _ => busy(e, path).context(format!("cannot read case file {}", path.display())),
+    })?;
+    let marked = id == APPLICATION_ID;
+    if !marked && id != 0 {
+        return Err(not_a_case(
+            path,
+            &format!("it is the SQLite database of another program (application id {id:#010x})"),
+        ));
+    }
+    if !marked && tables < CASE_TABLES.len() as i64 {
+        return Err(not_a_case(path, "it is an SQLite database, but not one crosscheck made"));
+    }
+    if version == 0 {
+        anyhow::bail!(
+            "case file {} holds a case, but its schema version (PRAGMA user_version) is 0: it was reset outside crosscheck. Nothing was changed; restore the case from a backup",
+            path.display()
+        );
+    }
+    if version > latest_version() {
+        anyhow::bail!(
+            "case file {} has schema version {version}, newer than this crosscheck reads ({}): nothing was changed; use a newer crosscheck",
+            path.display(),
+            latest_version()
+        );
+    }
+    Ok(Schema { version, marked })
 }
 
 /// Why a case file cannot be written.
@@ -83,33 +221,89 @@ fn immutable_uri(path: &Path) -> String {
     uri
 }
 
-/// Creates the case file if needed and brings its schema up to date.
-pub fn create(path: &Path) -> Result<(Connection, bool)> {
-    let existed = path.exists();
-    let conn = Connection::open(path).with_context(|| format!("cannot create case file {}", path.display()))?;
-    Ok((prepare(conn, path)?, !existed))
+/// Makes a case file of a new path, an empty file, or an SQLite database
+/// with nothing in it (`init`). An existing case is opened as `open` opens
+/// it, and anything else is refused. Returns the connection, the schema
+/// found (the latest for a new case), and whether a case was made.
+pub fn create(path: &Path) -> Result<(Connection, Schema, bool)> {
+    let blank_file = match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
+        Err(e) => return Err(e).with_context(|| format!("cannot open case file {}", path.display())),
+        Ok(meta) => meta.is_file() && meta.len() == 0,
+    };
+    if !blank_file {
+        check_file(path)?;
+        let conn = connect(path)?;
+        if !is_blank(&conn).unwrap_or(false) {
+            let schema = identify(&conn, path)?;
+            prepare(&conn)?;
+            return Ok((conn, schema, false));
+        }
+    }
+    let mut conn = Connection::open(path).with_context(|| format!("cannot create case file {}", path.display()))?;
+    conn.busy_timeout(lock_wait())?;
+    use_wal(&conn, path)?;
+    prepare(&conn)?;
+    migrate(&mut conn, path, None).with_context(|| format!("cannot create case file {}", path.display()))?;
+    let schema = Schema {
+        version: latest_version(),
+        marked: true,
+    };
+    Ok((conn, schema, true))
+}
+
+/// An SQLite database with nothing in it and no program's mark.
+fn is_blank(conn: &Connection) -> rusqlite::Result<bool> {
+    let id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let objects: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+    Ok(id == 0 && version == 0 && objects == 0)
 }
 
 /// An in-memory case, for `demo` and tests.
 pub fn memory() -> Result<Connection> {
     let mut conn = Connection::open_in_memory()?;
-    conn.pragma_update(None, "foreign_keys", true)?;
-    add_functions(&conn)?;
-    migrate(&mut conn)?;
+    prepare(&conn)?;
+    migrate(&mut conn, Path::new(":memory:"), None)?;
     Ok(conn)
 }
 
-fn prepare(mut conn: Connection, path: &Path) -> Result<Connection> {
-    conn.busy_timeout(BUSY_TIMEOUT)?;
+/// Settings of the connection only; the file is not changed.
+fn prepare(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "foreign_keys", true)?;
-    // WAL lets readers go on while one process writes; NORMAL sync is safe in WAL.
+    // NORMAL sync is safe in WAL mode; in rollback mode (a backup being
+    // read) nothing is written.
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    add_functions(conn)?;
+    Ok(())
+}
+
+/// Puts the case file in WAL mode, which lets readers go on while one
+/// process writes. Writing commands do this first: a backup is a single
+/// file in rollback mode, and reading it leaves it so.
+pub fn use_wal(conn: &Connection, path: &Path) -> Result<()> {
+    if conn.is_readonly(rusqlite::MAIN_DB)? {
+        return Ok(());
+    }
     let _mode: String = conn
         .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-        .with_context(|| format!("cannot use case file {} (is it an SQLite database?)", path.display()))?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
-    add_functions(&conn)?;
-    migrate(&mut conn).with_context(|| format!("cannot bring case file {} up to date", path.display()))?;
-    Ok(conn)
+        .map_err(|e| busy(e, path))
+        .with_context(|| format!("cannot use case file {}", path.display()))?;
+    Ok(())
+}
+
+/// Says plainly that another process holds the case, where SQLite says
+/// "database is locked".
+pub fn busy(err: rusqlite::Error, path: &Path) -> anyhow::Error {
+    match err.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => anyhow::anyhow!(
+            "another crosscheck (or another program) is writing case file {} and held it for {} second{}; nothing was changed: try again when it is done (CROSSCHECK_LOCK_WAIT sets how many seconds to wait)",
+            path.display(),
+            lock_wait().as_secs(),
+            if lock_wait().as_secs() == 1 { "" } else { "s" }
+        ),
+        _ => err.into(),
+    }
 }
 
 /// SQL functions crosscheck's own queries use. They exist only in crosscheck's
@@ -178,36 +372,82 @@ pub fn latest_version() -> i64 {
     MIGRATIONS.len() as i64
 }
 
-/// Applies every migration newer than `PRAGMA user_version`, each in its own
-/// transaction together with the version bump.
-pub fn migrate(conn: &mut Connection) -> Result<()> {
-    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if current > latest_version() {
-        anyhow::bail!(
-            "this case file has schema version {current}, newer than this crosscheck understands ({}); upgrade crosscheck",
-            latest_version()
-        );
-    }
-    if current == latest_version() {
-        return Ok(());
-    }
+/// What an upgrade changed: the schema version before and after, and
+/// whether the file was marked before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Upgraded {
+    pub from: i64,
+    pub to: i64,
+    pub was_marked: bool,
+}
+
+/// Applies every migration newer than `PRAGMA user_version` and marks the
+/// file as a case, all in one transaction: either the file has them all,
+/// or it is as it was. `by` is who upgrades an existing case: the upgrade
+/// is then written to the history. Returns None when there was nothing to do.
+pub fn migrate(conn: &mut Connection, path: &Path, by: Option<&Actor>) -> Result<Option<Upgraded>> {
     // A migration that makes a table anew (SQLite cannot change a table's
     // constraints in place) drops the old one while other tables still
     // refer to it: SQLite's documented way is to turn foreign keys off
     // outside the transaction and check them all before it commits.
     conn.pragma_update(None, "foreign_keys", false)?;
-    let result = (|| -> Result<()> {
-        for (index, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            tx.execute_batch(sql).with_context(|| format!("migration {name} failed"))?;
-            let broken: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
-            if broken > 0 {
-                anyhow::bail!("migration {name} would leave {broken} rows referring to records that do not exist; nothing was changed");
-            }
-            tx.pragma_update(None, "user_version", (index + 1) as i64)?;
-            tx.commit()?;
+    let result = (|| -> Result<Option<Upgraded>> {
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| busy(e, path))?;
+        // Read inside the write lock: another process may have upgraded
+        // the file meanwhile.
+        let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let id: i32 = tx.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        if current > latest_version() {
+            anyhow::bail!(
+                "this case file has schema version {current}, newer than this crosscheck reads ({}); use a newer crosscheck",
+                latest_version()
+            );
         }
-        Ok(())
+        if current == latest_version() && id == APPLICATION_ID {
+            return Ok(None);
+        }
+        for (name, sql) in MIGRATIONS.iter().skip(current as usize) {
+            // The SQL itself stays out of the message: it is crosscheck's, not the user's.
+            tx.execute_batch(sql).map_err(|e| {
+                let why = match e {
+                    rusqlite::Error::SqlInputError { msg, .. } => msg,
+                    other => other.to_string(),
+                };
+                anyhow::anyhow!("migration {name} failed: {why}; nothing was changed")
+            })?;
+        }
+        let broken: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+        if broken > 0 {
+            anyhow::bail!("the upgrade would leave {broken} rows referring to records that do not exist; nothing was changed");
+        }
+        tx.pragma_update(None, "user_version", latest_version())?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        let upgraded = Upgraded {
+            from: current,
+            to: latest_version(),
+            was_marked: id == APPLICATION_ID,
+        };
+        if let Some(actor) = by {
+            let uuid = uuid::Uuid::now_v7().to_string();
+            history::append(
+                &tx,
+                actor,
+                history::Change {
+                    action: "upgrade",
+                    entity: "case",
+                    entity_uuid: &uuid,
+                    handle: "case",
+                    claim_uuid: None,
+                    before: Some(serde_json::json!({"schema_version": current, "marked": upgraded.was_marked})),
+                    after: Some(serde_json::json!({"schema_version": upgraded.to, "marked": true})),
+                    reason: "",
+                },
+            )?;
+        }
+        tx.commit()?;
+        Ok(Some(upgraded))
     })();
     conn.pragma_update(None, "foreign_keys", true)?;
     result
@@ -216,14 +456,15 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
 /// Starts the one transaction a writing command runs in. IMMEDIATE takes the
 /// write lock at once, so that the history chain is read and extended by one
 /// process at a time.
-pub fn write(conn: &mut Connection) -> Result<Transaction<'_>> {
+pub fn write<'a>(conn: &'a mut Connection, path: &Path) -> Result<Transaction<'a>> {
     if conn.is_readonly(rusqlite::MAIN_DB)? {
         anyhow::bail!(
             "case file {} is read-only (the file or its file system cannot be written): nothing was changed; listing, show, verify and backup still work, and a copy made with `crosscheck backup COPY` can be changed",
-            conn.path().unwrap_or("")
+            path.display()
         );
     }
-    Ok(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+    conn.transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| busy(e, path))
 }
 
 /// The current UTC time, as stored in every timestamp column.
@@ -249,7 +490,7 @@ mod tests {
     #[test]
     fn migrating_twice_changes_nothing() {
         let mut conn = memory().unwrap();
-        migrate(&mut conn).unwrap();
+        assert_eq!(migrate(&mut conn, Path::new(":memory:"), None).unwrap(), None);
         let parties: i64 = conn.query_row("SELECT count(*) FROM party", [], |r| r.get(0)).unwrap();
         assert_eq!(parties, 249);
     }

@@ -96,7 +96,8 @@ pub fn by_uuid(conn: &Connection, kind: Kind, uuid: &str) -> Result<Option<i64>>
 pub fn uuid_of(conn: &Connection, kind: Kind, id: i64) -> Result<String> {
     let table = kind.table();
     let sql = statement_text(table, "uuid by id", || format!("SELECT uuid FROM {table} WHERE id = ?1"));
-    Ok(conn.prepare_cached(sql)?.query_row([id], |r| r.get(0))?)
+    let uuid: Option<String> = conn.prepare_cached(sql)?.query_row([id], |r| r.get(0)).optional()?;
+    uuid.ok_or_else(|| anyhow::anyhow!("it refers to {table} {}, which is not in the case", super::kind::handle(kind, id)))
 }
 
 /// The handle people type for a referenced record: a party's code, a claim's

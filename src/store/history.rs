@@ -137,6 +137,34 @@ pub fn last_hash(conn: &Connection) -> Result<String> {
     Ok(hash.unwrap_or_else(|| GENESIS.to_string()))
 }
 
+/// The newest entry of the history: its id, hash and time, and how many
+/// entries the history has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    pub id: i64,
+    pub hash: String,
+    pub at: String,
+    pub entries: i64,
+}
+
+/// The newest entry, or None for an empty history.
+pub fn head(conn: &Connection) -> Result<Option<Head>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, hash, at, (SELECT count(*) FROM history) FROM history ORDER BY id DESC LIMIT 1",
+            [],
+            |r| {
+                Ok(Head {
+                    id: r.get(0)?,
+                    hash: r.get(1)?,
+                    at: r.get(2)?,
+                    entries: r.get(3)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
 /// Appends an entry. Call inside the command's write transaction, which holds
 /// the write lock, so that no other process can extend the chain meanwhile.
 pub fn append(conn: &Connection, actor: &Actor, change: Change<'_>) -> Result<()> {

@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use super::handle;
 use super::history::{self, Actor, Change};
 use super::kind::{Kind, handle as format_handle};
+use super::reading::{self, ArrayError, Bounded, JsonArray, MAX_COLUMNS, MAX_FIELD, RowMeter, RowTooLong, listed};
 use super::record::{self, Action, Fields, Record};
 use super::records::Claim;
 use crate::error::UserError;
@@ -302,6 +303,8 @@ fn import_rows(
     }
     let unescape = matches!(layout.format, FileFormat::Delimited(_)) && !layout.raw_cells;
     let mut summary = Summary::default();
+    // The rejected rows are kept for the rejects file: within a bound.
+    let mut rejected_bytes = 0usize;
     while let Some(row) = rows.next(&mut plan, listener)? {
         listener.progress(row.bytes);
         let line = row.line;
@@ -341,6 +344,10 @@ fn import_rows(
                         } else {
                             format!("column {column}: {message}")
                         };
+                        rejected_bytes += cells.iter().map(|(_, v)| v.len()).sum::<usize>() + reason.len();
+                        if rejected_bytes > reading::MAX_REJECTED {
+                            return Err(reading::too_many_rejected(file_name, line));
+                        }
                         summary.rejected.push(Rejected { line, cells, reason });
                         summary.counts.rejected += 1;
                     }
@@ -399,6 +406,15 @@ impl Plan {
     /// Adds columns, says which are skipped and why, and refuses two columns
     /// that give the same field.
     fn add_columns(&mut self, names: Vec<String>, listener: &mut dyn Listener) -> Result<()> {
+        if self.names.len() + names.len() > MAX_COLUMNS {
+            return Err(UserError::Usage(format!(
+                "{}: {} columns; an import reads at most {} (the columns of a CSV or TSV file, the distinct keys of a JSON file): is this the file and the format you meant? Nothing was imported",
+                self.file_name,
+                crate::model::grouped((self.names.len() + names.len()) as f64),
+                crate::model::grouped(MAX_COLUMNS as f64)
+            ))
+            .into());
+        }
         let (mut own, mut computed, mut shadowed, mut unknown) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for name in names {
             let index = self.names.len();
@@ -457,7 +473,7 @@ impl Plan {
                 format!(
                     "columns that are not fields of {}: {}; allowed: {}",
                     self.entity.plural(),
-                    all.join(", "),
+                    listed(&all),
                     fields_of(self.entity).join(", ")
                 ),
             )
@@ -471,17 +487,17 @@ impl Plan {
         if !computed.is_empty() {
             listener.note(&format!(
                 "{file}: skipped columns the claims report computes: {}",
-                computed.join(", ")
+                listed(&computed)
             ));
         }
         if !shadowed.is_empty() {
-            listener.note(&format!("{file}: skipped columns: {}", shadowed.join(", ")));
+            listener.note(&format!("{file}: skipped columns: {}", listed(&shadowed)));
         }
         if !unknown.is_empty() {
             listener.note(&format!(
                 "{file}: skipped columns that are not fields of {}: {} (fields: {}; to take one under another name, use --map FIELD=COLUMN)",
                 self.entity.plural(),
-                unknown.join(", "),
+                listed(&unknown),
                 fields_of(self.entity).join(", ")
             ));
         }
@@ -514,7 +530,7 @@ impl Plan {
             };
             if !found {
                 let has = if layout.header {
-                    format!("its columns are {}", self.names.join(", "))
+                    format!("its columns are {}", listed(&self.names))
                 } else {
                     format!("its rows have {} columns", self.names.len())
                 };
@@ -538,15 +554,16 @@ struct RawRow {
 
 enum Rows<R: Read> {
     Delimited {
-        reader: csv::Reader<HashingReader<R>>,
+        reader: csv::Reader<Bounded<HashingReader<R>>>,
+        meter: RowMeter,
         file_name: String,
         width: Option<usize>,
         quoting: Quoting,
         header: bool,
     },
     Json {
-        items: std::vec::IntoIter<JsonItem>,
-        sha256: String,
+        items: JsonArray<HashingReader<R>>,
+        file_name: String,
     },
     Jsonl {
         reader: BufReader<HashingReader<R>>,
@@ -556,36 +573,38 @@ enum Rows<R: Read> {
     },
 }
 
+/// The error of a file that cannot be read on as a whole: no row can be
+/// skipped past it, so it names no flag that skips rows.
+fn unreadable(file_name: &str, line: u64, why: impl std::fmt::Display) -> anyhow::Error {
+    UserError::Usage(format!("{file_name}, line {line}: {why}. Nothing was imported")).into()
+}
+
 impl<R: Read> Rows<R> {
     fn open(layout: &Layout, quoting: Option<Quoting>, file_name: &str, input: R) -> Result<Self> {
         let input = HashingReader::new(input);
         Ok(match layout.format {
             FileFormat::Delimited(delimiter) => {
                 let quoting = quoting.unwrap_or(Quoting::Rfc4180);
+                let meter = RowMeter::default();
                 let reader = csv::ReaderBuilder::new()
                     .delimiter(delimiter)
                     .quoting(quoting != Quoting::None)
                     .has_headers(false)
                     .flexible(true)
-                    .from_reader(input);
+                    .from_reader(Bounded::new(input, meter.clone()));
                 Rows::Delimited {
                     reader,
+                    meter,
                     file_name: file_name.to_string(),
                     width: None,
                     quoting,
                     header: layout.header,
                 }
             }
-            FileFormat::Json => {
-                let mut bytes = Vec::new();
-                let mut input = input;
-                input.read_to_end(&mut bytes)?;
-                let sha256 = input.finish()?;
-                Rows::Json {
-                    items: json_items(&bytes, file_name)?.into_iter(),
-                    sha256,
-                }
-            }
+            FileFormat::Json => Rows::Json {
+                items: JsonArray::new(input),
+                file_name: file_name.to_string(),
+            },
             FileFormat::Jsonl => Rows::Jsonl {
                 reader: BufReader::new(input),
                 file_name: file_name.to_string(),
@@ -598,15 +617,18 @@ impl<R: Read> Rows<R> {
     /// The header row of a CSV or TSV file.
     fn header(&mut self) -> Result<Vec<String>> {
         let Rows::Delimited {
-            reader, file_name, width, ..
+            reader,
+            meter,
+            file_name,
+            width,
+            ..
         } = self
         else {
             return Ok(Vec::new());
         };
         let mut record = csv::StringRecord::new();
-        let found = reader
-            .read_record(&mut record)
-            .map_err(|e| in_file(file_name, 1, "", csv_problem(&e)))?;
+        let found = reader.read_record(&mut record).map_err(|e| csv_error(file_name, 1, &e))?;
+        meter.reset();
         if !found {
             return Err(in_file(
                 file_name,
@@ -624,6 +646,7 @@ impl<R: Read> Rows<R> {
         match self {
             Rows::Delimited {
                 reader,
+                meter,
                 file_name,
                 width,
                 quoting,
@@ -631,10 +654,9 @@ impl<R: Read> Rows<R> {
             } => {
                 let mut record = csv::StringRecord::new();
                 let line = reader.position().line();
-                if !reader
-                    .read_record(&mut record)
-                    .map_err(|e| in_file(file_name, line, "", csv_problem(&e)))?
-                {
+                let found = reader.read_record(&mut record).map_err(|e| csv_error(file_name, line, &e))?;
+                meter.reset();
+                if !found {
                     return Ok(None);
                 }
                 let line = record.position().map_or(line, |p| p.line());
@@ -648,7 +670,7 @@ impl<R: Read> Rows<R> {
                     })?;
                 }
                 let expected = width.unwrap_or(record.len());
-                let problem = (record.len() != expected).then(|| {
+                let mut problem = (record.len() != expected).then(|| {
                     let quoted = record.iter().any(|f| f.starts_with('"'));
                     let mut why = format!(
                         "this row has {} fields where the {} has {expected}",
@@ -668,35 +690,46 @@ impl<R: Read> Rows<R> {
                     }
                     (String::new(), why)
                 });
+                if problem.is_none()
+                    && let Some(i) = record.iter().position(|f| f.len() > MAX_FIELD)
+                {
+                    let column = plan.names.get(i).cloned().unwrap_or_default();
+                    problem = Some((column, reading::field_too_long(record[i].len())));
+                }
                 Ok(Some(RawRow {
                     line,
                     bytes: reader.position().byte(),
-                    cells: record.iter().map(str::to_string).enumerate().collect(),
+                    cells: record.iter().map(|f| reading::kept(f.to_string())).enumerate().collect(),
                     problem,
                 }))
             }
-            Rows::Json { items, .. } => match items.next() {
-                None => Ok(None),
-                Some((line, bytes, object)) => Ok(Some(object_row(plan, line, bytes, object, listener)?)),
-            },
+            Rows::Json { items, file_name } => {
+                let item = items.next_item().map_err(|e| array_error(file_name, e))?;
+                let Some(item) = item else { return Ok(None) };
+                let object = serde_json::from_slice::<Object>(&item.text).map_err(|e| {
+                    // The parser counts lines from the item's start.
+                    let message = e.to_string();
+                    let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(m, _)| m);
+                    format!(
+                        "this item is not a JSON object: {message} (line {}, column {})",
+                        item.line + e.line().saturating_sub(1) as u64,
+                        e.column()
+                    )
+                });
+                Ok(Some(object_row(plan, item.line, item.bytes, object, listener)?))
+            }
             Rows::Jsonl {
                 reader,
                 file_name,
                 line,
                 bytes,
             } => loop {
-                let mut text = String::new();
-                let n = reader.read_line(&mut text).map_err(|e| {
-                    if e.kind() == std::io::ErrorKind::InvalidData {
-                        in_file(
-                            file_name,
-                            *line + 1,
-                            "",
-                            "the line is not valid UTF-8; save the file as UTF-8".into(),
-                        )
-                        .into()
+                let mut raw = Vec::new();
+                let n = reading::read_line(reader, &mut raw).map_err(|e| {
+                    if reading::is_row_too_long(&e) {
+                        unreadable(file_name, *line + 1, RowTooLong)
                     } else {
-                        anyhow::Error::from(e)
+                        anyhow::Error::from(e).context(format!("cannot read {file_name}"))
                     }
                 })?;
                 if n == 0 {
@@ -704,14 +737,20 @@ impl<R: Read> Rows<R> {
                 }
                 *line += 1;
                 *bytes += n as u64;
-                let trimmed = text.trim_start_matches('\u{feff}').trim();
-                if trimmed.is_empty() {
-                    continue;
-                }
-                let object = match serde_json::from_str::<Object>(trimmed) {
-                    Ok(object) => Ok(object),
-                    Err(e) if e.classify() == serde_json::error::Category::Data => Err(format!("this line is not a JSON object: {e}")),
-                    Err(e) => return Err(in_file(file_name, *line, "", format!("not valid JSON: {e}")).into()),
+                // Each line stands alone: a bad one is a bad row, and the
+                // rows after it can still be read.
+                let object = match String::from_utf8(raw) {
+                    Err(_) => Err("the line is not valid UTF-8; save the file as UTF-8".to_string()),
+                    Ok(text) => {
+                        let trimmed = text.trim_start_matches('\u{feff}').trim();
+                        if trimmed.is_empty() {
+                            continue;
+                        }
+                        serde_json::from_str::<Object>(trimmed).map_err(|e| match e.classify() {
+                            serde_json::error::Category::Data => format!("this line is not a JSON object: {e}"),
+                            _ => format!("not valid JSON: {e}"),
+                        })
+                    }
                 };
                 return Ok(Some(object_row(plan, *line, *bytes, object, listener)?));
             },
@@ -721,10 +760,42 @@ impl<R: Read> Rows<R> {
     /// Reads what is left and gives the file's SHA-256.
     fn finish(self) -> Result<String> {
         Ok(match self {
-            Rows::Delimited { reader, .. } => reader.into_inner().finish()?,
-            Rows::Json { sha256, .. } => sha256,
+            Rows::Delimited { reader, .. } => reader.into_inner().into_inner().finish()?,
+            Rows::Json { items, .. } => items.into_inner().finish()?,
             Rows::Jsonl { reader, .. } => reader.into_inner().finish()?,
         })
+    }
+}
+
+/// A CSV reading error, with the file and line. A row too long ends the
+/// import: the reader cannot find where the next row begins.
+fn csv_error(file_name: &str, line: u64, e: &csv::Error) -> anyhow::Error {
+    match e.kind() {
+        csv::ErrorKind::Io(io) if reading::is_row_too_long(io) => unreadable(file_name, line, RowTooLong),
+        _ => in_file(file_name, line, "", csv_problem(e)).into(),
+    }
+}
+
+/// What is wrong with a JSON file as a whole.
+fn array_error(file_name: &str, e: ArrayError) -> anyhow::Error {
+    match e {
+        ArrayError::Io(e) if reading::is_row_too_long(&e) => unreadable(file_name, 1, RowTooLong),
+        ArrayError::Io(e) => anyhow::Error::from(e).context(format!("cannot read {file_name}")),
+        ArrayError::NotArray => in_file(
+            file_name,
+            1,
+            "",
+            "a JSON file must hold one array of objects ([{...}, {...}]); for one object a line, use a .jsonl file or --format jsonl"
+                .into(),
+        )
+        .into(),
+        ArrayError::Truncated(line) => unreadable(
+            file_name,
+            line,
+            "the file ends before this item and the array are closed: it is cut short (a copy not finished, or a download broken off)",
+        ),
+        ArrayError::TooLong(line) => unreadable(file_name, line, RowTooLong),
+        ArrayError::Syntax(line, why) => unreadable(file_name, line, format!("not valid JSON: {why}")),
     }
 }
 
@@ -741,17 +812,30 @@ fn object_row(plan: &mut Plan, line: u64, bytes: u64, object: Result<Object, Str
             });
         }
     };
+    // Keys are matched to fields without regard to case, as CSV headers
+    // are: two keys that differ only so would give one field twice.
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for (key, _) in &object.0 {
+        if let Some(first) = seen.insert(key.trim().to_lowercase(), key) {
+            let why = if first == key {
+                format!("the key {key:?} appears twice in this object; keep one")
+            } else {
+                format!("the keys {first:?} and {key:?} both appear in this object, and keys are matched without regard to case; keep one")
+            };
+            return Ok(RawRow {
+                line,
+                bytes,
+                cells: Vec::new(),
+                problem: Some((key.trim().to_string(), why)),
+            });
+        }
+    }
     let new: Vec<String> = object
         .0
         .iter()
         .map(|(k, _)| k.trim().to_string())
         .filter(|k| !plan.by_name.contains_key(&k.to_lowercase()))
-        .fold(Vec::new(), |mut keys, k| {
-            if !keys.iter().any(|seen: &String| seen.eq_ignore_ascii_case(&k)) {
-                keys.push(k);
-            }
-            keys
-        });
+        .collect();
     if !new.is_empty() {
         plan.add_columns(new, listener)?;
     }
@@ -772,7 +856,10 @@ fn object_row(plan: &mut Plan, line: u64, bytes: u64, object: Result<Object, Str
                 continue;
             }
         };
-        cells.push((index, text));
+        if text.len() > MAX_FIELD {
+            problem.get_or_insert((key.clone(), reading::field_too_long(text.len())));
+        }
+        cells.push((index, reading::kept(text)));
     }
     Ok(RawRow {
         line,
@@ -781,38 +868,6 @@ fn object_row(plan: &mut Plan, line: u64, bytes: u64, object: Result<Object, Str
         problem,
     })
 }
-
-/// The items of a JSON array, each with the line it starts on.
-fn json_items(bytes: &[u8], file_name: &str) -> Result<Vec<JsonItem>> {
-    let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let first = text.iter().find(|b| !b.is_ascii_whitespace());
-    if first != Some(&b'[') {
-        return Err(in_file(
-            file_name,
-            1,
-            "",
-            "a JSON file must hold one array of objects ([{...}, {...}]); for one object a line, use a .jsonl file or --format jsonl"
-                .into(),
-        )
-        .into());
-    }
-    let raw: Vec<&serde_json::value::RawValue> =
-        serde_json::from_slice(text).map_err(|e| in_file(file_name, e.line() as u64, "", format!("not valid JSON: {e}")))?;
-    let (mut line, mut counted) = (1u64, 0usize);
-    let mut items = Vec::with_capacity(raw.len());
-    for item in raw {
-        let offset = item.get().as_ptr() as usize - text.as_ptr() as usize;
-        line += text[counted..offset].iter().filter(|b| **b == b'\n').count() as u64;
-        counted = offset;
-        let object = serde_json::from_str::<Object>(item.get()).map_err(|e| format!("this item is not a JSON object: {e}"));
-        items.push((line, (offset + item.get().len()) as u64, object));
-    }
-    Ok(items)
-}
-
-/// An item of a JSON array: the line it starts on, where it ends, and the
-/// object, or why it is not one.
-type JsonItem = (u64, u64, Result<Object, String>);
 
 /// A JSON object with its keys in the file's order.
 struct Object(Vec<(String, serde_json::Value)>);
@@ -845,17 +900,24 @@ impl<'de> serde::Deserialize<'de> for Object {
 /// None when no field begins with a quote mark, so that both read the same.
 fn detect_quoting(input: &mut (impl Read + Seek), delimiter: u8, header: bool, file_name: &str) -> Result<Option<Quoting>> {
     // The reading with quote marks as text.
+    let meter = RowMeter::default();
     let mut plain = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .quoting(false)
         .has_headers(false)
         .flexible(true)
-        .from_reader(&mut *input);
+        .from_reader(Bounded::new(&mut *input, meter.clone()));
     let mut record = csv::ByteRecord::new();
     let mut width = None;
     let mut plain_even = true;
     let mut first_quoted: Option<(u64, usize, String)> = None;
-    while plain.read_byte_record(&mut record)? {
+    loop {
+        let line = plain.position().line();
+        let found = plain.read_byte_record(&mut record).map_err(|e| csv_error(file_name, line, &e))?;
+        meter.reset();
+        if !found {
+            break;
+        }
         let w = *width.get_or_insert(record.len());
         plain_even &= record.len() == w;
         if first_quoted.is_none()

@@ -196,6 +196,17 @@ pub fn parse_typed(text: &str) -> Option<(Kind, i64)> {
     Some((kind, digits.parse().ok()?))
 }
 
+/// True for text shaped like a handle, leading zeros and all: `C3`, `c03`,
+/// `ST0`. A slug or code of that shape would be read as another record's
+/// handle, or be told from one only by its zeros.
+pub fn looks_like_handle(text: &str) -> bool {
+    let Some(split) = text.find(|c: char| c.is_ascii_digit()) else {
+        return false;
+    };
+    let (prefix, digits) = text.split_at(split);
+    digits.bytes().all(|b| b.is_ascii_digit()) && SPECS.iter().any(|s| s.prefix.eq_ignore_ascii_case(prefix))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,6 +222,12 @@ mod tests {
         assert_eq!(parse_typed("RU"), None);
         assert_eq!(parse_typed("vostok-2018"), None);
         assert_eq!(parse_typed("X9"), None);
+        for shaped in ["C3", "C01", "c0", "ST004", "p7", "E5"] {
+            assert!(looks_like_handle(shaped), "{shaped}");
+        }
+        for not in ["RU", "C3a", "vostok-2018", "X9", "C", "STE5"] {
+            assert!(!looks_like_handle(not), "{not}");
+        }
     }
 
     #[test]

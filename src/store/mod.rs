@@ -24,6 +24,7 @@ pub mod import;
 pub mod kind;
 pub mod listing;
 pub mod queries;
+pub mod reading;
 pub mod record;
 pub mod records;
 pub mod search;
@@ -79,25 +80,32 @@ macro_rules! with_record {
 pub struct Case {
     conn: Connection,
     path: PathBuf,
+    schema: db::Schema,
 }
 
 impl Case {
-    /// Opens an existing case file; it never creates one.
+    /// Opens an existing case file, changing nothing; it never creates one,
+    /// and refuses a file that is not a case. A case of an older schema is
+    /// opened as it is: `schema` says so, and `upgrade` brings it up to date.
     pub fn open(path: &Path) -> Result<Case> {
+        let (conn, schema) = db::open(path)?;
         Ok(Case {
-            conn: db::open(path)?,
+            conn,
             path: path.to_path_buf(),
+            schema,
         })
     }
 
-    /// Creates the case file if needed and brings its schema up to date.
-    /// Returns true when it was created.
+    /// Makes a case of a new path, an empty file or an empty SQLite
+    /// database; opens an existing case as `open` does. Returns true when
+    /// it made one.
     pub fn create(path: &Path) -> Result<(Case, bool)> {
-        let (conn, created) = db::create(path)?;
+        let (conn, schema, created) = db::create(path)?;
         Ok((
             Case {
                 conn,
                 path: path.to_path_buf(),
+                schema,
             },
             created,
         ))
@@ -108,7 +116,40 @@ impl Case {
         Ok(Case {
             conn: db::memory()?,
             path: PathBuf::from(":memory:"),
+            schema: db::Schema {
+                version: db::latest_version(),
+                marked: true,
+            },
         })
+    }
+
+    /// The schema the file had when it was opened.
+    pub fn schema(&self) -> db::Schema {
+        self.schema
+    }
+
+    /// Readies the case for writing: WAL mode, then the latest schema and
+    /// crosscheck's mark, in one transaction, with the upgrade written to
+    /// the history as `analyst`'s. Returns what changed, if anything.
+    pub fn upgrade(&mut self, analyst: &str) -> Result<Option<db::Upgraded>> {
+        db::use_wal(&self.conn, &self.path)?;
+        if self.schema.current() {
+            return Ok(None);
+        }
+        if self.conn.is_readonly(rusqlite::MAIN_DB)? {
+            // The same refusal every write gets.
+            db::write(&mut self.conn, &self.path)?;
+        }
+        let actor = Actor {
+            analyst: analyst.to_string(),
+            at: db::now(&self.conn)?,
+        };
+        let upgraded = db::migrate(&mut self.conn, &self.path, Some(&actor))?;
+        self.schema = db::Schema {
+            version: db::latest_version(),
+            marked: true,
+        };
+        Ok(upgraded)
     }
 
     pub fn path(&self) -> &Path {
@@ -117,7 +158,7 @@ impl Case {
 
     /// Starts the one transaction a writing command runs in, as `analyst`.
     pub fn write(&mut self, analyst: &str) -> Result<Writer<'_>> {
-        let tx = db::write(&mut self.conn)?;
+        let tx = db::write(&mut self.conn, &self.path)?;
         let actor = Actor {
             analyst: analyst.to_string(),
             at: db::now(&tx)?,
@@ -248,6 +289,29 @@ impl Writer<'_> {
         listener: &mut dyn import::Listener,
     ) -> Result<import::Summary> {
         import::import(&self.tx, &self.actor, kind, options, layout, file_name, input, listener)
+    }
+
+    /// Writes an `anchor` entry: the history's head is about to be given
+    /// out (published, sent) to check the case against later. Returns the
+    /// new head: the anchor entry itself.
+    pub fn anchor(&self, reason: &str) -> Result<history::Head> {
+        let entries = history::head(&self.tx)?.map_or(0, |h| h.entries) + 1;
+        let uuid = uuid::Uuid::now_v7().to_string();
+        history::append(
+            &self.tx,
+            &self.actor,
+            history::Change {
+                action: "anchor",
+                entity: "case",
+                entity_uuid: &uuid,
+                handle: "case",
+                claim_uuid: None,
+                before: None,
+                after: Some(serde_json::json!({ "entries": entries })),
+                reason,
+            },
+        )?;
+        history::head(&self.tx)?.ok_or_else(|| anyhow::anyhow!("the anchor entry was not written"))
     }
 
     /// Loads the shipped case.

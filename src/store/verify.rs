@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use anyhow::Result;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde_json::Value;
 
 use super::Case;
@@ -23,6 +23,8 @@ const MAX_LISTED: usize = 200;
 pub struct Findings {
     pub checked: Vec<String>,
     pub problems: Vec<String>,
+    /// The history has no entries (one of the problems).
+    pub empty_history: bool,
 }
 
 impl Findings {
@@ -51,13 +53,24 @@ impl Findings {
 }
 
 /// Runs every check on an open case file. Call it inside a transaction for
-/// one consistent view.
+/// one consistent view. A case of an older schema (a backup taken before
+/// an upgrade) gets the checks that hold for every version: SQLite's own,
+/// the triggers and the history chain.
 pub fn check(conn: &Connection) -> Result<Findings> {
     let mut findings = Findings::default();
     integrity(conn, &mut findings)?;
     foreign_keys(conn, &mut findings)?;
     triggers(conn, &mut findings)?;
     chain(conn, &mut findings)?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version < super::db::latest_version() {
+        findings.checked.push(format!(
+            "{:<13}not checked: schema version {version} is older than this crosscheck's ({}); records, captures and imports are checked once the case is upgraded",
+            "the rest",
+            super::db::latest_version()
+        ));
+        return Ok(findings);
+    }
     let trails = Trails::read(conn)?;
     captures(conn, &trails, &mut findings)?;
     records(conn, &trails, &mut findings)?;
@@ -175,7 +188,15 @@ fn chain(conn: &Connection, findings: &mut Findings) -> Result<()> {
             "{} entries, each hash recomputed and its link to the entry before checked; newest entry {id}, hash {hash}",
             grouped(count as f64)
         ),
-        None => "no entries yet".to_string(),
+        None => {
+            // Nothing to vouch for: an emptied case, or an empty file made into one.
+            findings.empty_history = true;
+            findings.problems.push(
+                "the history has no entries: nothing is on record in this case, so nothing in it can be vouched for (a case's first change writes its first entry)"
+                    .to_string(),
+            );
+            "no entries".to_string()
+        }
     };
     findings.line("history", before, ok);
     Ok(())
@@ -523,9 +544,65 @@ fn imports(conn: &Connection, trails: &Trails, findings: &mut Findings) -> Resul
     Ok(())
 }
 
+/// Where a noted hash stands in the history: the entry that has it, its
+/// place in the chain, and how many entries came after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub id: i64,
+    pub position: i64,
+    pub after: i64,
+}
+
+/// Finds the history entry with this hash.
+fn find_hash(conn: &Connection, hash: &str) -> Result<Option<Place>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, (SELECT count(*) FROM history WHERE id <= h.id), (SELECT count(*) FROM history WHERE id > h.id)
+             FROM history h WHERE hash = ?1 ORDER BY id LIMIT 1",
+            [hash],
+            |r| {
+                Ok(Place {
+                    id: r.get(0)?,
+                    position: r.get(1)?,
+                    after: r.get(2)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
 impl Case {
     /// Runs every check on one consistent view of the case.
     pub fn verify(&self) -> Result<Findings> {
-        self.snapshot(|case| check(case.conn()))
+        self.verify_expecting(None)
+    }
+
+    /// Runs every check, and with `expect`, also that a hash noted earlier
+    /// (`crosscheck anchor`) is an entry of the chain: a history rewritten
+    /// since, even with every hash recomputed, no longer holds it.
+    pub fn verify_expecting(&self, expect: Option<&str>) -> Result<Findings> {
+        self.snapshot(|case| {
+            let mut findings = check(case.conn())?;
+            if let Some(hash) = expect {
+                let before = findings.problems.len();
+                let ok = match find_hash(case.conn(), hash)? {
+                    Some(place) => format!(
+                        "{hash} is history entry {} ({} of the chain); {} {} came after it",
+                        place.id,
+                        grouped(place.position as f64),
+                        grouped(place.after as f64),
+                        if place.after == 1 { "entry" } else { "entries" }
+                    ),
+                    None => {
+                        findings.problems.push(format!(
+                            "no history entry has the hash {hash}: the history was rewritten since that hash was noted, or the hash is another case's"
+                        ));
+                        format!("{hash} expected")
+                    }
+                };
+                findings.line("anchor", before, ok);
+            }
+            Ok(findings)
+        })
     }
 }
