@@ -24,6 +24,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0008_search_readable.sql",
         include_str!("../../migrations/0008_search_readable.sql"),
     ),
+    (
+        "0009_capture_content_last.sql",
+        include_str!("../../migrations/0009_capture_content_last.sql"),
+    ),
 ];
 
 /// How long a writer waits for another process's lock before giving up,
