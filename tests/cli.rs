@@ -86,3 +86,38 @@ fn every_listing_sorts_by_a_field_and_stops_at_a_limit() {
         "{err}"
     );
 }
+
+#[test]
+fn verify_gives_scripts_one_row_a_check_with_stable_fields() {
+    let case = Case::seeded();
+    let json: serde_json::Value = serde_json::from_str(&case.ok(&["verify", "--format", "json"])).unwrap();
+    let checks = json.as_array().unwrap();
+    let names: Vec<&str> = checks.iter().map(|c| c["check"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        ["integrity", "foreign keys", "triggers", "history", "captures", "records", "imports"]
+    );
+    for check in checks {
+        assert_eq!(check["result"], "ok");
+        assert_eq!(check["problems"], 0);
+        assert_eq!(check["details"], "");
+    }
+    // A record changed around crosscheck: its check fails, with the problem in details.
+    let handle = case.ok(&["claim", "add", "A claim typed in", "--topic", "air"]);
+    let id: i64 = handle.trim().trim_start_matches('C').parse().unwrap();
+    let conn = rusqlite::Connection::open(case.db()).unwrap();
+    conn.execute("UPDATE claim SET topic = 'moved' WHERE id = ?1", [id]).unwrap();
+    drop(conn);
+    let run = case.run(&["verify", "--format", "jsonl"]);
+    assert_eq!(run.code, 4, "{}", run.stderr);
+    let records: serde_json::Value = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|c| c["check"] == "records")
+        .unwrap();
+    assert_eq!(records["result"], "failed");
+    assert_eq!(records["problems"], 1);
+    let expected = format!("claim C{id}: topic is \"moved\"");
+    assert!(records["details"].as_str().unwrap().contains(&expected), "{records}");
+}

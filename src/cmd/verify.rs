@@ -8,6 +8,7 @@ use anyhow::Result;
 
 use super::Ctx;
 use crate::error::{CheckFailed, UserError};
+use crate::output::{self, Cell, Format, OutputArgs};
 use crate::store::Case;
 
 #[derive(Debug, clap::Args)]
@@ -18,6 +19,9 @@ pub struct Args {
     /// A history hash noted earlier (as `crosscheck anchor` prints it): fail unless it is an entry of the chain, and say how many entries came after it.
     #[arg(long, value_name = "HASH", value_parser = parse_hash)]
     pub expect: Option<String>,
+    /// Output: the checks as lines (the default), or one row per check for scripts: csv, tsv, json, jsonl (check, result, problems, covered, details).
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// A SHA-256 in hex, as the history holds it.
@@ -38,7 +42,30 @@ pub fn run(args: Args, case: &mut Case, ctx: &Ctx) -> Result<()> {
     // One read transaction: every check sees the same state of the file,
     // while other processes go on writing.
     let findings = case.verify_expecting(args.expect.as_deref())?;
-    super::print_line(&findings.checked.join("\n"))?;
+    if args.format == Format::Table {
+        super::print_line(&findings.checked.join("\n"))?;
+    } else {
+        // Stable fields, one row a check; `details` holds every problem.
+        let rows = findings.checks.iter().map(|check| {
+            vec![
+                Cell::Text(check.name.clone()),
+                Cell::Text(if check.problems.is_empty() { "ok" } else { "failed" }.into()),
+                Cell::Int(check.problems.len() as i64),
+                Cell::Text(check.covered.clone()),
+                Cell::Text(check.problems.join("\n")),
+            ]
+        });
+        let output = OutputArgs {
+            format: args.format,
+            raw_cells: false,
+            expanded: false,
+        };
+        output::print(
+            &output,
+            output::columns(&["check", "result", "problems", "covered", "details"]),
+            rows,
+        )?;
+    }
     if findings.problems.is_empty() {
         crate::say!("{}: every check passed", ctx.db.display());
         Ok(())

@@ -22,6 +22,8 @@ const MAX_LISTED: usize = 200;
 #[derive(Debug, Default)]
 pub struct Findings {
     pub checked: Vec<String>,
+    /// Each check as scripts read it: its name, what it covered, and its problems.
+    pub checks: Vec<Check>,
     pub problems: Vec<String>,
     /// The history has no entries (one of the problems).
     pub empty_history: bool,
@@ -43,6 +45,11 @@ impl Findings {
 
     fn line(&mut self, check: &str, problems_before: usize, ok: String) {
         let found = self.problems.len() - problems_before;
+        self.checks.push(Check {
+            name: check.trim().to_string(),
+            covered: ok.clone(),
+            problems: self.problems[problems_before..].to_vec(),
+        });
         let line = if found == 0 {
             format!("{check:<13}ok: {ok}")
         } else {
@@ -50,6 +57,16 @@ impl Findings {
         };
         self.checked.push(line);
     }
+}
+
+/// One check of `verify`.
+#[derive(Debug, Clone, Default)]
+pub struct Check {
+    /// integrity, foreign keys, triggers, history, captures, records, imports...
+    pub name: String,
+    /// What it compared: "319 records compared, every field and their times...".
+    pub covered: String,
+    pub problems: Vec<String>,
 }
 
 /// Runs every check on an open case file. Call it inside a transaction for
