@@ -45,7 +45,7 @@ pub fn run(_: Args, _: &Ctx) -> Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "Joining Forces: Russia and China are Fostering Military Cooperation (2019): {claims} claims and their verdicts\n"
+        "Joining Forces: Russia and China are Fostering Military Cooperation (2019)\n{claims} claims and their verdicts\n"
     )?;
     writeln!(
         out,
@@ -54,7 +54,7 @@ pub fn run(_: Args, _: &Ctx) -> Result<()> {
     )?;
     writeln!(
         out,
-        "\nContested claims, side by side: what each party said, when, and where it is recorded\n"
+        "\nContested claims side by side:\nwhat each party said, when, and where it is recorded\n"
     )?;
     drop(out);
     let (rows, parties) = compare::build(&case, &[], None, Some("RU,CN,JP,KR,others"))?;
