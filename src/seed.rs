@@ -10,6 +10,8 @@ pub const FILES: &[(Kind, &str, &str)] = &[
     (Kind::Claim, "seed/claims.csv", include_str!("../seed/claims.csv")),
     (Kind::Statement, "seed/statements.csv", include_str!("../seed/statements.csv")),
     (Kind::Evidence, "seed/evidence.csv", include_str!("../seed/evidence.csv")),
+    (Kind::Place, "seed/places.csv", include_str!("../seed/places.csv")),
+    (Kind::Name, "seed/names.csv", include_str!("../seed/names.csv")),
 ];
 
 /// The analyst the seed's verdicts are recorded by, where the file names none.

@@ -117,7 +117,7 @@ fn every_change_writes_a_history_entry() {
     );
     // The seed comes in through the importer: one `import` entry per file.
     let seeded = Case::seeded();
-    assert_eq!(seeded.count("SELECT count(*) FROM history WHERE action = 'import'"), 5);
+    assert_eq!(seeded.count("SELECT count(*) FROM history WHERE action = 'import'"), 7);
     verify_passes(&seeded);
 }
 

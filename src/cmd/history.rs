@@ -8,7 +8,7 @@ use crate::store::{Case, Entry};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Only the trail of one record: a claim (with its statements and evidence), a source, a party, a statement or evidence, by handle, slug, code or UUID.
+    /// Only the trail of one record: a claim (with its statements and evidence), a source, a party, a statement, evidence, a place (with its names) or a name, by handle, slug, code or UUID.
     pub record: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,

@@ -22,7 +22,9 @@ pub mod history;
 pub mod import;
 pub mod init;
 pub mod mark;
+pub mod name;
 pub mod party;
+pub mod place;
 pub mod report;
 pub mod retract;
 pub mod search;
@@ -70,6 +72,8 @@ pub fn run(cli: Cli) -> Result<()> {
             let case = &mut case;
             match command {
                 Command::Party(c) => party::run(c, case, &ctx),
+                Command::Place(c) => place::run(c, case, &ctx),
+                Command::Name(c) => name::run(c, case, &ctx),
                 Command::Source(c) => source::run(c, case, &ctx),
                 Command::Claim(c) => claim::run(c, case, &ctx),
                 Command::Statement(c) => statement::run(c, case, &ctx),
@@ -235,4 +239,22 @@ pub fn print_section(title: &str, headers: &[&str], rows: Vec<Vec<String>>) -> R
         )?;
     }
     Ok(())
+}
+
+/// Prints a record's trail of changes as a titled table, oldest first.
+pub fn print_history(case: &Case, kind: store::Kind, id: i64, title: &str) -> Result<()> {
+    let mut history = Vec::new();
+    case.history(Some((kind, id)), &mut |e| {
+        history.push(vec![
+            e.id.to_string(),
+            e.at.clone(),
+            e.analyst.clone(),
+            e.action.clone(),
+            e.handle.clone(),
+            history::summarise(&e),
+            e.reason,
+        ]);
+        Ok(())
+    })?;
+    print_section(title, &["entry", "at", "analyst", "action", "record", "change", "reason"], history)
 }

@@ -1,4 +1,4 @@
-//! `crosscheck report parties|sources|claims|statements|evidence`: reports to
+//! `crosscheck report parties|sources|claims|statements|evidence|places|names`: reports to
 //! publish or hand on. The CSV, TSV and JSON reports of records have exactly
 //! the columns of `X list`, from the same query, so that any of them imports
 //! back; Markdown and HTML are for readers.
@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use anyhow::Result;
 
-use super::{Ctx, claim, evidence, party, source, statement};
+use super::{Ctx, claim, evidence, name, party, place, source, statement};
 use crate::error::UserError;
 use crate::output::{self, Cell, Column, OutputArgs, Sink};
 use crate::report::claims::{self as claims_report, Line};
@@ -71,6 +71,22 @@ pub enum Subject {
         #[command(flatten)]
         out: ReportArgs,
     },
+    /// Places, with the columns of `place list`: the fields, then the place's names.
+    #[command(after_help = "Example:\n  crosscheck report places --format md --output places.md")]
+    Places {
+        #[command(flatten)]
+        filter: place::Filter,
+        #[command(flatten)]
+        out: ReportArgs,
+    },
+    /// Names of places, with the columns of `name list`: who calls which place what, and on what source.
+    #[command(after_help = "Example:\n  crosscheck report names --used-by JP --format csv --output jp-names.csv")]
+    Names {
+        #[command(flatten)]
+        filter: name::Filter,
+        #[command(flatten)]
+        out: ReportArgs,
+    },
 }
 
 /// Where and how a report is written.
@@ -128,6 +144,10 @@ pub fn run(args: Args, store: &mut Case, ctx: &Ctx) -> Result<()> {
             statement::list(case, &filter, out.scope, to)
         }),
         Subject::Evidence { filter, out } => listing(&out, heading(&out, "Evidence"), |to| evidence::list(case, &filter, out.scope, to)),
+        Subject::Places { filter, out } => listing(&out, heading(&out, "Places"), |to| place::list(case, &filter, out.scope, to)),
+        Subject::Names { filter, out } => listing(&out, heading(&out, "Names of places"), |to| {
+            name::list(case, &filter, out.scope, to)
+        }),
         Subject::Claims { filter, parties, out } => {
             let (title, intro) = heading(&out, "Claims and verdicts");
             claims(case, &filter, parties.as_deref(), &out, title, intro)

@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0002_states.sql", include_str!("../../migrations/0002_states.sql")),
     ("0003_search.sql", include_str!("../../migrations/0003_search.sql")),
     ("0004_corrections.sql", include_str!("../../migrations/0004_corrections.sql")),
+    ("0006_places.sql", include_str!("../../migrations/0006_places.sql")),
 ];
 
 /// How long a writer waits for another process's lock before giving up.

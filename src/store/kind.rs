@@ -11,6 +11,8 @@ pub enum Kind {
     Claim,
     Statement,
     Evidence,
+    Place,
+    Name,
 }
 
 /// What is declared about one kind.
@@ -80,6 +82,24 @@ pub const SPECS: &[Spec] = &[
         forms: "an evidence handle such as E5, or its UUID",
         search: Some((&["excerpt"], &[])),
     },
+    Spec {
+        kind: Kind::Place,
+        prefix: "PL",
+        table: "place",
+        plural: "places",
+        key_column: Some("slug"),
+        forms: "a place handle such as PL1, its slug, or its UUID",
+        search: None,
+    },
+    Spec {
+        kind: Kind::Name,
+        prefix: "N",
+        table: "name",
+        plural: "names",
+        key_column: None,
+        forms: "a name handle such as N4, or its UUID",
+        search: None,
+    },
 ];
 
 /// The searched kinds in the order of their code in the search index's
@@ -88,7 +108,15 @@ pub const SPECS: &[Spec] = &[
 pub const SEARCHED: [Kind; 4] = [Kind::Claim, Kind::Statement, Kind::Source, Kind::Evidence];
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [Kind::Party, Kind::Source, Kind::Claim, Kind::Statement, Kind::Evidence];
+    pub const ALL: [Kind; 7] = [
+        Kind::Party,
+        Kind::Source,
+        Kind::Claim,
+        Kind::Statement,
+        Kind::Evidence,
+        Kind::Place,
+        Kind::Name,
+    ];
 
     pub fn spec(self) -> &'static Spec {
         SPECS.iter().find(|s| s.kind == self).expect("every kind is declared in SPECS")
@@ -176,6 +204,8 @@ mod tests {
         assert_eq!(parse_typed("RU"), None);
         assert_eq!(parse_typed("vostok-2018"), None);
         assert_eq!(parse_typed("X9"), None);
+        assert_eq!(parse_typed("PL1"), Some((Kind::Place, 1)));
+        assert_eq!(parse_typed("N4"), Some((Kind::Name, 4)));
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod history;
 pub mod import;
 pub mod kind;
 pub mod listing;
+pub mod places;
 pub mod queries;
 pub mod record;
 pub mod records;
@@ -31,7 +32,7 @@ pub mod verify;
 pub use history::{Actor, Entry};
 pub use kind::{Kind, handle as format_handle, parse_typed};
 pub use record::{Action, Fields, Record};
-pub use records::{Claim, Evidence, Party, Source, Statement};
+pub use records::{Claim, Evidence, Name, Party, Place, Source, Statement};
 
 use crate::error::UserError;
 use crate::model::Status;
@@ -60,6 +61,14 @@ macro_rules! with_record {
             }
             $crate::store::Kind::Evidence => {
                 type $R = $crate::store::Evidence;
+                $body
+            }
+            $crate::store::Kind::Place => {
+                type $R = $crate::store::Place;
+                $body
+            }
+            $crate::store::Kind::Name => {
+                type $R = $crate::store::Name;
                 $body
             }
         }

@@ -219,6 +219,9 @@ struct Term {
     prefix: bool,
     /// What to mark in the records' own text.
     needles: Vec<Needle>,
+    /// The words as typed, and whether they were quoted.
+    typed: String,
+    quoted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -229,12 +232,52 @@ enum Needle {
     Cjk(String),
 }
 
+/// One condition of a query: a term, or, where the words typed are a
+/// place's name, any one of that place's names.
+#[derive(Debug, Clone, PartialEq)]
+struct Clause {
+    terms: Vec<Term>,
+    names: Option<Alternatives>,
+}
+
+/// The names a clause stands for: the words typed, and every name searched,
+/// as tokens, to tell which name a record matched.
+#[derive(Debug, Clone, PartialEq)]
+struct Alternatives {
+    typed: Vec<Token>,
+    names: Vec<(String, Vec<Token>)>,
+}
+
 /// A parsed query: words and "quoted phrases", all of which must match. A
 /// word ending in `*` matches every word it begins.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Query {
-    terms: Vec<Term>,
+    clauses: Vec<Clause>,
 }
+
+/// Words of a query that name a place, and the names searched for them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expansion {
+    /// The words as typed.
+    pub typed: String,
+    /// The places they name: `PL1 liancourt-rocks`.
+    pub places: Vec<String>,
+    /// Every name of those places, searched in their stead.
+    pub names: Vec<String>,
+}
+
+/// What the names of places did to a query.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Expansions {
+    /// Words searched as any name of their place.
+    pub expanded: Vec<Expansion>,
+    /// Words searched as typed, because other words of the query name the
+    /// same place (`Dokdo Takeshima` finds the records that use both).
+    pub as_typed: Vec<Expansion>,
+}
+
+/// The longest run of query words looked up as one name.
+const LONGEST_NAME: usize = 8;
 
 impl Query {
     /// Reads what the user typed. Nothing in it is FTS5 syntax: each term
@@ -244,7 +287,7 @@ impl Query {
         let mut terms = Vec::new();
         for (i, part) in input.split('"').enumerate() {
             if i % 2 == 1 {
-                terms.extend(Term::new(part, false));
+                terms.extend(Term::new(part, false).map(|t| Term { quoted: true, ..t }));
             } else {
                 for word in part.split_whitespace() {
                     let bare = word.trim_end_matches('*');
@@ -259,24 +302,163 @@ impl Query {
                 "give at least one word to search for, in any script: Vostok, учения, 독도, 竹島, 演习",
             ));
         }
-        Ok(Query { terms })
+        Ok(Query {
+            clauses: terms
+                .into_iter()
+                .map(|t| Clause {
+                    terms: vec![t],
+                    names: None,
+                })
+                .collect(),
+        })
     }
 
-    /// The FTS5 MATCH expression: each term an FTS5 string, joined by AND.
+    /// The FTS5 MATCH expression: each term an FTS5 string, the names of a
+    /// place joined by OR, and the clauses by AND.
     pub fn expression(&self) -> String {
-        let strings: Vec<String> = self
-            .terms
+        let string = |t: &Term| format!("\"{}\"{}", t.text.replace('"', "\"\""), if t.prefix { "*" } else { "" });
+        let clauses: Vec<String> = self
+            .clauses
             .iter()
-            .map(|t| format!("\"{}\"{}", t.text.replace('"', "\"\""), if t.prefix { "*" } else { "" }))
+            .map(|c| match c.terms.as_slice() {
+                [one] => string(one),
+                many => format!("({})", many.iter().map(string).collect::<Vec<_>>().join(" OR ")),
+            })
             .collect();
-        strings.join(" AND ")
+        clauses.join(" AND ")
+    }
+
+    /// Where words of the query are a name of a place, searches every live
+    /// name of that place instead: `Takeshima airspace` finds the records
+    /// that say Dokdo, 독도 or Liancourt Rocks with airspace. A quoted phrase
+    /// is looked up whole; unquoted words are looked up as the longest run
+    /// that is a name (`Liancourt Rocks`). A word with `*` is never expanded.
+    /// Where two runs name the same place, both are searched as typed.
+    pub fn expand(&mut self, conn: &Connection) -> Result<Expansions> {
+        let mut lookup = conn.prepare_cached(
+            "SELECT DISTINCT n.place_id FROM name n JOIN place p ON p.id = n.place_id
+             WHERE n.folded = ?1 AND n.retracted = '' AND p.retracted = '' ORDER BY n.place_id",
+        )?;
+        // (first clause, how many, the places they name)
+        let mut runs: Vec<(usize, usize, Vec<i64>)> = Vec::new();
+        let single = |c: &Clause| c.terms.len() == 1 && !c.terms[0].prefix;
+        let mut i = 0;
+        while i < self.clauses.len() {
+            let longest = match &self.clauses[i] {
+                c if !single(c) => 0,
+                c if c.terms[0].quoted => 1,
+                _ => self.clauses[i..]
+                    .iter()
+                    .take(LONGEST_NAME)
+                    .take_while(|c| single(c) && !c.terms[0].quoted)
+                    .count(),
+            };
+            let mut found = None;
+            for len in (1..=longest).rev() {
+                let typed: Vec<&str> = self.clauses[i..i + len].iter().map(|c| c.terms[0].typed.as_str()).collect();
+                let key = name_key(&typed.join(" "));
+                if key.is_empty() {
+                    continue;
+                }
+                let places: Vec<i64> = lookup.query_map([&key], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+                if !places.is_empty() {
+                    found = Some((len, places));
+                    break;
+                }
+            }
+            match found {
+                Some((len, places)) => {
+                    runs.push((i, len, places));
+                    i += len;
+                }
+                None => i += 1,
+            }
+        }
+        let mut place_name = conn.prepare_cached("SELECT slug FROM place WHERE id = ?1")?;
+        let mut names_of = conn.prepare_cached("SELECT text FROM name WHERE place_id = ?1 AND retracted = '' ORDER BY id")?;
+        let mut result = Expansions::default();
+        // From the last run back, so that the earlier runs' positions hold.
+        for (index, (start, len, places)) in runs.iter().enumerate().rev() {
+            let typed: Vec<&str> = self.clauses[*start..start + len]
+                .iter()
+                .map(|c| c.terms[0].typed.as_str())
+                .collect();
+            let typed = typed.join(" ");
+            let labels = places
+                .iter()
+                .map(|id| {
+                    Ok(format!(
+                        "{} {}",
+                        super::kind::handle(Kind::Place, *id),
+                        place_name.query_row([id], |r| r.get::<_, String>(0))?
+                    ))
+                })
+                .collect::<Result<Vec<String>>>()?;
+            let mut names: Vec<(String, Vec<Token>)> = Vec::new();
+            for id in places {
+                for text in names_of.query_map([id], |r| r.get::<_, String>(0))? {
+                    let text = text?;
+                    let tokens = tokens(&text);
+                    if !names.iter().any(|(_, t)| *t == tokens) {
+                        names.push((text, tokens));
+                    }
+                }
+            }
+            let expansion = Expansion {
+                typed: typed.clone(),
+                places: labels,
+                names: names.iter().map(|(text, _)| text.clone()).collect(),
+            };
+            let shared = runs
+                .iter()
+                .enumerate()
+                .any(|(other, (_, _, theirs))| other != index && theirs.iter().any(|p| places.contains(p)));
+            if shared {
+                result.as_typed.insert(0, expansion);
+                continue;
+            }
+            let terms: Vec<Term> = names.iter().filter_map(|(text, _)| Term::new(text, false)).collect();
+            let clause = Clause {
+                terms,
+                names: Some(Alternatives {
+                    typed: tokens(&typed),
+                    names,
+                }),
+            };
+            self.clauses.splice(*start..start + len, [clause]);
+            result.expanded.insert(0, expansion);
+        }
+        Ok(result)
+    }
+
+    /// True when some words of the query stand for every name of a place.
+    pub fn expanded(&self) -> bool {
+        self.clauses.iter().any(|c| c.names.is_some())
+    }
+
+    /// The names a record matched in the place of the words typed: for each
+    /// expanded clause whose own words the text does not hold, the names
+    /// it does hold.
+    pub fn via(&self, text: &[Token]) -> Vec<String> {
+        let mut via: Vec<String> = Vec::new();
+        for names in self.clauses.iter().filter_map(|c| c.names.as_ref()) {
+            if contains_name(text, &names.typed) {
+                continue;
+            }
+            for (name, tokens) in &names.names {
+                if contains_name(text, tokens) && !via.contains(name) {
+                    via.push(name.clone());
+                }
+            }
+        }
+        via
     }
 
     /// Where the query's words are in a record's text (byte ranges, sorted,
     /// not overlapping).
     pub fn find(&self, text: &str) -> Vec<Range<usize>> {
         let mut spans: Vec<Range<usize>> = Vec::new();
-        let needles: Vec<&Needle> = self.terms.iter().flat_map(|t| &t.needles).collect();
+        let needles: Vec<&Needle> = self.clauses.iter().flat_map(|c| &c.terms).flat_map(|t| &t.needles).collect();
         for piece_word in words(text) {
             let folded = fold(&text[piece_word.clone()]);
             let hit = needles.iter().any(|n| match n {
@@ -320,6 +502,8 @@ impl Term {
             text: String::new(),
             prefix,
             needles: Vec::new(),
+            typed: text.to_string(),
+            quoted: false,
         };
         for (i, piece) in pieces.iter().enumerate() {
             match *piece {
@@ -390,6 +574,72 @@ fn fold(word: &str) -> String {
     word.nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase).collect()
 }
 
+// ---------------------------------------------------------------- names
+
+/// A piece of text as place names are matched: a word outside CJK, folded
+/// as search folds it, or a run of CJK letters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Token {
+    Word(String),
+    Cjk(String),
+}
+
+/// The text's words and CJK runs, in order. The text is first normalised
+/// (NFKC: full-width Latin letters are letters, half-width kana are kana);
+/// words are then folded as search folds them, case and accents away. CJK
+/// runs keep their marks: the voicing marks of kana change the word.
+pub fn tokens(text: &str) -> Vec<Token> {
+    let text: String = text.nfkc().collect();
+    let mut out = Vec::new();
+    for piece in pieces(&text) {
+        match piece {
+            Piece::Cjk(run) => out.push(Token::Cjk(run.to_string())),
+            Piece::Other(other) => out.extend(words(other).map(|r| Token::Word(fold(&other[r]).nfc().collect()))),
+        }
+    }
+    out
+}
+
+/// The form in which names are compared and stored (`name.folded`): the
+/// tokens joined by single spaces. "Liancourt  Rocks", "liancourt rocks"
+/// and "Liancourt-Rocks" are one name.
+pub fn name_key(text: &str) -> String {
+    key_of(&tokens(text))
+}
+
+fn key_of(tokens: &[Token]) -> String {
+    let parts: Vec<&str> = tokens
+        .iter()
+        .map(|t| match t {
+            Token::Word(w) | Token::Cjk(w) => w.as_str(),
+        })
+        .collect();
+    parts.join(" ")
+}
+
+/// True when `text` (as tokens) contains the name (as tokens): its words in
+/// order as whole words, a CJK name anywhere inside a CJK run (독도 in
+/// 독도는, 竹島 in 竹島の領空).
+pub fn contains_name(text: &[Token], name: &[Token]) -> bool {
+    let n = name.len();
+    if n == 0 || text.len() < n {
+        return false;
+    }
+    let fits = |at: usize| {
+        name.iter().enumerate().all(|(j, part)| match (part, &text[at + j]) {
+            (Token::Word(a), Token::Word(b)) => a == b,
+            (Token::Cjk(a), Token::Cjk(b)) if n == 1 => b.contains(a.as_str()),
+            // A CJK run inside a longer name must end where the next word
+            // starts, or start where the word before it ends.
+            (Token::Cjk(a), Token::Cjk(b)) if j == 0 => b.ends_with(a.as_str()),
+            (Token::Cjk(a), Token::Cjk(b)) if j == n - 1 => b.starts_with(a.as_str()),
+            (Token::Cjk(a), Token::Cjk(b)) => a == b,
+            _ => false,
+        })
+    };
+    (0..=text.len() - n).any(fits)
+}
+
 // ---------------------------------------------------------------- results
 
 /// One record found.
@@ -402,6 +652,9 @@ pub struct Hit {
     pub score: f64,
     /// The record's text around the first match, on one line.
     pub snippet: String,
+    /// The names of a place it matched in the place of the words typed
+    /// (the query `Takeshima` finds a record that says Dokdo "via Dokdo").
+    pub via: Vec<String>,
 }
 
 /// How matches are marked in a snippet: the text before and after each.
@@ -473,12 +726,20 @@ pub fn search(
             spans if !spans.is_empty() || more.trim().is_empty() => (spans, &main),
             _ => (query.find(&more), &more),
         };
+        let via = if query.expanded() {
+            let mut words = tokens(&main);
+            words.extend(tokens(&more));
+            query.via(&words)
+        } else {
+            Vec::new()
+        };
         hits.push(Hit {
             kind,
             id,
             uuid,
             score: -rank,
             snippet: snippet(field, &spans, marks),
+            via,
         });
     }
     Ok((hits, capped))
@@ -496,6 +757,12 @@ impl Case {
         include_retracted: bool,
     ) -> Result<(Vec<Hit>, bool)> {
         search(self.conn(), query, kinds, limit, candidates, marks, include_retracted)
+    }
+
+    /// Lets the words of `query` that name a place stand for every name of
+    /// it; see `Query::expand`.
+    pub fn expand_names(&self, query: &mut Query) -> Result<Expansions> {
+        query.expand(self.conn())
     }
 }
 
