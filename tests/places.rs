@@ -410,3 +410,28 @@ fn the_claims_report_gives_the_names_too() {
         "the Russian column of the names row"
     );
 }
+
+#[test]
+fn verify_catches_a_name_changed_outside_crosscheck() {
+    let case = Case::seeded();
+    let out = case.ok(&["verify"]);
+    assert!(
+        out.contains("names        ok: 23 names of places, each one's matched form recomputed and the parties that use it found"),
+        "{out}"
+    );
+    {
+        let conn = rusqlite::Connection::open(case.db()).unwrap();
+        conn.execute("UPDATE name SET folded = 'take shima' WHERE text = 'Takeshima'", [])
+            .unwrap();
+        conn.execute("UPDATE name SET used_by = '[99999]' WHERE text = '竹島'", []).unwrap();
+    }
+    let err = case.fails(4, &["verify"]);
+    assert!(
+        err.contains("name N5: its folded text is \"take shima\", but its text \"Takeshima\" folds to \"takeshima\": it was changed outside crosscheck"),
+        "{err}"
+    );
+    assert!(
+        err.contains("name N6 lists party P99999 among those that use it, which is not in the case"),
+        "{err}"
+    );
+}
