@@ -435,3 +435,26 @@ fn verify_catches_a_name_changed_outside_crosscheck() {
         "{err}"
     );
 }
+
+#[test]
+fn across_the_names_of_a_place_no_name_outranks_another_for_being_rarer() {
+    let case = Case::new();
+    case.ok(&["place", "add", "islets"]);
+    case.ok(&["name", "add", "islets", "Alpha", "--lang", "en", "--used-by", "KR"]);
+    case.ok(&["name", "add", "islets", "Beta", "--lang", "en", "--used-by", "JP"]);
+    case.ok(&["claim", "add", "Aircraft flew near Alpha"]); // C1: the rarer name
+    for _ in 0..4 {
+        case.ok(&["claim", "add", "Aircraft flew near Beta"]);
+    }
+    let ranked = |args: &[&str]| -> Vec<String> {
+        let mut full = vec!["search"];
+        full.extend_from_slice(args);
+        full.extend_from_slice(&["--format", "csv"]);
+        csv_records(&case.ok(&full)).into_iter().skip(1).map(|r| r[0].clone()).collect()
+    };
+    // Equal texts rank equal, newest first, whichever name they use.
+    assert_eq!(ranked(&["Beta"]), ["C5", "C4", "C3", "C2", "C1"]);
+    assert_eq!(ranked(&["Alpha"]), ["C5", "C4", "C3", "C2", "C1"]);
+    // As typed, only the name given.
+    assert_eq!(ranked(&["Alpha", "--exact"]), ["C1"]);
+}

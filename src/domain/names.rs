@@ -54,10 +54,6 @@ impl Gazetteer {
         Ok(gazetteer)
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
-    }
-
     /// The names a text uses, in the order they were recorded.
     pub fn found_in(&self, text: &str) -> Vec<&NameLine> {
         if self.names.is_empty() {

@@ -130,6 +130,8 @@ fn add_functions(conn: &Connection) -> Result<()> {
         FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
         |ctx| Ok(super::search::index_text(ctx.get_raw(0).as_str_or_null()?.unwrap_or_default()).into_owned()),
     )?;
+    // cc_rank(search_index, weights...): search's ranking across the names of a place.
+    super::search::add_rank_function(conn)?;
     Ok(())
 }
 

@@ -105,10 +105,14 @@ impl Case {
         let condition = match (place, include_retracted) {
             (Some(_), true) => "t.place_id = ?1",
             (Some(_), false) => "t.place_id = ?1 AND t.retracted = ''",
-            (None, _) => "?1 IS NULL AND t.retracted = ''",
+            (None, _) => "t.retracted = ''",
+        };
+        let params: Vec<&dyn rusqlite::ToSql> = match &place {
+            Some(id) => vec![id],
+            None => Vec::new(),
         };
         let mut found: Vec<(i64, Name)> = Vec::new();
-        super::Record::scan(self.conn(), condition, &[&place], |id, name: Name| {
+        super::Record::scan(self.conn(), condition, &params, |id, name: Name| {
             found.push((id, name));
             Ok(())
         })?;

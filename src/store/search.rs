@@ -26,7 +26,7 @@ use std::ops::Range;
 
 use anyhow::{Context, Result};
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, ffi, params};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -142,6 +142,107 @@ fn searched_text<R: Record>(values: &[ToSqlOutput<'_>]) -> Option<(i64, String, 
     };
     let join = |names: &[&str]| names.iter().map(|n| column(n)).collect::<Vec<_>>().join("\n");
     Some((code, join(main), join(more)))
+}
+
+/// How a query in which words stand for every name of a place is ranked:
+/// like bm25 (lower is better, the same column weights), without bm25's
+/// inverse document frequency (`rank_without_idf`).
+const RANK_ACROSS_NAMES: &str = "cc_rank(search_index, 2.0, 1.0)";
+
+/// Registers `cc_rank` on a connection: BM25 without the inverse document
+/// frequency, for queries that search every name of a place.
+///
+/// bm25 weighs each phrase of a query by how few records hold it, and to
+/// know that it reads the whole list of every phrase before the first row
+/// (FTS5's xQueryPhrase). For a place's six names in a case of a million
+/// sources that is every record that names the place, whatever the window:
+/// on the benchmark's case bm25 took 36 to 41 ms before its first row for
+/// the names of the Liancourt Rocks, where walking the newest 5,001 matches
+/// took 1.2 ms (BENCHMARKS.md). Across the names of one place that weight is
+/// wrong besides: a record that says Dokdo would outrank one that says
+/// Takeshima only because Dokdo is rarer in the case. So such queries are
+/// ranked by term frequency and length alone, as bm25 ranks a one-word query.
+pub fn add_rank_function(conn: &Connection) -> Result<()> {
+    use std::ffi::c_void;
+    let mut api: *mut ffi::fts5_api = std::ptr::null_mut();
+    let pointer = ToSqlOutput::Pointer((&mut api as *mut *mut ffi::fts5_api as *const c_void, c"fts5_api_ptr", None));
+    conn.query_row("SELECT fts5(?1)", [pointer], |_| Ok(()))?;
+    // SAFETY: SQLite wrote a pointer to its FTS5 API, valid as long as the
+    // connection; the function has no user data to free.
+    let created = unsafe {
+        match api.as_ref().and_then(|a| a.xCreateFunction) {
+            Some(create) => create(api, c"cc_rank".as_ptr(), std::ptr::null_mut(), Some(rank_without_idf), None),
+            None => ffi::SQLITE_ERROR,
+        }
+    };
+    if created != ffi::SQLITE_OK {
+        anyhow::bail!("cannot register the search ranking function (SQLite error {created})");
+    }
+    Ok(())
+}
+
+/// FTS5 calls this for each row of a query that asks for `cc_rank`.
+unsafe extern "C" fn rank_without_idf(
+    api: *const ffi::Fts5ExtensionApi,
+    fts: *mut ffi::Fts5Context,
+    ctx: *mut ffi::sqlite3_context,
+    n_values: std::ffi::c_int,
+    values: *mut *mut ffi::sqlite3_value,
+) {
+    // SAFETY: FTS5 passes its API, the context of the current row, and the
+    // function's arguments after the table's name: `n_values` of them.
+    let weights: Vec<f64> = (0..n_values.max(0) as usize)
+        .map(|i| unsafe { ffi::sqlite3_value_double(*values.add(i)) })
+        .collect();
+    match unsafe { api.as_ref() }.map(|api| unsafe { rank_row(api, fts, &weights) }) {
+        Some(Ok(rank)) => unsafe { ffi::sqlite3_result_double(ctx, rank) },
+        Some(Err(code)) => unsafe { ffi::sqlite3_result_error_code(ctx, code) },
+        None => unsafe { ffi::sqlite3_result_error_code(ctx, ffi::SQLITE_MISUSE) },
+    }
+}
+
+/// BM25 of the current row with every phrase's weight 1: for each phrase,
+/// its occurrences (each counted with its column's weight) against the
+/// row's length, with bm25's k1 = 1.2 and b = 0.75, summed and negated.
+///
+/// # Safety
+/// `api` and `fts` must be what FTS5 passed to the function for this row.
+unsafe fn rank_row(api: &ffi::Fts5ExtensionApi, fts: *mut ffi::Fts5Context, weights: &[f64]) -> Result<f64, std::ffi::c_int> {
+    const K1: f64 = 1.2;
+    const B: f64 = 0.75;
+    let ok = |code: std::ffi::c_int| if code == ffi::SQLITE_OK { Ok(()) } else { Err(code) };
+    let (Some(phrase_count), Some(inst_count), Some(inst), Some(column_size), Some(row_count), Some(total_size)) = (
+        api.xPhraseCount,
+        api.xInstCount,
+        api.xInst,
+        api.xColumnSize,
+        api.xRowCount,
+        api.xColumnTotalSize,
+    ) else {
+        return Err(ffi::SQLITE_MISUSE);
+    };
+    // SAFETY: the callers' promise: FTS5's own functions on its own context.
+    unsafe {
+        let mut frequency = vec![0.0f64; phrase_count(fts).max(0) as usize];
+        let mut instances = 0;
+        ok(inst_count(fts, &mut instances))?;
+        for i in 0..instances {
+            let (mut phrase, mut column, mut offset) = (0, 0, 0);
+            ok(inst(fts, i, &mut phrase, &mut column, &mut offset))?;
+            let weight = usize::try_from(column).ok().and_then(|c| weights.get(c)).copied().unwrap_or(1.0);
+            if let Some(f) = usize::try_from(phrase).ok().and_then(|p| frequency.get_mut(p)) {
+                *f += weight;
+            }
+        }
+        let (mut length, mut rows, mut total) = (0, 0i64, 0i64);
+        ok(column_size(fts, -1, &mut length))?;
+        ok(row_count(fts, &mut rows))?;
+        ok(total_size(fts, -1, &mut total))?;
+        let average = if rows > 0 && total > 0 { total as f64 / rows as f64 } else { 1.0 };
+        let norm = K1 * (1.0 - B + B * f64::from(length) / average);
+        let score: f64 = frequency.iter().filter(|f| **f > 0.0).map(|f| f * (K1 + 1.0) / (f + norm)).sum();
+        Ok(-score)
+    }
 }
 
 /// Adds a new record to the index: `Record::insert` calls it for every row
@@ -437,16 +538,17 @@ impl Query {
     }
 
     /// The names a record matched in the place of the words typed: for each
-    /// expanded clause whose own words the text does not hold, the names
-    /// it does hold.
-    pub fn via(&self, text: &[Token]) -> Vec<String> {
+    /// expanded clause whose own words none of the record's texts holds,
+    /// the names they do hold.
+    pub fn via(&self, texts: &[Vec<Token>]) -> Vec<String> {
+        let holds = |name: &[Token]| texts.iter().any(|text| contains_name(text, name));
         let mut via: Vec<String> = Vec::new();
         for names in self.clauses.iter().filter_map(|c| c.names.as_ref()) {
-            if contains_name(text, &names.typed) {
+            if holds(&names.typed) {
                 continue;
             }
             for (name, tokens) in &names.names {
-                if contains_name(text, tokens) && !via.contains(name) {
+                if holds(tokens) && !via.contains(name) {
                     via.push(name.clone());
                 }
             }
@@ -690,8 +792,9 @@ pub fn search(
     // here. Neither FTS5's `ORDER BY rank` (which sorts every match, to
     // temporary files when there are many) nor `ORDER BY bm25(...) LIMIT`
     // (which computed bm25 twice a match) did better.
+    let rank = if query.expanded() { RANK_ACROSS_NAMES } else { RANK };
     let mut found = conn.prepare_cached(&format!(
-        "SELECT rowid, {RANK} FROM search_index
+        "SELECT rowid, {rank} FROM search_index
          WHERE search_index MATCH ?1 AND (?2 >> (rowid & 3)) & 1 = 1
          ORDER BY rowid DESC LIMIT ?3"
     ))?;
@@ -727,9 +830,7 @@ pub fn search(
             _ => (query.find(&more), &more),
         };
         let via = if query.expanded() {
-            let mut words = tokens(&main);
-            words.extend(tokens(&more));
-            query.via(&words)
+            query.via(&[tokens(&main), tokens(&more)])
         } else {
             Vec::new()
         };
