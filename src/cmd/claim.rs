@@ -173,17 +173,11 @@ pub fn rows(
 fn show(case: &Case, text: &str, scope: ScopeArgs) -> Result<()> {
     let id = case.resolve(Kind::Claim, text)?;
     let claim: Claim = case.load(id)?;
-    let mut lines = vec![("handle".to_string(), format_handle(Kind::Claim, id))];
-    for (name, value) in case.fields(&claim)?.0 {
-        let shown = match name {
-            "figure" => claim.figure.map(|f: Figure| f.human()).unwrap_or_default(),
-            "status" => format!("{value} ({})", claim.status.describe()),
-            "retracted" if !value.is_empty() => format!("yes: {value}"),
-            _ => value,
-        };
-        lines.push((name.to_string(), shown));
-    }
-    super::print_fields(&lines)?;
+    super::print_record(format_handle(Kind::Claim, id), case.fields(&claim)?, |name, value| match name {
+        "figure" => Some(claim.figure.map(|f: Figure| f.human()).unwrap_or_default()),
+        "status" => Some(format!("{value} ({})", claim.status.describe())),
+        _ => None,
+    })?;
     let include = scope.include_retracted;
     let gazetteer = Gazetteer::load(case)?;
     let mut statements = case.claim_statements(id, include)?;

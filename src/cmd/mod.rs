@@ -215,6 +215,22 @@ pub fn required_reason(reason: &str) -> Result<&str> {
     Ok(reason)
 }
 
+/// Prints a record's handle and fields as a two-column table. `shown` may
+/// give a field a fuller form ("B (usually reliable)"); a retracted record
+/// says so, with the reason.
+pub fn print_record(handle: String, fields: store::Fields, shown: impl Fn(&str, &str) -> Option<String>) -> Result<()> {
+    let mut lines = vec![("handle".to_string(), handle)];
+    for (name, value) in fields.0 {
+        let value = match (name, shown(name, &value)) {
+            (_, Some(fuller)) => fuller,
+            ("retracted", None) if !value.is_empty() => format!("yes: {value}"),
+            (_, None) => value,
+        };
+        lines.push((name.to_string(), value));
+    }
+    print_fields(&lines)
+}
+
 /// Prints a record's fields as a two-column table.
 pub fn print_fields(lines: &[(String, String)]) -> Result<()> {
     let table = output::render_table(

@@ -135,15 +135,7 @@ pub fn list(case: &Case, filter: &Filter, scope: ScopeArgs, to: output::To<'_>) 
 fn show(case: &Case, text: &str, scope: ScopeArgs) -> Result<()> {
     let id = case.resolve(Kind::Place, text)?;
     let place: Place = case.load(id)?;
-    let mut lines = vec![("handle".to_string(), format_handle(Kind::Place, id))];
-    for (name, value) in case.fields(&place)?.0 {
-        let shown = match name {
-            "retracted" if !value.is_empty() => format!("yes: {value}"),
-            _ => value,
-        };
-        lines.push((name.to_string(), shown));
-    }
-    super::print_fields(&lines)?;
+    super::print_record(format_handle(Kind::Place, id), case.fields(&place)?, |_, _| None)?;
     let names = case
         .names(Some(id), scope.include_retracted)?
         .into_iter()

@@ -213,16 +213,28 @@ impl PlaceNames {
         parts.join(separator)
     }
 
-    /// One line on the names no party claims: "reference: Liancourt Rocks".
-    pub fn unclaimed(&self) -> Vec<String> {
-        let mut lines = Vec::new();
-        if !self.reference.is_empty() {
-            lines.push(format!("reference: {}", self.reference.join(", ")));
-        }
-        if !self.other.is_empty() {
-            lines.push(format!("no party recorded: {}", self.other.join(", ")));
-        }
+    /// Whose names they are, and which: each party's (`KR`, "Dokdo, 독도"),
+    /// then `reference` and `no party recorded`.
+    pub fn lines(&self) -> Vec<(String, String)> {
+        let mut lines: Vec<(String, String)> = self
+            .by_party
+            .iter()
+            .map(|(user, texts)| (user.code.clone(), texts.join(", ")))
+            .collect();
+        lines.extend(self.unclaimed_lines());
         lines
+    }
+
+    /// The names no party claims: "reference: Liancourt Rocks".
+    pub fn unclaimed(&self) -> Vec<String> {
+        self.unclaimed_lines().map(|(whose, names)| format!("{whose}: {names}")).collect()
+    }
+
+    fn unclaimed_lines(&self) -> impl Iterator<Item = (String, String)> + '_ {
+        [("reference", &self.reference), ("no party recorded", &self.other)]
+            .into_iter()
+            .filter(|(_, names)| !names.is_empty())
+            .map(|(whose, names)| (whose.to_string(), names.join(", ")))
     }
 }
 

@@ -431,12 +431,11 @@ fn detail(case: &Case, gazetteer: &Gazetteer, input: &Input<'_>, line: &Line, ro
         ));
     }
     for place in names::in_comparison(gazetteer, std::slice::from_ref(row)) {
-        let mut parts: Vec<String> = place
-            .by_party
-            .iter()
-            .map(|(user, texts)| format!("{}: {}", user.code, texts.join(", ")))
+        let parts: Vec<String> = place
+            .lines()
+            .into_iter()
+            .map(|(whose, names)| format!("{whose}: {names}"))
             .collect();
-        parts.extend(place.unclaimed());
         fields.push((format!("Names of {}", place.place), Rich::text(parts.join("; "))));
     }
     blocks.push(Block::Fields(fields));
