@@ -156,9 +156,9 @@ const RANK_ACROSS_NAMES: &str = "cc_rank(search_index, 2.0, 1.0)";
 /// know that it reads the whole list of every phrase before the first row
 /// (FTS5's xQueryPhrase). For a place's six names in a case of a million
 /// sources that is every record that names the place, whatever the window:
-/// on the benchmark's case bm25 took 36 to 41 ms before its first row for
+/// on the benchmark's case bm25 took 32 ms or more before its first row for
 /// the names of the Liancourt Rocks, where walking the newest 5,001 matches
-/// took 1.2 ms (BENCHMARKS.md). Across the names of one place that weight is
+/// took 1.1 to 1.4 ms (BENCHMARKS.md). Across the names of one place that weight is
 /// wrong besides: a record that says Dokdo would outrank one that says
 /// Takeshima only because Dokdo is rarer in the case. So such queries are
 /// ranked by term frequency and length alone, as bm25 ranks a one-word query.
