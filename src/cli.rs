@@ -44,6 +44,18 @@ pub enum Command {
         after_help = "Examples:\n  crosscheck party list\n  crosscheck party add RU-MOD --name \"Russian Ministry of Defence\" --kind body --parent RU"
     )]
     Party(cmd::party::Command),
+    /// Add, list, show and edit places: one place, every party's name for it.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  crosscheck place add liancourt-rocks --notes \"The islets South Korea and Japan both claim\"\n  crosscheck name add liancourt-rocks Dokdo --lang en --used-by KR\n  crosscheck place show liancourt-rocks"
+    )]
+    Place(cmd::place::Command),
+    /// Add, list and edit the names of places: the text, its language, the parties that use it, and the source.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  crosscheck name add liancourt-rocks 竹島 --lang ja --used-by JP\n  crosscheck name list --place liancourt-rocks"
+    )]
+    Name(cmd::name::Command),
     /// Add, list, show and edit sources (documents).
     #[command(
         subcommand,
@@ -105,7 +117,7 @@ pub enum Command {
         after_help = "Examples:\n  crosscheck compare\n  crosscheck compare --topic air-patrol-2019 --parties RU,CN,JP,KR\n  crosscheck compare vostok-2018-troops --format json"
     )]
     Compare(cmd::compare::Args),
-    /// Write a report of parties, sources, claims, statements, evidence, hypotheses or ratings (CSV, TSV, JSON, JSON lines, Markdown, HTML).
+    /// Write a report of parties, sources, claims, statements, evidence, hypotheses, ratings, places or names (CSV, TSV, JSON, JSON lines, Markdown, HTML).
     #[command(
         after_help = "Examples:\n  crosscheck report claims --format html --output vostok.html\n  crosscheck report claims --status disputed,misleading --format md\n  crosscheck report statements --party RU --since 2019-07 --format csv --output ru.csv"
     )]
@@ -115,7 +127,7 @@ pub enum Command {
         after_help = "Example:\n  crosscheck export claimreview --url-base \"https://desk.example/vostok.html#\" --publisher-name \"Example Desk\" --output claimreview.json"
     )]
     Export(cmd::export::Args),
-    /// Import parties, sources, claims, statements, evidence, hypotheses or ratings from CSV, TSV, JSON or JSON lines.
+    /// Import parties, sources, claims, statements, evidence, hypotheses, ratings, places or names from CSV, TSV, JSON or JSON lines.
     Import(cmd::import::Args),
     /// Check the case file: integrity, foreign keys, the history chain, every capture.
     Verify(cmd::verify::Args),

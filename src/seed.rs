@@ -12,6 +12,8 @@ pub const FILES: &[(Kind, &str, &str)] = &[
     (Kind::Evidence, "seed/evidence.csv", include_str!("../seed/evidence.csv")),
     (Kind::Hypothesis, "seed/hypotheses.csv", include_str!("../seed/hypotheses.csv")),
     (Kind::Rating, "seed/ratings.csv", include_str!("../seed/ratings.csv")),
+    (Kind::Place, "seed/places.csv", include_str!("../seed/places.csv")),
+    (Kind::Name, "seed/names.csv", include_str!("../seed/names.csv")),
 ];
 
 /// The analyst the seed's verdicts are recorded by, where the file names none.

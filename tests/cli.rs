@@ -95,7 +95,16 @@ fn verify_gives_scripts_one_row_a_check_with_stable_fields() {
     let names: Vec<&str> = checks.iter().map(|c| c["check"].as_str().unwrap()).collect();
     assert_eq!(
         names,
-        ["integrity", "foreign keys", "triggers", "history", "captures", "records", "imports"]
+        [
+            "integrity",
+            "foreign keys",
+            "triggers",
+            "history",
+            "captures",
+            "records",
+            "names",
+            "imports"
+        ]
     );
     for check in checks {
         assert_eq!(check["result"], "ok");

@@ -70,7 +70,7 @@ fn found(case: &Case, args: &[&str]) -> Vec<String> {
     full.extend_from_slice(&["--format", "csv"]);
     let run = case.run(&full);
     let records = csv_records(&run.stdout);
-    assert_eq!(records[0], ["handle", "kind", "snippet", "score", "uuid"]);
+    assert_eq!(records[0], ["handle", "kind", "snippet", "score", "uuid", "via"]);
     // As grep: exit 0 when something matches, 1 when nothing does.
     let expected = if records.len() > 1 { 0 } else { 1 };
     assert_eq!(run.code, expected, "{full:?}: {}", run.stderr);
@@ -283,7 +283,7 @@ fn every_format_carries_the_plain_snippet() {
     assert_eq!(lines.lines().count(), 1);
     let tsv = case.ok(&["search", "독도", "--format", "tsv"]);
     assert!(
-        tsv.starts_with("handle\tkind\tsnippet\tscore\tuuid\nST1\tstatement\t러시아 군용기가 독도 영공을 침범했다\t"),
+        tsv.starts_with("handle\tkind\tsnippet\tscore\tuuid\tvia\nST1\tstatement\t러시아 군용기가 독도 영공을 침범했다\t"),
         "{tsv}"
     );
     let table = case.ok(&["search", "독도"]);

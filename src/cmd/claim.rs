@@ -3,6 +3,7 @@
 use anyhow::Result;
 
 use super::{Ctx, word_list};
+use crate::domain::names::{self, Gazetteer};
 use crate::model::{Figure, Status};
 use crate::output::{self, Cell, Column};
 use crate::report::DateRange;
@@ -172,23 +173,50 @@ pub fn rows(
 fn show(case: &Case, text: &str, scope: super::ScopeArgs) -> Result<()> {
     let id = case.resolve(Kind::Claim, text)?;
     let claim: Claim = case.load(id)?;
-    let mut lines = vec![("handle".to_string(), format_handle(Kind::Claim, id))];
-    for (name, value) in case.fields(&claim)?.0 {
-        let shown = match name {
-            "figure" => claim.figure.map(|f: Figure| f.human()).unwrap_or_default(),
-            "status" => format!("{value} ({})", claim.status.describe()),
-            "retracted" if !value.is_empty() => format!("yes: {value}"),
-            _ => value,
-        };
-        lines.push((name.to_string(), shown));
-    }
-    super::print_fields(&lines)?;
+    super::print_record(format_handle(Kind::Claim, id), case.fields(&claim)?, |name, value| match name {
+        "figure" => Some(claim.figure.map(|f: Figure| f.human()).unwrap_or_default()),
+        "status" => Some(format!("{value} ({})", claim.status.describe())),
+        _ => None,
+    })?;
     let include = scope.include_retracted;
-    super::print_section(
-        "Statements",
-        &["statement", "party", "stance", "date", "speaker", "words", "figure", "source"],
-        case.claim_statements(id, include)?,
-    )?;
+    let gazetteer = Gazetteer::load(case)?;
+    let mut statements = case.claim_statements(id, include)?;
+    let mut headers = vec!["statement", "party", "stance", "date", "speaker", "words", "figure", "source"];
+    let used: Vec<String> = statements.iter().map(|row| names::used(&gazetteer, &row[5])).collect();
+    if used.iter().any(|u| !u.is_empty()) {
+        headers.push("names used");
+        for (row, used) in statements.iter_mut().zip(used) {
+            row.push(used);
+        }
+    }
+    super::print_section("Statements", &headers, statements.clone())?;
+    let texts = std::iter::once(claim.text.as_str()).chain(statements.iter().map(|row| row[5].as_str()));
+    let places = gazetteer.places_in(texts);
+    if !places.is_empty() {
+        let mut rows = Vec::new();
+        for place in places {
+            let names = gazetteer.place_names(place);
+            let mut lines: Vec<(String, String)> = names
+                .by_party
+                .iter()
+                .map(|(user, texts)| (user.code.clone(), texts.join(", ")))
+                .collect();
+            if !names.reference.is_empty() {
+                lines.push(("reference".to_string(), names.reference.join(", ")));
+            }
+            if !names.other.is_empty() {
+                lines.push(("no party recorded".to_string(), names.other.join(", ")));
+            }
+            for (i, (whose, texts)) in lines.into_iter().enumerate() {
+                rows.push(vec![if i == 0 { names.place.clone() } else { String::new() }, whose, texts]);
+            }
+        }
+        super::print_section(
+            "Places the claim and its statements name, and each party's name for them",
+            &["place", "used by", "names"],
+            rows,
+        )?;
+    }
     super::print_section(
         "Evidence",
         &["evidence", "relation", "credibility", "grade", "source", "excerpt", "locator"],
@@ -205,22 +233,5 @@ fn show(case: &Case, text: &str, scope: super::ScopeArgs) -> Result<()> {
         "Hypotheses".to_string()
     };
     super::print_section(&weighed, &["hypothesis", "text"], hypotheses)?;
-    let mut history = Vec::new();
-    case.history(Some((Kind::Claim, id)), &mut |e| {
-        history.push(vec![
-            e.id.to_string(),
-            e.at.clone(),
-            e.analyst.clone(),
-            e.action.clone(),
-            e.handle.clone(),
-            super::history::summarise(&e),
-            e.reason,
-        ]);
-        Ok(())
-    })?;
-    super::print_section(
-        "History",
-        &["entry", "at", "analyst", "action", "record", "change", "reason"],
-        history,
-    )
+    super::print_history(case, Kind::Claim, id, "History")
 }

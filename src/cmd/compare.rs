@@ -3,6 +3,7 @@
 use anyhow::Result;
 
 use crate::domain::compare::{self, Account, Row};
+use crate::domain::names::{self, Gazetteer};
 use crate::output::{self, Cell, Column, Format, OutputArgs, shorten};
 use crate::store::{Case, Kind, format_handle};
 
@@ -16,6 +17,9 @@ pub struct Args {
     /// The parties to show as columns, comma-separated: RU,CN,JP,KR. A state's column includes its bodies; the word `others` adds a column for everyone not named. Default: every state that spoke, then one column for everyone else.
     #[arg(long)]
     pub parties: Option<String>,
+    /// Add a row for each place the claims and statements name, with each party's name for it, and say which names each statement uses.
+    #[arg(long)]
+    pub names: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -28,20 +32,28 @@ pub fn run(args: Args, case: &Case) -> Result<()> {
         );
         return Ok(());
     }
-    print(&rows, &parties, &args.output)
+    let gazetteer = if args.names { Some(Gazetteer::load(case)?) } else { None };
+    print(&rows, &parties, gazetteer.as_ref(), &args.output)
 }
 
 /// One account as cell text. Tables get a short quote; files get all of it.
-fn account_text(a: &Account, short: bool, show_party: bool) -> String {
+/// With the names of places, the names its words use.
+fn account_text(a: &Account, short: bool, show_party: bool, gazetteer: Option<&Gazetteer>) -> String {
     let mut text = format!("{}: {}{}", a.head(), a.words(short.then_some(90)), a.attribution(show_party));
     let source = if short { &a.source_handle } else { &a.source };
     if !source.is_empty() {
         text.push_str(&format!(" ({source})"));
     }
+    if let Some(gazetteer) = gazetteer {
+        let used = names::used(gazetteer, &a.words);
+        if !used.is_empty() {
+            text.push_str(&format!("{}names: {used}", if short { "\n" } else { "; " }));
+        }
+    }
     text
 }
 
-pub fn print(rows: &[Row], parties: &[String], args: &OutputArgs) -> Result<()> {
+pub fn print(rows: &[Row], parties: &[String], gazetteer: Option<&Gazetteer>, args: &OutputArgs) -> Result<()> {
     let table = args.format == Format::Table;
     let mut columns = vec![Column {
         name: "claim".into(),
@@ -90,7 +102,7 @@ pub fn print(rows: &[Row], parties: &[String], args: &OutputArgs) -> Result<()> 
                 .accounts
                 .iter()
                 .filter(|a| &a.column == party)
-                .map(|a| account_text(a, table, a.party != *party))
+                .map(|a| account_text(a, table, a.party != *party, gazetteer))
                 .collect();
             cells.push(Cell::Text(accounts.join(if table { "\n\n" } else { "\n" })));
         }
@@ -99,5 +111,31 @@ pub fn print(rows: &[Row], parties: &[String], args: &OutputArgs) -> Result<()> 
         }
         cells
     });
-    output::print(args, columns, cells.collect::<Vec<_>>())
+    let mut all: Vec<Vec<Cell>> = cells.collect();
+    if let Some(gazetteer) = gazetteer {
+        for place in names::in_comparison(gazetteer, rows) {
+            let unclaimed = place.unclaimed();
+            let mut cells = if table {
+                let mut head = vec![place.place.clone(), "names each party uses".to_string()];
+                head.extend(unclaimed);
+                vec![Cell::Text(head.join("\n"))]
+            } else {
+                let mut text = vec!["names each party uses".to_string()];
+                text.extend(unclaimed);
+                vec![
+                    Cell::Text(place.place.clone()),
+                    Cell::Text(text.join("; ")),
+                    Cell::Text(String::new()),
+                ]
+            };
+            for party in parties {
+                cells.push(Cell::Text(place.cell(gazetteer, rows, party, parties, separator)));
+            }
+            if !table || show_figures {
+                cells.push(Cell::Text(String::new()));
+            }
+            all.push(cells);
+        }
+    }
+    output::print(args, columns, all)
 }

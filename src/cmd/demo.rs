@@ -58,9 +58,11 @@ pub fn run(_: Args, _: &Ctx) -> Result<()> {
     )?;
     drop(out);
     let (rows, parties) = compare::build(&case, &[], None, Some("RU,CN,JP,KR,others"))?;
+    let gazetteer = crate::domain::names::Gazetteer::load(&case)?;
     super::compare::print(
         &rows,
         &parties,
+        Some(&gazetteer),
         &OutputArgs {
             format: Format::Table,
             raw_cells: false,

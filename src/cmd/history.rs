@@ -8,7 +8,7 @@ use crate::store::{Case, Entry};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Only the trail of one record: a claim (with its statements, evidence, hypotheses and ratings), a source, a party, a statement, evidence, a hypothesis (with its ratings) or a rating, by handle, slug, code or UUID.
+    /// Only the trail of one record: a claim (with its statements, evidence, hypotheses and ratings), a source, a party, a statement, evidence, a hypothesis (with its ratings), a rating, a place (with its names) or a name, by handle, slug, code or UUID.
     pub record: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,

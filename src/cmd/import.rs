@@ -1,4 +1,4 @@
-//! `crosscheck import FILE --into parties|sources|claims|statements|evidence|hypotheses|ratings`:
+//! `crosscheck import FILE --into parties|sources|claims|statements|evidence|hypotheses|ratings|places|names`:
 //! rows from CSV, TSV, JSON or JSON lines, the whole file in one transaction.
 
 use std::io::{IsTerminal, Read, Seek, Write};
@@ -22,11 +22,11 @@ use anyhow::{Context, Result};
   crosscheck import evidence.csv --into evidence --skip-invalid rejects.csv
   crosscheck import claims.csv --into claims --dry-run
 
-Columns are matched by the names reports write (any report imports back); `handle` and the claims report's computed columns are skipped with a note, and so is any other column that is not a field. Import parties, sources and claims before the statements and evidence that refer to them, and those before the hypotheses and ratings.")]
+Columns are matched by the names reports write (any report imports back); `handle` and the computed columns of the claims and places reports are skipped with a note, and so is any other column that is not a field. Import parties, sources and claims before the statements and evidence that refer to them, those before the hypotheses and ratings, and places before their names.")]
 pub struct Args {
     /// The file: .csv, .tsv, .json (one array of objects) or .jsonl (one object a line); - reads stdin (give --format).
     pub file: PathBuf,
-    /// What the rows are: parties, sources, claims, statements, evidence, hypotheses or ratings.
+    /// What the rows are: parties, sources, claims, statements, evidence, hypotheses, ratings, places or names.
     #[arg(long, value_parser = parse_kind, value_name = "KIND")]
     pub into: Kind,
     /// The file's format, when its extension does not say it.

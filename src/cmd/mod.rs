@@ -26,7 +26,9 @@ pub mod hypothesis;
 pub mod import;
 pub mod init;
 pub mod mark;
+pub mod name;
 pub mod party;
+pub mod place;
 pub mod rate;
 pub mod rating;
 pub mod report;
@@ -88,6 +90,8 @@ pub fn run(cli: Cli) -> Result<()> {
             let case = &mut case;
             match command {
                 Command::Party(c) => party::run(c, case, &ctx),
+                Command::Place(c) => place::run(c, case, &ctx),
+                Command::Name(c) => name::run(c, case, &ctx),
                 Command::Source(c) => source::run(c, case, &ctx),
                 Command::Claim(c) => claim::run(c, case, &ctx),
                 Command::Statement(c) => statement::run(c, case, &ctx),
@@ -127,6 +131,8 @@ fn writes(command: &Command) -> bool {
         // A dry run writes nothing, and must not upgrade the file either.
         Command::Import(args) => !args.dry_run,
         Command::Hypothesis(c) => !matches!(c, hypothesis::Command::List(_)),
+        Command::Place(c) => !matches!(c, place::Command::List(_) | place::Command::Show(_)),
+        Command::Name(c) => !matches!(c, name::Command::List(_)),
         Command::Rating(_) => false,
         Command::Mark(_) | Command::Retract(_) | Command::Restore(_) | Command::Anchor(_) | Command::Rate(_) => true,
         Command::Init(_) | Command::Upgrade(_) => true,
@@ -302,12 +308,17 @@ fn flag(field: &str) -> String {
 }
 
 /// Rewrites an error about a field to name the flag the user typed.
+/// An entry `field=--flag` in `positional` names a flag that differs from
+/// the field (`language=--lang`).
 fn as_flags(err: anyhow::Error, positional: &[&str]) -> anyhow::Error {
     let named = |field: &String| {
-        if positional.contains(&field.as_str()) {
-            field.clone()
-        } else {
-            flag(field)
+        let renamed = positional
+            .iter()
+            .find_map(|p| p.strip_prefix(field.as_str()).and_then(|rest| rest.strip_prefix('=')));
+        match renamed {
+            Some(flag) => flag.to_string(),
+            None if positional.contains(&field.as_str()) => field.clone(),
+            None => flag(field),
         }
     };
     match err.downcast::<UserError>() {
@@ -363,6 +374,22 @@ pub fn required_reason(reason: &str) -> Result<&str> {
     Ok(reason)
 }
 
+/// Prints a record's handle and fields as a two-column table. `shown` may
+/// give a field a fuller form ("B (usually reliable)"); a retracted record
+/// says so, with the reason.
+pub fn print_record(handle: String, fields: store::Fields, shown: impl Fn(&str, &str) -> Option<String>) -> Result<()> {
+    let mut lines = vec![("handle".to_string(), handle)];
+    for (name, value) in fields.0 {
+        let value = match (name, shown(name, &value)) {
+            (_, Some(fuller)) => fuller,
+            ("retracted", None) if !value.is_empty() => format!("yes: {value}"),
+            (_, None) => value,
+        };
+        lines.push((name.to_string(), value));
+    }
+    print_fields(&lines)
+}
+
 /// Prints a record's fields as a two-column table.
 pub fn print_fields(lines: &[(String, String)]) -> Result<()> {
     let table = output::render_table(
@@ -387,4 +414,22 @@ pub fn print_section(title: &str, headers: &[&str], rows: Vec<Vec<String>>) -> R
         )?;
     }
     Ok(())
+}
+
+/// Prints a record's trail of changes as a titled table, oldest first.
+pub fn print_history(case: &Case, kind: store::Kind, id: i64, title: &str) -> Result<()> {
+    let mut history = Vec::new();
+    case.history(Some((kind, id)), &mut |e| {
+        history.push(vec![
+            e.id.to_string(),
+            e.at.clone(),
+            e.analyst.clone(),
+            e.action.clone(),
+            e.handle.clone(),
+            history::summarise(&e),
+            e.reason,
+        ]);
+        Ok(())
+    })?;
+    print_section(title, &["entry", "at", "analyst", "action", "record", "change", "reason"], history)
 }

@@ -1,4 +1,4 @@
-//! `crosscheck report parties|sources|claims|statements|evidence|hypotheses|ratings`: reports to
+//! `crosscheck report parties|sources|claims|statements|evidence|hypotheses|ratings|places|names`: reports to
 //! publish or hand on. The CSV, TSV and JSON reports of records have exactly
 //! the columns of `X list`, from the same query, so that any of them imports
 //! back; Markdown and HTML are for readers.
@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use anyhow::Result;
 
-use super::{Ctx, claim, evidence, hypothesis, party, rating, source, statement};
+use super::{Ctx, claim, evidence, hypothesis, name, party, place, rating, source, statement};
 use crate::atomic::{Replaces, Target};
 use crate::error::UserError;
 use crate::output::{self, Cell, Column, OutputArgs, Sink};
@@ -85,6 +85,22 @@ pub enum Subject {
     Ratings {
         #[command(flatten)]
         filter: rating::Filter,
+        #[command(flatten)]
+        out: ReportArgs,
+    },
+    /// Places, with the columns of `place list`: the fields, then the place's names.
+    #[command(after_help = "Example:\n  crosscheck report places --format md --output places.md")]
+    Places {
+        #[command(flatten)]
+        filter: place::Filter,
+        #[command(flatten)]
+        out: ReportArgs,
+    },
+    /// Names of places, with the columns of `name list`: who calls which place what, and on what source.
+    #[command(after_help = "Example:\n  crosscheck report names --used-by JP --format csv --output jp-names.csv")]
+    Names {
+        #[command(flatten)]
+        filter: name::Filter,
         #[command(flatten)]
         out: ReportArgs,
     },
@@ -168,6 +184,12 @@ pub fn run(args: Args, store: &mut Case, ctx: &Ctx) -> Result<()> {
         }),
         Subject::Ratings { filter, out } => listing(&out, db, heading(&out, "Ratings"), "ratings", |to| {
             rating::list(case, &filter, &out.scope.scope(), to)
+        }),
+        Subject::Places { filter, out } => listing(&out, db, heading(&out, "Places"), "places", |to| {
+            place::list(case, &filter, &out.scope.scope(), to)
+        }),
+        Subject::Names { filter, out } => listing(&out, db, heading(&out, "Names of places"), "names", |to| {
+            name::list(case, &filter, &out.scope.scope(), to)
         }),
         Subject::Claims { filter, parties, out } => {
             let (title, intro) = heading(&out, "Claims and verdicts");

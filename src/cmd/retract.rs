@@ -11,7 +11,7 @@ use crate::store::Case;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The record: a handle (C3, S12, ST4, E5, P7, H1, R3), a claim or source slug, a party code, or a UUID.
+    /// The record: a handle (C3, S12, ST4, E5, P7, H1, R3, PL1, N4), a claim, source or place slug, a party code, or a UUID.
     pub record: String,
     /// Why, for the history. Required.
     #[arg(long)]

@@ -5,7 +5,7 @@ use anyhow::Result;
 use super::{Ctx, ScopeArgs};
 use crate::error::{NoMatch, UserError};
 use crate::model::grouped;
-use crate::output::{self, Cell, Format, OutputArgs, columns};
+use crate::output::{self, Cell, Format, OutputArgs, columns, inert};
 use crate::store::kind::SEARCHED as KINDS;
 use crate::store::search::{self, Query};
 use crate::store::{Case, Kind, format_handle};
@@ -14,6 +14,8 @@ use crate::store::{Case, Kind, format_handle};
 #[command(after_help = "Examples:
   crosscheck search Vostok troops
   crosscheck search 독도
+  crosscheck search Takeshima airspace
+  crosscheck search Takeshima --exact
   crosscheck search \"joint patrol\" --kind claim,statement
   crosscheck search учени* --format json
   crosscheck search --rebuild
@@ -21,7 +23,12 @@ use crate::store::{Case, Kind, format_handle};
 Every word must appear; \"quoted words\" must appear together in that order;
 a word ending in * matches every word it begins (учени* finds учения, учений).
 Chinese, Japanese and Korean are found from two characters on (竹島, 演习),
-and one character matches every word that contains it.")]
+and one character matches every word that contains it.
+
+Words that are the name of a place (see `crosscheck place list`) find every
+name of it: Takeshima also finds Dokdo, 독도, 竹島 and Liancourt Rocks, and the
+via column says which name a record matched. --exact searches only the words
+given.")]
 pub struct Args {
     /// What to search for, in any script.
     #[arg(required_unless_present = "rebuild")]
@@ -35,6 +42,9 @@ pub struct Args {
     /// Rank every match. By default a query with more than 5,000 matches ranks the 5,000 newest, which keeps a search of a large case instant.
     #[arg(long)]
     pub all: bool,
+    /// Search only the words given: do not let a place's name stand for its other names.
+    #[arg(long)]
+    pub exact: bool,
     /// Make the search index anew from the records, for an index that is damaged or was changed by another tool.
     #[arg(long)]
     pub rebuild: bool,
@@ -57,7 +67,26 @@ pub fn run(args: Args, case: &mut Case, ctx: &Ctx) -> Result<()> {
         writer.commit()?;
         crate::say!("search index rebuilt: {indexed} records");
     }
-    let Some(query) = query else { return Ok(()) };
+    let Some(mut query) = query else { return Ok(()) };
+    if !args.exact {
+        let expansions = case.expand_names(&mut query)?;
+        for e in &expansions.expanded {
+            eprintln!(
+                "{} is a name of {}: searched every name of {}: {} (--exact searches only the words given)",
+                inert(&e.typed),
+                e.places.join(" and "),
+                if e.places.len() == 1 { "it" } else { "each" },
+                inert(&e.names.join(", "))
+            );
+        }
+        if !expansions.as_typed.is_empty() {
+            let typed: Vec<String> = expansions.as_typed.iter().map(|e| inert(&e.typed)).collect();
+            eprintln!(
+                "{} name the same place: searched as typed, for the records that use each of them",
+                typed.join(" and ")
+            );
+        }
+    }
     // Marks only where a person reads: scripts get the plain text.
     let marks = (args.output.format == Format::Table).then_some(("[", "]"));
     let candidates = (!args.all).then_some(search::CANDIDATES);
@@ -72,7 +101,7 @@ pub fn run(args: Args, case: &mut Case, ctx: &Ctx) -> Result<()> {
     let found = !hits.is_empty();
     output::print(
         &args.output,
-        columns(&["handle", "kind", "snippet", "-score", "-uuid"]),
+        columns(&["handle", "kind", "snippet", "-score", "-uuid", "via"]),
         hits.into_iter().map(|hit| {
             vec![
                 Cell::Text(format_handle(hit.kind, hit.id)),
@@ -80,6 +109,7 @@ pub fn run(args: Args, case: &mut Case, ctx: &Ctx) -> Result<()> {
                 Cell::Text(hit.snippet),
                 Cell::Real(hit.score),
                 Cell::Text(hit.uuid),
+                Cell::Text(hit.via.join(", ")),
             ]
         }),
     )?;

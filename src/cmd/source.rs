@@ -161,17 +161,9 @@ pub fn list(case: &Case, filter: &Filter, scope: &Scope, to: output::To<'_>) -> 
 fn show(case: &Case, text: &str) -> Result<()> {
     let id = case.resolve(Kind::Source, text)?;
     let source: Source = case.load(id)?;
-    let fields = case.fields(&source)?;
-    let mut lines = vec![("handle".to_string(), format_handle(Kind::Source, id))];
-    for (name, value) in &fields.0 {
-        let shown = match *name {
-            "reliability" => format!("{value} ({})", source.reliability.describe()),
-            "retracted" if !value.is_empty() => format!("yes: {value}"),
-            _ => value.clone(),
-        };
-        lines.push((name.to_string(), shown));
-    }
-    super::print_fields(&lines)?;
+    super::print_record(format_handle(Kind::Source, id), case.fields(&source)?, |name, value| {
+        (name == "reliability").then(|| format!("{value} ({})", source.reliability.describe()))
+    })?;
     super::print_section(
         "Evidence from this source",
         &["evidence", "claim", "relation", "credibility", "excerpt", "locator"],

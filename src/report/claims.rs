@@ -10,6 +10,7 @@ use anyhow::Result;
 use super::{Block, Document, Event, Inline, Rich, Timeline, anchor};
 use crate::domain::ach::{self, View};
 use crate::domain::compare::{self, Account};
+use crate::domain::names::{self, Gazetteer};
 use crate::output::{Cell, Column};
 use crate::store::queries::PartyColumn as Party;
 use crate::store::{Case, Kind, format_handle};
@@ -202,13 +203,14 @@ pub fn document(case: &Case, input: Input<'_>) -> Result<Document> {
             }
         }))),
     );
+    let gazetteer = Gazetteer::load(case)?;
     summary(&input, &mut blocks);
-    comparison(case, &input, &ids, &mut blocks)?;
+    comparison(case, &gazetteer, &input, &ids, &mut blocks)?;
     blocks.push(heading(2, "Timeline of statements", Some("timeline")));
     blocks.push(Block::Timeline(timeline(&input, &speakers_list, &details)));
     blocks.push(heading(2, "Claims in detail", Some("details")));
     for (line, row) in input.lines.iter().zip(&details) {
-        detail(case, &input, line, &row.accounts, &mut blocks)?;
+        detail(case, &gazetteer, &input, line, row, &mut blocks)?;
     }
     sources(case, &ids, &mut blocks)?;
     Ok(Document {
@@ -290,7 +292,7 @@ fn changed(at: &str, by: &str) -> Rich {
 }
 
 /// The contested claims among these, side by side.
-fn comparison(case: &Case, input: &Input<'_>, ids: &[i64], blocks: &mut Vec<Block>) -> Result<()> {
+fn comparison(case: &Case, gazetteer: &Gazetteer, input: &Input<'_>, ids: &[i64], blocks: &mut Vec<Block>) -> Result<()> {
     blocks.push(heading(2, "Contested claims side by side", Some("compare")));
     let named = input
         .compare
@@ -334,7 +336,7 @@ fn comparison(case: &Case, input: &Input<'_>, ids: &[i64], blocks: &mut Vec<Bloc
                     if !cell.is_empty() {
                         cell.push(Inline::Break).push(Inline::Break);
                     }
-                    account_text(account, &mut cell, account.party != **code);
+                    account_text(account, &mut cell, account.party != **code, gazetteer);
                 }
                 cells.push(cell);
             }
@@ -342,12 +344,28 @@ fn comparison(case: &Case, input: &Input<'_>, ids: &[i64], blocks: &mut Vec<Bloc
             cells
         })
         .collect();
+    let mut table: Vec<Vec<Rich>> = table;
+    let codes: Vec<String> = shown.iter().map(|c| c.to_string()).collect();
+    for place in names::in_comparison(gazetteer, &rows) {
+        let mut head = Rich::text(place.place.clone());
+        head.push(Inline::Break).add("names each party uses");
+        for line in place.unclaimed() {
+            head.push(Inline::Break).add(line);
+        }
+        let mut cells = vec![head];
+        for code in &codes {
+            cells.push(Rich::text(place.cell(gazetteer, &rows, code, &codes, "\n")));
+        }
+        cells.push(Rich::default());
+        table.push(cells);
+    }
     blocks.push(Block::Table { headers, rows: table });
     Ok(())
 }
 
-/// One statement: "denies 2019-07-23: “…” — RU-MOD, Shoigu [figure] (source)".
-fn account_text(account: &Account, rich: &mut Rich, show_party: bool) {
+/// One statement: "denies 2019-07-23: “…” — RU-MOD, Shoigu [figure]
+/// (source)", and the names of places its words use.
+fn account_text(account: &Account, rich: &mut Rich, show_party: bool, gazetteer: &Gazetteer) {
     rich.push(Inline::Word(account.stance.clone()));
     if !account.said_on.is_empty() {
         rich.add(format!(" {}", account.said_on));
@@ -357,6 +375,10 @@ fn account_text(account: &Account, rich: &mut Rich, show_party: bool) {
         rich.add(" (");
         rich.push(source_link(&account.source));
         rich.add(")");
+    }
+    let used = names::used(gazetteer, &account.words);
+    if !used.is_empty() {
+        rich.push(Inline::Break).add(format!("names: {used}"));
     }
 }
 
@@ -391,7 +413,8 @@ fn timeline(input: &Input<'_>, lanes: &[String], details: &[compare::Row]) -> Ti
 }
 
 /// One claim: its verdict and reason, statements, evidence and sources.
-fn detail(case: &Case, input: &Input<'_>, line: &Line, accounts: &[Account], blocks: &mut Vec<Block>) -> Result<()> {
+fn detail(case: &Case, gazetteer: &Gazetteer, input: &Input<'_>, line: &Line, row: &compare::Row, blocks: &mut Vec<Block>) -> Result<()> {
+    let accounts = &row.accounts;
     let (name, id) = claim_name(&input.get(line, "handle"), &input.get(line, "slug"));
     blocks.push(heading(3, &name, Some(&id)));
     blocks.push(Block::Paragraph(Rich(vec![Inline::Strong(input.get(line, "text").into_owned())])));
@@ -420,12 +443,23 @@ fn detail(case: &Case, input: &Input<'_>, line: &Line, accounts: &[Account], blo
             changed(&input.get(line, "status_at"), &input.get(line, "status_by")),
         ));
     }
+    for place in names::in_comparison(gazetteer, std::slice::from_ref(row)) {
+        let parts: Vec<String> = place
+            .lines()
+            .into_iter()
+            .map(|(whose, names)| format!("{whose}: {names}"))
+            .collect();
+        fields.push((format!("Names of {}", place.place), Rich::text(parts.join("; "))));
+    }
     blocks.push(Block::Fields(fields));
 
     blocks.push(heading(4, "Statements", None));
+    let used: Vec<String> = accounts.iter().map(|a| names::used(gazetteer, &a.words)).collect();
+    let any_used = used.iter().any(|u| !u.is_empty());
     let rows = accounts
         .iter()
-        .map(|a| {
+        .zip(&used)
+        .map(|(a, used)| {
             let mut words = Rich::text(a.words(None));
             if !a.speaker.is_empty() {
                 words.add(format!(" — {}", a.speaker));
@@ -435,22 +469,25 @@ fn detail(case: &Case, input: &Input<'_>, line: &Line, accounts: &[Account], blo
             } else {
                 Rich(vec![source_link(&a.source)])
             };
-            vec![
+            let mut cells = vec![
                 Rich::text(a.said_on.clone()),
                 Rich::text(a.party.clone()),
                 Rich(vec![Inline::Word(a.stance.clone())]),
                 words,
                 Rich::text(a.figure.map(|f| f.with_unit(&a.unit)).unwrap_or_default()),
                 source,
-            ]
+            ];
+            if any_used {
+                cells.push(Rich::text(used.clone()));
+            }
+            cells
         })
         .collect();
-    table_or(
-        blocks,
-        &["Date", "Party", "Stance", "Words", "Figure", "Source"],
-        rows,
-        "No statements recorded.",
-    );
+    let mut headers = vec!["Date", "Party", "Stance", "Words", "Figure", "Source"];
+    if any_used {
+        headers.push("Names used");
+    }
+    table_or(blocks, &headers, rows, "No statements recorded.");
 
     blocks.push(heading(4, "Evidence", None));
     let rows: Vec<Vec<Rich>> = case

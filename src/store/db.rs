@@ -20,6 +20,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0003_search.sql", include_str!("../../migrations/0003_search.sql")),
     ("0004_corrections.sql", include_str!("../../migrations/0004_corrections.sql")),
     ("0005_hypotheses.sql", include_str!("../../migrations/0005_hypotheses.sql")),
+    ("0006_places.sql", include_str!("../../migrations/0006_places.sql")),
     (
         "0008_search_readable.sql",
         include_str!("../../migrations/0008_search_readable.sql"),
@@ -332,6 +333,8 @@ fn add_functions(conn: &Connection) -> Result<()> {
         FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
         |ctx| Ok(super::search::index_text(ctx.get_raw(0).as_str_or_null()?.unwrap_or_default()).into_owned()),
     )?;
+    // cc_rank(search_index, weights...): search's ranking across the names of a place.
+    super::search::add_rank_function(conn)?;
     Ok(())
 }
 

@@ -113,7 +113,7 @@ pub fn reference(conn: &Connection, kind: Kind, id: i64) -> Result<String> {
 }
 
 /// Finds a record of any kind from what the user typed: a typed handle, a
-/// UUID, a claim or source slug, or a party code.
+/// UUID, a claim, source or place slug, or a party code.
 pub fn resolve_any(conn: &Connection, text: &str) -> Result<(Kind, i64)> {
     if let Some((kind, _)) = parse_typed(text.trim()) {
         return Ok((kind, resolve(conn, kind, text)?));
@@ -125,7 +125,7 @@ pub fn resolve_any(conn: &Connection, text: &str) -> Result<(Kind, i64)> {
             }
         }
     }
-    for kind in [Kind::Claim, Kind::Source, Kind::Party] {
+    for kind in [Kind::Claim, Kind::Source, Kind::Party, Kind::Place] {
         if let Ok(id) = resolve(conn, kind, text) {
             return Ok((kind, id));
         }
@@ -133,7 +133,8 @@ pub fn resolve_any(conn: &Connection, text: &str) -> Result<(Kind, i64)> {
     Err(UserError::NotFound {
         what: "record",
         handle: text.to_string(),
-        hint: "give a handle such as C3, S12, ST4, E5, P7, H1 or R3, a claim or source slug, a party code, or a UUID".to_string(),
+        hint: "give a handle such as C3, S12, ST4, E5, P7, H1, R3, PL1 or N4, a claim, source or place slug, a party code, or a UUID"
+            .to_string(),
     }
     .into())
 }

@@ -442,9 +442,10 @@ impl Plan {
                 let field_of_name = fields_of(self.entity).iter().find(|f| f.eq_ignore_ascii_case(&shown));
                 if shown.eq_ignore_ascii_case("handle") {
                     own.push(described);
-                } else if self.entity == Kind::Claim
+                } else if (self.entity == Kind::Claim
                     && (crate::report::claims::COMPUTED.contains(&shown.as_str())
-                        || shown.starts_with(crate::report::claims::STANCE_PREFIX))
+                        || shown.starts_with(crate::report::claims::STANCE_PREFIX)))
+                    || (self.entity == Kind::Place && shown == super::places::NAMES_COLUMN)
                 {
                     computed.push(described);
                 } else if let Some(field) = field_of_name {
@@ -486,7 +487,8 @@ impl Plan {
         }
         if !computed.is_empty() {
             listener.note(&format!(
-                "{file}: skipped columns the claims report computes: {}",
+                "{file}: skipped columns the {} report computes: {}",
+                self.entity.plural(),
                 listed(&computed)
             ));
         }

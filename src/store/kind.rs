@@ -13,6 +13,8 @@ pub enum Kind {
     Evidence,
     Hypothesis,
     Rating,
+    Place,
+    Name,
 }
 
 /// What is declared about one kind.
@@ -100,6 +102,24 @@ pub const SPECS: &[Spec] = &[
         forms: "a rating handle such as R3, or its UUID",
         search: None,
     },
+    Spec {
+        kind: Kind::Place,
+        prefix: "PL",
+        table: "place",
+        plural: "places",
+        key_column: Some("slug"),
+        forms: "a place handle such as PL1, its slug, or its UUID",
+        search: None,
+    },
+    Spec {
+        kind: Kind::Name,
+        prefix: "N",
+        table: "name",
+        plural: "names",
+        key_column: None,
+        forms: "a name handle such as N4, or its UUID",
+        search: None,
+    },
 ];
 
 /// The searched kinds in the order of their code in the search index's
@@ -113,7 +133,7 @@ pub const SEARCHED: [Kind; 5] = [Kind::Claim, Kind::Statement, Kind::Source, Kin
 pub const STRIDE: i64 = 16;
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Party,
         Kind::Source,
         Kind::Claim,
@@ -121,6 +141,8 @@ impl Kind {
         Kind::Evidence,
         Kind::Hypothesis,
         Kind::Rating,
+        Kind::Place,
+        Kind::Name,
     ];
 
     pub fn spec(self) -> &'static Spec {
@@ -228,6 +250,8 @@ mod tests {
         for not in ["RU", "C3a", "vostok-2018", "X9", "C", "STE5"] {
             assert!(!looks_like_handle(not), "{not}");
         }
+        assert_eq!(parse_typed("PL1"), Some((Kind::Place, 1)));
+        assert_eq!(parse_typed("N4"), Some((Kind::Name, 4)));
     }
 
     #[test]

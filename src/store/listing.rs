@@ -56,7 +56,7 @@ fn one_of<'w>(column: &str, words: impl IntoIterator<Item = &'w str>, params: &m
     }
 }
 
-fn equals(column: &str, value: Option<Value>, params: &mut Vec<Value>) -> String {
+pub(super) fn equals(column: &str, value: Option<Value>, params: &mut Vec<Value>) -> String {
     match value {
         None => "1".into(),
         Some(v) => {
@@ -67,7 +67,7 @@ fn equals(column: &str, value: Option<Value>, params: &mut Vec<Value>) -> String
 }
 
 /// A party and, for a state, its bodies: `column` is a party id.
-fn party_or_body(column: &str, party: Option<i64>, params: &mut Vec<Value>) -> String {
+pub(super) fn party_or_body(column: &str, party: Option<i64>, params: &mut Vec<Value>) -> String {
     match party {
         None => "1".into(),
         Some(id) => {
@@ -128,7 +128,7 @@ fn order<R: Record>(scope: &Scope) -> Result<String> {
 }
 
 impl Scope {
-    fn condition(&self) -> &'static str {
+    pub(super) fn condition(&self) -> &'static str {
         if self.include_retracted { "1" } else { LIVE }
     }
 }
@@ -189,7 +189,7 @@ pub struct RatingFilter {
     pub item: Option<String>,
 }
 
-fn resolve(case: &Case, kind: Kind, text: &Option<String>) -> Result<Option<i64>> {
+pub(super) fn resolve(case: &Case, kind: Kind, text: &Option<String>) -> Result<Option<i64>> {
     text.as_deref().map(|t| handle::resolve(case.conn(), kind, t)).transpose()
 }
 
@@ -233,7 +233,7 @@ pub fn columns<R: Record>() -> Vec<(String, bool)> {
 }
 
 impl Case {
-    fn list<R: Record>(
+    pub(super) fn list<R: Record>(
         &self,
         condition: &str,
         params: &[Value],

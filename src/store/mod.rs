@@ -23,6 +23,7 @@ pub mod history;
 pub mod import;
 pub mod kind;
 pub mod listing;
+pub mod places;
 pub mod queries;
 pub mod reading;
 pub mod record;
@@ -33,7 +34,7 @@ pub mod verify;
 pub use history::{Actor, Entry};
 pub use kind::{Kind, handle as format_handle, parse_typed};
 pub use record::{Action, Fields, Record};
-pub use records::{Claim, Evidence, Hypothesis, Item, Party, Rating, Source, Statement};
+pub use records::{Claim, Evidence, Hypothesis, Item, Name, Party, Place, Rating, Source, Statement};
 
 use crate::error::UserError;
 use crate::model::Status;
@@ -70,6 +71,14 @@ macro_rules! with_record {
             }
             $crate::store::Kind::Rating => {
                 type $R = $crate::store::Rating;
+                $body
+            }
+            $crate::store::Kind::Place => {
+                type $R = $crate::store::Place;
+                $body
+            }
+            $crate::store::Kind::Name => {
+                type $R = $crate::store::Name;
                 $body
             }
         }

@@ -48,6 +48,10 @@ pub fn dependents(conn: &Connection, kind: Kind, id: i64) -> Result<Vec<String>>
                 Kind::Evidence,
                 "SELECT id FROM evidence WHERE source_id = ?1 AND retracted = '' ORDER BY id",
             ),
+            (
+                Kind::Name,
+                "SELECT id FROM name WHERE source_id = ?1 AND retracted = '' ORDER BY id",
+            ),
         ],
         Kind::Party => &[
             (
@@ -57,6 +61,10 @@ pub fn dependents(conn: &Connection, kind: Kind, id: i64) -> Result<Vec<String>>
             (
                 Kind::Party,
                 "SELECT id FROM party WHERE parent_id = ?1 AND retracted = '' ORDER BY id",
+            ),
+            (
+                Kind::Name,
+                "SELECT id FROM name WHERE retracted = '' AND ?1 IN (SELECT value FROM json_each(used_by)) ORDER BY id",
             ),
         ],
         Kind::Statement => &[(
@@ -72,6 +80,14 @@ pub fn dependents(conn: &Connection, kind: Kind, id: i64) -> Result<Vec<String>>
             "SELECT id FROM rating WHERE hypothesis_id = ?1 AND retracted = '' ORDER BY id",
         )],
         Kind::Rating => &[],
+        Kind::Place => &[
+            (Kind::Name, "SELECT id FROM name WHERE place_id = ?1 AND retracted = '' ORDER BY id"),
+            (
+                Kind::Place,
+                "SELECT id FROM place WHERE part_of_id = ?1 AND retracted = '' ORDER BY id",
+            ),
+        ],
+        Kind::Name => &[],
     };
     let mut found = Vec::new();
     for (kind, sql) in queries {
@@ -313,24 +329,27 @@ impl Case {
 
     /// The history, or the trail of one record (a claim's includes its
     /// statements, evidence, hypotheses and ratings; a source's, its
-    /// captures; a hypothesis's, its ratings), oldest first.
+    /// captures; a hypothesis's, its ratings; a place's, its names), oldest
+    /// first.
     pub fn history(&self, record: Option<(Kind, i64)>, each: &mut dyn FnMut(Entry) -> Result<()>) -> Result<()> {
         let (uuid, kind) = match record {
             None => (None, None),
             Some((kind, id)) => (Some(self.uuid_of(kind, id)?), Some(kind)),
         };
         let (is_claim, is_source) = (kind == Some(Kind::Claim), kind == Some(Kind::Source));
-        let is_hypothesis = kind == Some(Kind::Hypothesis);
+        let (is_hypothesis, is_place) = (kind == Some(Kind::Hypothesis), kind == Some(Kind::Place));
         let mut stmt = self.conn().prepare(&format!(
             "SELECT {} FROM history
              WHERE ?1 IS NULL OR entity_uuid = ?1 OR (?2 AND claim_uuid = ?1)
                 OR (?3 AND entity = 'capture' AND json_extract(after, '$.source_uuid') = ?1)
                 OR (?4 AND entity = 'rating' AND entity_uuid IN
                     (SELECT r.uuid FROM rating r JOIN hypothesis h ON h.id = r.hypothesis_id WHERE h.uuid = ?1))
+                OR (?5 AND entity = 'name' AND entity_uuid IN
+                    (SELECT n.uuid FROM name n JOIN place p ON p.id = n.place_id WHERE p.uuid = ?1))
              ORDER BY id",
             Entry::COLUMNS
         ))?;
-        let mut rows = stmt.query(params![uuid, is_claim, is_source, is_hypothesis])?;
+        let mut rows = stmt.query(params![uuid, is_claim, is_source, is_hypothesis, is_place])?;
         while let Some(row) = rows.next()? {
             each(Entry::from_row(row)?)?;
         }

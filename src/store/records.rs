@@ -1276,3 +1276,361 @@ impl Record for Rating {
         })
     }
 }
+
+// ---------------------------------------------------------------- place
+
+#[derive(Debug, Clone)]
+pub struct Place {
+    pub uuid: String,
+    pub slug: String,
+    /// The place this one lies within (the Northern Territories within the
+    /// Kuril Islands), where there is one.
+    pub part_of: Option<i64>,
+    pub notes: String,
+    /// Why the record was withdrawn; empty while it is live.
+    pub retracted: String,
+}
+
+impl Record for Place {
+    const KIND: Kind = Kind::Place;
+    const SHOWN: &'static [&'static str] = &["slug", "part_of"];
+    const FIELDS: &'static [&'static str] = &["uuid", "slug", "part_of", "part_of_uuid", "notes", "retracted"];
+    const COLUMNS: &'static [&'static str] = &["slug", "part_of_id", "notes", "retracted"];
+
+    fn from_fields(conn: &Connection, f: &Fields) -> Result<Self> {
+        let uuid = uuid_field(f)?;
+        let slug = parse_slug(
+            "slug",
+            f.required("slug", "give a short name people will type, such as liancourt-rocks")?,
+        )?;
+        let part_of = reference_field(conn, f, Kind::Place, "part_of", "part_of_uuid")?;
+        if let Some(parent) = part_of {
+            // Walk up from the parent: meeting this place again would make
+            // it part of itself.
+            let mut at = Some(parent);
+            let mut steps = 0;
+            while let Some(id) = at {
+                let (their_uuid, up): (String, Option<i64>) =
+                    conn.query_row("SELECT uuid, part_of_id FROM place WHERE id = ?1", [id], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })?;
+                if their_uuid == uuid || steps > 10_000 {
+                    return Err(UserError::invalid(
+                        "part_of",
+                        f.get("part_of"),
+                        format!("a place cannot lie within itself; allowed: a place that is not {slug} and not within it"),
+                    )
+                    .into());
+                }
+                at = up;
+                steps += 1;
+            }
+        }
+        Ok(Place {
+            uuid,
+            slug,
+            part_of,
+            notes: f.get("notes").to_string(),
+            retracted: f.get("retracted").trim().to_string(),
+        })
+    }
+
+    fn to_fields(&self, conn: &Connection) -> Result<Fields> {
+        let part_of = match self.part_of {
+            Some(id) => reference(conn, Kind::Place, id)?,
+            None => String::new(),
+        };
+        Ok(Fields(vec![
+            ("uuid", self.uuid.clone()),
+            ("slug", self.slug.clone()),
+            ("part_of", part_of),
+            ("part_of_uuid", uuid_of(conn, Kind::Place, self.part_of)?),
+            ("notes", self.notes.clone()),
+            ("retracted", self.retracted.clone()),
+        ]))
+    }
+
+    fn values(&self) -> Vec<ToSqlOutput<'_>> {
+        vec![text(&self.slug), int(self.part_of), text(&self.notes), text(&self.retracted)]
+    }
+
+    fn unique_key(&self) -> (&'static str, String) {
+        ("place slug", self.slug.clone())
+    }
+
+    fn uuid(&self) -> &str {
+        &self.uuid
+    }
+
+    fn claim_uuid(&self, _: &Connection) -> Result<Option<String>> {
+        Ok(None)
+    }
+
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Place {
+            uuid: r.get(0)?,
+            slug: r.get(1)?,
+            part_of: r.get(2)?,
+            notes: r.get(3)?,
+            retracted: r.get(4)?,
+        })
+    }
+}
+
+// ---------------------------------------------------------------- name
+
+/// The two-letter language codes of ISO 639-1, in alphabetical order.
+const ISO_639_1: [&str; 183] = [
+    "aa", "ab", "ae", "af", "ak", "am", "an", "ar", "as", "av", "ay", "az", "ba", "be", "bg", "bi", "bm", "bn", "bo", "br", "bs", "ca",
+    "ce", "ch", "co", "cr", "cs", "cu", "cv", "cy", "da", "de", "dv", "dz", "ee", "el", "en", "eo", "es", "et", "eu", "fa", "ff", "fi",
+    "fj", "fo", "fr", "fy", "ga", "gd", "gl", "gn", "gu", "gv", "ha", "he", "hi", "ho", "hr", "ht", "hu", "hy", "hz", "ia", "id", "ie",
+    "ig", "ii", "ik", "io", "is", "it", "iu", "ja", "jv", "ka", "kg", "ki", "kj", "kk", "kl", "km", "kn", "ko", "kr", "ks", "ku", "kv",
+    "kw", "ky", "la", "lb", "lg", "li", "ln", "lo", "lt", "lu", "lv", "mg", "mh", "mi", "mk", "ml", "mn", "mr", "ms", "mt", "my", "na",
+    "nb", "nd", "ne", "ng", "nl", "nn", "no", "nr", "nv", "ny", "oc", "oj", "om", "or", "os", "pa", "pi", "pl", "ps", "pt", "qu", "rm",
+    "rn", "ro", "ru", "rw", "sa", "sc", "sd", "se", "sg", "si", "sk", "sl", "sm", "sn", "so", "sq", "sr", "ss", "st", "su", "sv", "sw",
+    "ta", "te", "tg", "th", "ti", "tk", "tl", "tn", "to", "tr", "ts", "tt", "tw", "ty", "ug", "uk", "ur", "uz", "ve", "vi", "vo", "wa",
+    "wo", "xh", "yi", "yo", "za", "zh", "zu",
+];
+
+/// A name's language: an ISO 639-1 code, optionally followed by a script
+/// (`ko-Latn`, a Korean name in Latin letters) or a region (`en-GB`).
+fn name_language(value: &str) -> Result<String, UserError> {
+    let v = value.trim();
+    let mut parts = v.split('-');
+    let code = parts.next().unwrap_or_default();
+    let subtags: Vec<&str> = parts.collect();
+    let script = |s: &str| {
+        s.len() == 4 && s.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && s[1..].chars().all(|c| c.is_ascii_lowercase())
+    };
+    let region =
+        |s: &str| (s.len() == 2 && s.chars().all(|c| c.is_ascii_uppercase())) || (s.len() == 3 && s.chars().all(|c| c.is_ascii_digit()));
+    let subtags_ok = match subtags.as_slice() {
+        [] => true,
+        [one] => script(one) || region(one),
+        [first, second] => script(first) && region(second),
+        _ => false,
+    };
+    if ISO_639_1.binary_search(&code).is_ok() && subtags_ok {
+        return Ok(v.to_string());
+    }
+    Err(UserError::invalid(
+        "language",
+        value,
+        "allowed: an ISO 639-1 code, two lower-case letters such as ko, ja, ru, zh or en, \
+         optionally followed by a script or a region (ko-Latn, zh-Hant, en-GB)",
+    ))
+}
+
+/// A yes-or-no field: yes, no, true, false, 1, 0, or empty for no.
+fn yes_no(field: &str, value: &str) -> Result<bool, UserError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "" | "no" | "false" | "0" => Ok(false),
+        "yes" | "true" | "1" => Ok(true),
+        _ => Err(UserError::invalid(field, value, "allowed: yes or no")),
+    }
+}
+
+/// Splits a list of references: `KR, KR-MOFA`.
+fn list(value: &str) -> impl Iterator<Item = &str> {
+    value.split(',').map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// The parties that use a name, from their codes or handles, or from their
+/// UUIDs, which win where given (as for every reference).
+fn parties_field(conn: &Connection, f: &Fields) -> Result<Vec<i64>> {
+    let mut ids = Vec::new();
+    let uuids = f.get("used_by_uuid");
+    if !uuids.trim().is_empty() {
+        for uuid in list(uuids) {
+            let mut one = Fields::new();
+            one.set("used_by_uuid", uuid);
+            if let Some(id) = reference_field(conn, &one, Kind::Party, "used_by", "used_by_uuid")?
+                && !ids.contains(&id)
+            {
+                ids.push(id);
+            }
+        }
+        return Ok(ids);
+    }
+    for code in list(f.get("used_by")) {
+        let id = handle::resolve(conn, Kind::Party, code)?;
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
+#[derive(Debug, Clone)]
+pub struct Name {
+    pub uuid: String,
+    pub place_id: i64,
+    pub text: String,
+    pub language: String,
+    /// The parties that use the name; none for a name no party claims.
+    pub used_by: Vec<i64>,
+    /// The neutral or reference name of the place (Liancourt Rocks; IHO
+    /// S-23's Japan Sea).
+    pub reference: bool,
+    pub source_id: Option<i64>,
+    pub notes: String,
+    /// Why the record was withdrawn; empty while it is live.
+    pub retracted: String,
+}
+
+impl Name {
+    /// The text as names are matched and kept apart (`name.folded`).
+    pub fn folded(&self) -> String {
+        super::search::name_key(&self.text)
+    }
+}
+
+impl Record for Name {
+    const KIND: Kind = Kind::Name;
+    const SHOWN: &'static [&'static str] = &["place", "text", "language", "used_by", "reference"];
+    const FIELDS: &'static [&'static str] = &[
+        "uuid",
+        "place",
+        "place_uuid",
+        "text",
+        "language",
+        "used_by",
+        "used_by_uuid",
+        "reference",
+        "source",
+        "source_uuid",
+        "notes",
+        "retracted",
+    ];
+    const COLUMNS: &'static [&'static str] = &[
+        "place_id",
+        "text",
+        "folded",
+        "language",
+        "used_by",
+        "reference",
+        "source_id",
+        "notes",
+        "retracted",
+    ];
+
+    fn from_fields(conn: &Connection, f: &Fields) -> Result<Self> {
+        let uuid = uuid_field(f)?;
+        let place_id = reference_field(conn, f, Kind::Place, "place", "place_uuid")?
+            .ok_or_else(|| UserError::missing("place", "give the place's slug or handle, such as liancourt-rocks or PL1"))?;
+        let text = f
+            .required("text", "give the name as the party writes it, such as Dokdo or 독도")?
+            .trim()
+            .to_string();
+        if super::search::name_key(&text).is_empty() {
+            return Err(UserError::invalid("text", &text, "allowed: a name with at least one letter or digit").into());
+        }
+        let name = Name {
+            uuid,
+            place_id,
+            text,
+            language: name_language(f.required(
+                "language",
+                "give the name's language as an ISO 639-1 code, such as ko, ja, ru, zh or en",
+            )?)?,
+            used_by: parties_field(conn, f)?,
+            reference: yes_no("reference", f.get("reference"))?,
+            source_id: reference_field(conn, f, Kind::Source, "source", "source_uuid")?,
+            notes: f.get("notes").to_string(),
+            retracted: f.get("retracted").trim().to_string(),
+        };
+        // A place has each name once. Checked here, where every add, edit,
+        // restore and import passes, so that the error names the other name.
+        if name.retracted.is_empty() {
+            let twin: Option<(i64, String)> = conn
+                .prepare_cached(
+                    "SELECT id, text FROM name WHERE place_id = ?1 AND folded = ?2 AND retracted = '' AND uuid <> ?3 ORDER BY id LIMIT 1",
+                )?
+                .query_row(rusqlite::params![name.place_id, name.folded(), name.uuid], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()?;
+            if let Some((id, other)) = twin {
+                return Err(UserError::Conflict(format!(
+                    "{} already has the name {:?} ({}); a place takes each name once, so {:?} was not added",
+                    reference(conn, Kind::Place, name.place_id)?,
+                    crate::output::inert(&other),
+                    super::kind::handle(Kind::Name, id),
+                    crate::output::inert(&name.text),
+                ))
+                .into());
+            }
+        }
+        Ok(name)
+    }
+
+    fn to_fields(&self, conn: &Connection) -> Result<Fields> {
+        let source = match self.source_id {
+            Some(id) => reference(conn, Kind::Source, id)?,
+            None => String::new(),
+        };
+        let mut codes = Vec::new();
+        let mut uuids = Vec::new();
+        for id in &self.used_by {
+            codes.push(reference(conn, Kind::Party, *id)?);
+            uuids.push(handle::uuid_of(conn, Kind::Party, *id)?);
+        }
+        Ok(Fields(vec![
+            ("uuid", self.uuid.clone()),
+            ("place", reference(conn, Kind::Place, self.place_id)?),
+            ("place_uuid", uuid_of(conn, Kind::Place, Some(self.place_id))?),
+            ("text", self.text.clone()),
+            ("language", self.language.clone()),
+            ("used_by", codes.join(",")),
+            ("used_by_uuid", uuids.join(",")),
+            ("reference", if self.reference { "yes" } else { "no" }.to_string()),
+            ("source", source),
+            ("source_uuid", uuid_of(conn, Kind::Source, self.source_id)?),
+            ("notes", self.notes.clone()),
+            ("retracted", self.retracted.clone()),
+        ]))
+    }
+
+    fn values(&self) -> Vec<ToSqlOutput<'_>> {
+        vec![
+            int(Some(self.place_id)),
+            text(&self.text),
+            ToSqlOutput::Owned(Value::Text(self.folded())),
+            text(&self.language),
+            ToSqlOutput::Owned(Value::Text(serde_json::to_string(&self.used_by).unwrap_or_else(|_| "[]".into()))),
+            int(Some(i64::from(self.reference))),
+            int(self.source_id),
+            text(&self.notes),
+            text(&self.retracted),
+        ]
+    }
+
+    fn unique_key(&self) -> (&'static str, String) {
+        ("name", self.text.clone())
+    }
+
+    fn uuid(&self) -> &str {
+        &self.uuid
+    }
+
+    fn claim_uuid(&self, _: &Connection) -> Result<Option<String>> {
+        Ok(None)
+    }
+
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        let used_by: String = r.get(5)?;
+        Ok(Name {
+            uuid: r.get(0)?,
+            place_id: r.get(1)?,
+            text: r.get(2)?,
+            // 3 is the folded text, which follows from the text.
+            language: r.get(4)?,
+            used_by: serde_json::from_str(&used_by)
+                .map_err(|e| rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e)))?,
+            reference: r.get::<_, i64>(6)? != 0,
+            source_id: r.get(7)?,
+            notes: r.get(8)?,
+            retracted: r.get(9)?,
+        })
+    }
+}

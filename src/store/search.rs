@@ -26,7 +26,7 @@ use std::ops::Range;
 
 use anyhow::{Context, Result};
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, ffi, params};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -146,6 +146,107 @@ fn searched_text<R: Record>(values: &[ToSqlOutput<'_>]) -> Option<(i64, String, 
     };
     let join = |names: &[&str]| names.iter().map(|n| column(n)).collect::<Vec<_>>().join("\n");
     Some((code, join(main), join(more)))
+}
+
+/// How a query in which words stand for every name of a place is ranked:
+/// like bm25 (lower is better, the same column weights), without bm25's
+/// inverse document frequency (`rank_without_idf`).
+const RANK_ACROSS_NAMES: &str = "cc_rank(search_index, 2.0, 1.0)";
+
+/// Registers `cc_rank` on a connection: BM25 without the inverse document
+/// frequency, for queries that search every name of a place.
+///
+/// bm25 weighs each phrase of a query by how few records hold it, and to
+/// know that it reads the whole list of every phrase before the first row
+/// (FTS5's xQueryPhrase). For a place's six names in a case of a million
+/// sources that is every record that names the place, whatever the window:
+/// on the benchmark's case bm25 took 32 ms or more before its first row for
+/// the names of the Liancourt Rocks, where walking the newest 5,001 matches
+/// took 1.1 to 1.4 ms (BENCHMARKS.md). Across the names of one place that weight is
+/// wrong besides: a record that says Dokdo would outrank one that says
+/// Takeshima only because Dokdo is rarer in the case. So such queries are
+/// ranked by term frequency and length alone, as bm25 ranks a one-word query.
+pub fn add_rank_function(conn: &Connection) -> Result<()> {
+    use std::ffi::c_void;
+    let mut api: *mut ffi::fts5_api = std::ptr::null_mut();
+    let pointer = ToSqlOutput::Pointer((&mut api as *mut *mut ffi::fts5_api as *const c_void, c"fts5_api_ptr", None));
+    conn.query_row("SELECT fts5(?1)", [pointer], |_| Ok(()))?;
+    // SAFETY: SQLite wrote a pointer to its FTS5 API, valid as long as the
+    // connection; the function has no user data to free.
+    let created = unsafe {
+        match api.as_ref().and_then(|a| a.xCreateFunction) {
+            Some(create) => create(api, c"cc_rank".as_ptr(), std::ptr::null_mut(), Some(rank_without_idf), None),
+            None => ffi::SQLITE_ERROR,
+        }
+    };
+    if created != ffi::SQLITE_OK {
+        anyhow::bail!("cannot register the search ranking function (SQLite error {created})");
+    }
+    Ok(())
+}
+
+/// FTS5 calls this for each row of a query that asks for `cc_rank`.
+unsafe extern "C" fn rank_without_idf(
+    api: *const ffi::Fts5ExtensionApi,
+    fts: *mut ffi::Fts5Context,
+    ctx: *mut ffi::sqlite3_context,
+    n_values: std::ffi::c_int,
+    values: *mut *mut ffi::sqlite3_value,
+) {
+    // SAFETY: FTS5 passes its API, the context of the current row, and the
+    // function's arguments after the table's name: `n_values` of them.
+    let weights: Vec<f64> = (0..n_values.max(0) as usize)
+        .map(|i| unsafe { ffi::sqlite3_value_double(*values.add(i)) })
+        .collect();
+    match unsafe { api.as_ref() }.map(|api| unsafe { rank_row(api, fts, &weights) }) {
+        Some(Ok(rank)) => unsafe { ffi::sqlite3_result_double(ctx, rank) },
+        Some(Err(code)) => unsafe { ffi::sqlite3_result_error_code(ctx, code) },
+        None => unsafe { ffi::sqlite3_result_error_code(ctx, ffi::SQLITE_MISUSE) },
+    }
+}
+
+/// BM25 of the current row with every phrase's weight 1: for each phrase,
+/// its occurrences (each counted with its column's weight) against the
+/// row's length, with bm25's k1 = 1.2 and b = 0.75, summed and negated.
+///
+/// # Safety
+/// `api` and `fts` must be what FTS5 passed to the function for this row.
+unsafe fn rank_row(api: &ffi::Fts5ExtensionApi, fts: *mut ffi::Fts5Context, weights: &[f64]) -> Result<f64, std::ffi::c_int> {
+    const K1: f64 = 1.2;
+    const B: f64 = 0.75;
+    let ok = |code: std::ffi::c_int| if code == ffi::SQLITE_OK { Ok(()) } else { Err(code) };
+    let (Some(phrase_count), Some(inst_count), Some(inst), Some(column_size), Some(row_count), Some(total_size)) = (
+        api.xPhraseCount,
+        api.xInstCount,
+        api.xInst,
+        api.xColumnSize,
+        api.xRowCount,
+        api.xColumnTotalSize,
+    ) else {
+        return Err(ffi::SQLITE_MISUSE);
+    };
+    // SAFETY: the callers' promise: FTS5's own functions on its own context.
+    unsafe {
+        let mut frequency = vec![0.0f64; phrase_count(fts).max(0) as usize];
+        let mut instances = 0;
+        ok(inst_count(fts, &mut instances))?;
+        for i in 0..instances {
+            let (mut phrase, mut column, mut offset) = (0, 0, 0);
+            ok(inst(fts, i, &mut phrase, &mut column, &mut offset))?;
+            let weight = usize::try_from(column).ok().and_then(|c| weights.get(c)).copied().unwrap_or(1.0);
+            if let Some(f) = usize::try_from(phrase).ok().and_then(|p| frequency.get_mut(p)) {
+                *f += weight;
+            }
+        }
+        let (mut length, mut rows, mut total) = (0, 0i64, 0i64);
+        ok(column_size(fts, -1, &mut length))?;
+        ok(row_count(fts, &mut rows))?;
+        ok(total_size(fts, -1, &mut total))?;
+        let average = if rows > 0 && total > 0 { total as f64 / rows as f64 } else { 1.0 };
+        let norm = K1 * (1.0 - B + B * f64::from(length) / average);
+        let score: f64 = frequency.iter().filter(|f| **f > 0.0).map(|f| f * (K1 + 1.0) / (f + norm)).sum();
+        Ok(-score)
+    }
 }
 
 /// Adds a new record to the index: `Record::insert` calls it for every row
@@ -274,6 +375,9 @@ struct Term {
     prefix: bool,
     /// What to mark in the records' own text.
     needles: Vec<Needle>,
+    /// The words as typed, and whether they were quoted.
+    typed: String,
+    quoted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -284,12 +388,52 @@ enum Needle {
     Cjk(String),
 }
 
+/// One condition of a query: a term, or, where the words typed are a
+/// place's name, any one of that place's names.
+#[derive(Debug, Clone, PartialEq)]
+struct Clause {
+    terms: Vec<Term>,
+    names: Option<Alternatives>,
+}
+
+/// The names a clause stands for: the words typed, and every name searched,
+/// as tokens, to tell which name a record matched.
+#[derive(Debug, Clone, PartialEq)]
+struct Alternatives {
+    typed: Vec<Token>,
+    names: Vec<(String, Vec<Token>)>,
+}
+
 /// A parsed query: words and "quoted phrases", all of which must match. A
 /// word ending in `*` matches every word it begins.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Query {
-    terms: Vec<Term>,
+    clauses: Vec<Clause>,
 }
+
+/// Words of a query that name a place, and the names searched for them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expansion {
+    /// The words as typed.
+    pub typed: String,
+    /// The places they name: `PL1 liancourt-rocks`.
+    pub places: Vec<String>,
+    /// Every name of those places, searched in their stead.
+    pub names: Vec<String>,
+}
+
+/// What the names of places did to a query.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Expansions {
+    /// Words searched as any name of their place.
+    pub expanded: Vec<Expansion>,
+    /// Words searched as typed, because other words of the query name the
+    /// same place (`Dokdo Takeshima` finds the records that use both).
+    pub as_typed: Vec<Expansion>,
+}
+
+/// The longest run of query words looked up as one name.
+const LONGEST_NAME: usize = 8;
 
 impl Query {
     /// Reads what the user typed. Nothing in it is FTS5 syntax: each term
@@ -299,7 +443,7 @@ impl Query {
         let mut terms = Vec::new();
         for (i, part) in input.split('"').enumerate() {
             if i % 2 == 1 {
-                terms.extend(Term::new(part, false));
+                terms.extend(Term::new(part, false).map(|t| Term { quoted: true, ..t }));
             } else {
                 for word in part.split_whitespace() {
                     let bare = word.trim_end_matches('*');
@@ -314,24 +458,164 @@ impl Query {
                 "give at least one word to search for, in any script: Vostok, учения, 독도, 竹島, 演习",
             ));
         }
-        Ok(Query { terms })
+        Ok(Query {
+            clauses: terms
+                .into_iter()
+                .map(|t| Clause {
+                    terms: vec![t],
+                    names: None,
+                })
+                .collect(),
+        })
     }
 
-    /// The FTS5 MATCH expression: each term an FTS5 string, joined by AND.
+    /// The FTS5 MATCH expression: each term an FTS5 string, the names of a
+    /// place joined by OR, and the clauses by AND.
     pub fn expression(&self) -> String {
-        let strings: Vec<String> = self
-            .terms
+        let string = |t: &Term| format!("\"{}\"{}", t.text.replace('"', "\"\""), if t.prefix { "*" } else { "" });
+        let clauses: Vec<String> = self
+            .clauses
             .iter()
-            .map(|t| format!("\"{}\"{}", t.text.replace('"', "\"\""), if t.prefix { "*" } else { "" }))
+            .map(|c| match c.terms.as_slice() {
+                [one] => string(one),
+                many => format!("({})", many.iter().map(string).collect::<Vec<_>>().join(" OR ")),
+            })
             .collect();
-        strings.join(" AND ")
+        clauses.join(" AND ")
+    }
+
+    /// Where words of the query are a name of a place, searches every live
+    /// name of that place instead: `Takeshima airspace` finds the records
+    /// that say Dokdo, 독도 or Liancourt Rocks with airspace. A quoted phrase
+    /// is looked up whole; unquoted words are looked up as the longest run
+    /// that is a name (`Liancourt Rocks`). A word with `*` is never expanded.
+    /// Where two runs name the same place, both are searched as typed.
+    pub fn expand(&mut self, conn: &Connection) -> Result<Expansions> {
+        let mut lookup = conn.prepare_cached(
+            "SELECT DISTINCT n.place_id FROM name n JOIN place p ON p.id = n.place_id
+             WHERE n.folded = ?1 AND n.retracted = '' AND p.retracted = '' ORDER BY n.place_id",
+        )?;
+        // (first clause, how many, the places they name)
+        let mut runs: Vec<(usize, usize, Vec<i64>)> = Vec::new();
+        let single = |c: &Clause| c.terms.len() == 1 && !c.terms[0].prefix;
+        let mut i = 0;
+        while i < self.clauses.len() {
+            let longest = match &self.clauses[i] {
+                c if !single(c) => 0,
+                c if c.terms[0].quoted => 1,
+                _ => self.clauses[i..]
+                    .iter()
+                    .take(LONGEST_NAME)
+                    .take_while(|c| single(c) && !c.terms[0].quoted)
+                    .count(),
+            };
+            let mut found = None;
+            for len in (1..=longest).rev() {
+                let typed: Vec<&str> = self.clauses[i..i + len].iter().map(|c| c.terms[0].typed.as_str()).collect();
+                let key = name_key(&typed.join(" "));
+                if key.is_empty() {
+                    continue;
+                }
+                let places: Vec<i64> = lookup.query_map([&key], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+                if !places.is_empty() {
+                    found = Some((len, places));
+                    break;
+                }
+            }
+            match found {
+                Some((len, places)) => {
+                    runs.push((i, len, places));
+                    i += len;
+                }
+                None => i += 1,
+            }
+        }
+        let mut place_name = conn.prepare_cached("SELECT slug FROM place WHERE id = ?1")?;
+        let mut names_of = conn.prepare_cached("SELECT text FROM name WHERE place_id = ?1 AND retracted = '' ORDER BY id")?;
+        let mut result = Expansions::default();
+        // From the last run back, so that the earlier runs' positions hold.
+        for (index, (start, len, places)) in runs.iter().enumerate().rev() {
+            let typed: Vec<&str> = self.clauses[*start..start + len]
+                .iter()
+                .map(|c| c.terms[0].typed.as_str())
+                .collect();
+            let typed = typed.join(" ");
+            let labels = places
+                .iter()
+                .map(|id| {
+                    Ok(format!(
+                        "{} {}",
+                        super::kind::handle(Kind::Place, *id),
+                        place_name.query_row([id], |r| r.get::<_, String>(0))?
+                    ))
+                })
+                .collect::<Result<Vec<String>>>()?;
+            let mut names: Vec<(String, Vec<Token>)> = Vec::new();
+            for id in places {
+                for text in names_of.query_map([id], |r| r.get::<_, String>(0))? {
+                    let text = text?;
+                    let tokens = tokens(&text);
+                    if !names.iter().any(|(_, t)| *t == tokens) {
+                        names.push((text, tokens));
+                    }
+                }
+            }
+            let expansion = Expansion {
+                typed: typed.clone(),
+                places: labels,
+                names: names.iter().map(|(text, _)| text.clone()).collect(),
+            };
+            let shared = runs
+                .iter()
+                .enumerate()
+                .any(|(other, (_, _, theirs))| other != index && theirs.iter().any(|p| places.contains(p)));
+            if shared {
+                result.as_typed.insert(0, expansion);
+                continue;
+            }
+            let terms: Vec<Term> = names.iter().filter_map(|(text, _)| Term::new(text, false)).collect();
+            let clause = Clause {
+                terms,
+                names: Some(Alternatives {
+                    typed: tokens(&typed),
+                    names,
+                }),
+            };
+            self.clauses.splice(*start..start + len, [clause]);
+            result.expanded.insert(0, expansion);
+        }
+        Ok(result)
+    }
+
+    /// True when some words of the query stand for every name of a place.
+    pub fn expanded(&self) -> bool {
+        self.clauses.iter().any(|c| c.names.is_some())
+    }
+
+    /// The names a record matched in the place of the words typed: for each
+    /// expanded clause whose own words none of the record's texts holds,
+    /// the names they do hold.
+    pub fn via(&self, texts: &[Vec<Token>]) -> Vec<String> {
+        let holds = |name: &[Token]| texts.iter().any(|text| contains_name(text, name));
+        let mut via: Vec<String> = Vec::new();
+        for names in self.clauses.iter().filter_map(|c| c.names.as_ref()) {
+            if holds(&names.typed) {
+                continue;
+            }
+            for (name, tokens) in &names.names {
+                if holds(tokens) && !via.contains(name) {
+                    via.push(name.clone());
+                }
+            }
+        }
+        via
     }
 
     /// Where the query's words are in a record's text (byte ranges, sorted,
     /// not overlapping).
     pub fn find(&self, text: &str) -> Vec<Range<usize>> {
         let mut spans: Vec<Range<usize>> = Vec::new();
-        let needles: Vec<&Needle> = self.terms.iter().flat_map(|t| &t.needles).collect();
+        let needles: Vec<&Needle> = self.clauses.iter().flat_map(|c| &c.terms).flat_map(|t| &t.needles).collect();
         for piece_word in words(text) {
             let folded = fold(&text[piece_word.clone()]);
             let hit = needles.iter().any(|n| match n {
@@ -375,6 +659,8 @@ impl Term {
             text: String::new(),
             prefix,
             needles: Vec::new(),
+            typed: text.to_string(),
+            quoted: false,
         };
         for (i, piece) in pieces.iter().enumerate() {
             match *piece {
@@ -445,6 +731,72 @@ fn fold(word: &str) -> String {
     word.nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase).collect()
 }
 
+// ---------------------------------------------------------------- names
+
+/// A piece of text as place names are matched: a word outside CJK, folded
+/// as search folds it, or a run of CJK letters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Token {
+    Word(String),
+    Cjk(String),
+}
+
+/// The text's words and CJK runs, in order. The text is first normalised
+/// (NFKC: full-width Latin letters are letters, half-width kana are kana);
+/// words are then folded as search folds them, case and accents away. CJK
+/// runs keep their marks: the voicing marks of kana change the word.
+pub fn tokens(text: &str) -> Vec<Token> {
+    let text: String = text.nfkc().collect();
+    let mut out = Vec::new();
+    for piece in pieces(&text) {
+        match piece {
+            Piece::Cjk(run) => out.push(Token::Cjk(run.to_string())),
+            Piece::Other(other) => out.extend(words(other).map(|r| Token::Word(fold(&other[r]).nfc().collect()))),
+        }
+    }
+    out
+}
+
+/// The form in which names are compared and stored (`name.folded`): the
+/// tokens joined by single spaces. "Liancourt  Rocks", "liancourt rocks"
+/// and "Liancourt-Rocks" are one name.
+pub fn name_key(text: &str) -> String {
+    key_of(&tokens(text))
+}
+
+fn key_of(tokens: &[Token]) -> String {
+    let parts: Vec<&str> = tokens
+        .iter()
+        .map(|t| match t {
+            Token::Word(w) | Token::Cjk(w) => w.as_str(),
+        })
+        .collect();
+    parts.join(" ")
+}
+
+/// True when `text` (as tokens) contains the name (as tokens): its words in
+/// order as whole words, a CJK name anywhere inside a CJK run (독도 in
+/// 독도는, 竹島 in 竹島の領空).
+pub fn contains_name(text: &[Token], name: &[Token]) -> bool {
+    let n = name.len();
+    if n == 0 || text.len() < n {
+        return false;
+    }
+    let fits = |at: usize| {
+        name.iter().enumerate().all(|(j, part)| match (part, &text[at + j]) {
+            (Token::Word(a), Token::Word(b)) => a == b,
+            (Token::Cjk(a), Token::Cjk(b)) if n == 1 => b.contains(a.as_str()),
+            // A CJK run inside a longer name must end where the next word
+            // starts, or start where the word before it ends.
+            (Token::Cjk(a), Token::Cjk(b)) if j == 0 => b.ends_with(a.as_str()),
+            (Token::Cjk(a), Token::Cjk(b)) if j == n - 1 => b.starts_with(a.as_str()),
+            (Token::Cjk(a), Token::Cjk(b)) => a == b,
+            _ => false,
+        })
+    };
+    (0..=text.len() - n).any(fits)
+}
+
 // ---------------------------------------------------------------- results
 
 /// One record found.
@@ -457,6 +809,9 @@ pub struct Hit {
     pub score: f64,
     /// The record's text around the first match, on one line.
     pub snippet: String,
+    /// The names of a place it matched in the place of the words typed
+    /// (the query `Takeshima` finds a record that says Dokdo "via Dokdo").
+    pub via: Vec<String>,
 }
 
 /// How matches are marked in a snippet: the text before and after each.
@@ -492,8 +847,9 @@ pub fn search(
     // here. Neither FTS5's `ORDER BY rank` (which sorts every match, to
     // temporary files when there are many) nor `ORDER BY bm25(...) LIMIT`
     // (which computed bm25 twice a match) did better.
+    let rank = if query.expanded() { RANK_ACROSS_NAMES } else { RANK };
     let mut found = conn.prepare_cached(&format!(
-        "SELECT rowid, {RANK} FROM search_index
+        "SELECT rowid, {rank} FROM search_index
          WHERE search_index MATCH ?1 AND (?2 >> (rowid % {STRIDE})) & 1 = 1
          ORDER BY rowid DESC LIMIT ?3"
     ))?;
@@ -528,12 +884,18 @@ pub fn search(
             spans if !spans.is_empty() || more.trim().is_empty() => (spans, &main),
             _ => (query.find(&more), &more),
         };
+        let via = if query.expanded() {
+            query.via(&[tokens(&main), tokens(&more)])
+        } else {
+            Vec::new()
+        };
         hits.push(Hit {
             kind,
             id,
             uuid,
             score: -rank,
             snippet: snippet(field, &spans, marks),
+            via,
         });
     }
     Ok((hits, capped))
@@ -551,6 +913,12 @@ impl Case {
         include_retracted: bool,
     ) -> Result<(Vec<Hit>, bool)> {
         search(self.conn(), query, kinds, limit, candidates, marks, include_retracted)
+    }
+
+    /// Lets the words of `query` that name a place stand for every name of
+    /// it; see `Query::expand`.
+    pub fn expand_names(&self, query: &mut Query) -> Result<Expansions> {
+        query.expand(self.conn())
     }
 }
 

@@ -91,8 +91,56 @@ pub fn check(conn: &Connection) -> Result<Findings> {
     let trails = Trails::read(conn)?;
     captures(conn, &trails, &mut findings)?;
     records(conn, &trails, &mut findings)?;
+    names(conn, &mut findings)?;
     imports(conn, &trails, &mut findings)?;
     Ok(findings)
+}
+
+/// Names of places: the form each is matched by (`folded`) must follow from
+/// its text, since search and the rule that a place has each name once read
+/// it; and every party it lists as a user must be in the case, since that
+/// list is JSON, which no foreign key covers.
+fn names(conn: &Connection, findings: &mut Findings) -> Result<()> {
+    let before = findings.problems.len();
+    let mut stmt = conn.prepare("SELECT id, text, folded, used_by FROM name ORDER BY id")?;
+    let rows: Vec<(i64, String, String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut party = conn.prepare("SELECT EXISTS (SELECT 1 FROM party WHERE id = ?1)")?;
+    for (id, text, folded, used_by) in &rows {
+        let name = format!("name {}", format_handle(Kind::Name, *id));
+        let expected = super::search::name_key(text);
+        if *folded != expected {
+            findings.problems.push(format!(
+                "{name}: its folded text is {folded:?}, but its text {text:?} folds to {expected:?}: it was changed outside crosscheck"
+            ));
+        }
+        match serde_json::from_str::<Vec<i64>>(used_by) {
+            Ok(ids) => {
+                for party_id in ids {
+                    if !party.query_row([party_id], |r| r.get::<_, bool>(0))? {
+                        findings.problems.push(format!(
+                            "{name} lists party {} among those that use it, which is not in the case",
+                            format_handle(Kind::Party, party_id)
+                        ));
+                    }
+                }
+            }
+            Err(_) => findings.problems.push(format!(
+                "{name}: used_by is {used_by:?}, not a list of party ids: it was changed outside crosscheck"
+            )),
+        }
+    }
+    findings.line(
+        "names",
+        before,
+        format!(
+            "{} name{} of places, each one's matched form recomputed and the parties that use it found",
+            grouped(rows.len() as f64),
+            if rows.len() == 1 { "" } else { "s" }
+        ),
+    );
+    Ok(())
 }
 
 fn integrity(conn: &Connection, findings: &mut Findings) -> Result<()> {
