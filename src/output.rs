@@ -956,3 +956,45 @@ mod properties {
         }
     }
 }
+
+/// Prose wrapped between words to fit `width` columns, each line after the
+/// first starting with `indent`. A word longer than a line stands alone.
+pub fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let room = width.saturating_sub(if out.is_empty() { 0 } else { indent.chars().count() });
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > room {
+            if !out.is_empty() {
+                out.push('\n');
+                out.push_str(indent);
+            }
+            out.push_str(&line);
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        if !out.is_empty() {
+            out.push('\n');
+            out.push_str(indent);
+        }
+        out.push_str(&line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod wrap_tests {
+    use super::wrap;
+
+    #[test]
+    fn prose_wraps_between_words_with_an_indent() {
+        assert_eq!(wrap("one two three four", 9, "  "), "one two\n  three\n  four");
+        assert_eq!(wrap("short", 80, "  "), "short");
+        assert_eq!(wrap("a-very-long-word fits", 5, ""), "a-very-long-word\nfits");
+    }
+}

@@ -26,14 +26,20 @@ pub fn run(args: Args, case: &Case) -> Result<()> {
     let matrix = ach::build(case, &args.claim)?;
     let table = args.output.format == Format::Table;
     let (columns, rows) = matrix.grid(if table { View::Table } else { View::Data });
+    let width = usize::from(output::Terminal::detect().width);
     if table {
-        let mut head = vec![format!("{}: {}", matrix.claim, matrix.claim_text)];
-        head.extend(matrix.columns.iter().map(|c| format!("  {}  {}", c.handle, c.text)));
+        let mut head = vec![output::wrap(&format!("{}: {}", matrix.claim, matrix.claim_text), width, "  ")];
+        head.extend(matrix.columns.iter().map(|c| {
+            let lead = format!("  {}  ", c.handle);
+            let room = width.saturating_sub(lead.chars().count());
+            format!("{lead}{}", output::wrap(&c.text, room, &" ".repeat(lead.chars().count())))
+        }));
         super::print_line(&inert(&head.join("\n")))?;
     }
     output::print(&args.output, columns, rows)?;
     let reading = matrix.reading();
     if table {
+        let reading: Vec<String> = reading.iter().map(|line| output::wrap(line, width, "  ")).collect();
         super::print_line(&inert(&reading.join("\n")))
     } else {
         for line in reading {

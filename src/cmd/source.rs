@@ -175,7 +175,7 @@ fn show(case: &Case, text: &str) -> Result<()> {
         case.source_statements(id)?,
     )?;
     super::print_section(
-        "Captures (check a copy with sha256sum; write one out with `crosscheck source extract`)",
+        "Captures\n(check a copy with sha256sum; write one out with `crosscheck source extract`)",
         &["capture", "sha256", "file"],
         case.source_captures(id)?,
     )
