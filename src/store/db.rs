@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0002_states.sql", include_str!("../../migrations/0002_states.sql")),
     ("0003_search.sql", include_str!("../../migrations/0003_search.sql")),
     ("0004_corrections.sql", include_str!("../../migrations/0004_corrections.sql")),
+    ("0007_merge.sql", include_str!("../../migrations/0007_merge.sql")),
 ];
 
 /// How long a writer waits for another process's lock before giving up.
@@ -65,7 +66,7 @@ fn read_only(path: &Path) -> Option<ReadOnly> {
 }
 
 /// `file:/path?immutable=1`, with the characters a URI gives meaning to escaped.
-fn immutable_uri(path: &Path) -> String {
+pub(crate) fn immutable_uri(path: &Path) -> String {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let mut uri = String::from("file:");
     for c in absolute.to_string_lossy().chars() {
