@@ -99,6 +99,10 @@ pub enum Command {
     Export(cmd::export::Args),
     /// Import parties, sources, claims, statements or evidence from CSV, TSV, JSON or JSON lines.
     Import(cmd::import::Args),
+    /// Bring another case file's records, history and captures into this case, matched by UUID, three ways.
+    Merge(cmd::merge::Args),
+    /// What merging another case file would change, and every conflict, as a listing.
+    Diff(cmd::diff::Args),
     /// Check the case file: integrity, foreign keys, the history chain, every capture.
     Verify(cmd::verify::Args),
     /// Copy the case file consistently, even while others write to it.

@@ -16,12 +16,14 @@ pub mod capture;
 pub mod claim;
 pub mod compare;
 pub mod demo;
+pub mod diff;
 pub mod evidence;
 pub mod export;
 pub mod history;
 pub mod import;
 pub mod init;
 pub mod mark;
+pub mod merge;
 pub mod party;
 pub mod report;
 pub mod retract;
@@ -82,6 +84,8 @@ pub fn run(cli: Cli) -> Result<()> {
                 Command::Report(args) => report::run(args, case, &ctx),
                 Command::Export(args) => export::run(args, case, &ctx),
                 Command::Import(args) => import::run(args, case, &ctx),
+                Command::Merge(args) => merge::run(args, case, &ctx),
+                Command::Diff(args) => diff::run(args, case, &ctx),
                 Command::Verify(args) => verify::run(args, case, &ctx),
                 Command::Backup(args) => backup::run(args, case, &ctx),
                 Command::Search(args) => search::run(args, case, &ctx),

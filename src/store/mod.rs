@@ -22,6 +22,7 @@ pub mod history;
 pub mod import;
 pub mod kind;
 pub mod listing;
+pub mod merge;
 pub mod queries;
 pub mod record;
 pub mod records;
