@@ -504,21 +504,17 @@ fn a_verdict_marked_differently_is_a_conflict() {
     let before = snapshot_of(&case, "a.db");
     let run = case.run(&on("a.db", "A. Desk", &["merge", "b.db"]));
     assert_eq!(run.code, 2);
-    let fields: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("conflict"))
-        .map(|l| l.split(':').next().unwrap())
-        .collect();
+    // One conflict: a verdict is its status, reason, who and when together.
+    let (a_at, b_at) = (at_of(&case, "a.db", "A. Desk"), at_of(&case, "b.db", "B. Field"));
+    let base = sql(&case.db(), "SELECT status || ': ' || status_reason FROM claim WHERE id = 3")[0][0].clone();
     assert_eq!(
-        fields,
-        [
-            "conflict  claim C3 status",
-            "conflict  claim C3 reason",
-            "conflict  claim C3 status_by",
-            "conflict  claim C3 status_at"
-        ]
+        run.stderr.lines().next().unwrap(),
+        format!(
+            "conflict  claim C3 verdict: base {:?}; ours \"disputed: two accounts\" (A. Desk {a_at}); theirs \"refuted: radar data\" (B. Field {b_at})",
+            output_shortened(&base)
+        )
     );
+    assert_eq!(run.stderr.lines().count(), 2, "{}", run.stderr);
     assert_eq!(snapshot_of(&case, "a.db"), before);
     case.ok(&on("a.db", "A. Desk", &["merge", "b.db", "--prefer", "theirs"]));
     assert_eq!(
@@ -919,6 +915,15 @@ fn a_killed_merge_leaves_the_case_as_it_was() {
     case.ok(&["merge", "b.db"]);
     assert_eq!(case.count("SELECT count(*) FROM source") as usize, ROWS + before[1].len());
     verify_passes(&case, "case.db");
+}
+
+/// A value as a plan line shows it: at most 120 characters.
+fn output_shortened(text: &str) -> String {
+    if text.chars().count() <= 120 {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(119).collect::<String>().trim_end())
+    }
 }
 
 /// Every table of a case file other than case.db.

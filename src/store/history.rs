@@ -234,17 +234,22 @@ pub fn values_set(action: &str, after: Option<&str>, analyst: &str, at: &str, re
     let after = after.and_then(|a| serde_json::from_str::<Value>(a).ok());
     if action == "mark" {
         let after = after.unwrap_or(Value::Null);
+        let [status, why, by, when] = VERDICT;
         let mut set = Vec::with_capacity(4);
-        if let Some(status) = after.get("status") {
-            set.push(("status".to_string(), json_text(status)));
+        if let Some(value) = after.get("status") {
+            set.push((status.to_string(), json_text(value)));
         }
-        set.push(("reason".to_string(), reason.to_string()));
-        set.push(("status_by".to_string(), analyst.to_string()));
-        set.push(("status_at".to_string(), after.get("at").map_or_else(|| at.to_string(), json_text)));
+        set.push((why.to_string(), reason.to_string()));
+        set.push((by.to_string(), analyst.to_string()));
+        set.push((when.to_string(), after.get("at").map_or_else(|| at.to_string(), json_text)));
         return set;
     }
     object_values(after)
 }
+
+/// The fields a `mark` sets together: a claim's verdict, the reason for it,
+/// who gave it and when.
+pub const VERDICT: [&str; 4] = ["status", "reason", "status_by", "status_at"];
 
 /// The values an entry's `before` gives: each changed field as it was.
 pub fn values_before(before: Option<&str>) -> Vec<(String, String)> {

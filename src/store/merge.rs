@@ -562,10 +562,11 @@ impl Trail {
     }
 }
 
-/// A field both sides changed.
-struct Clash {
-    field: &'static str,
-    base: Option<String>,
+/// A part both sides changed.
+struct Clash<'p> {
+    part: &'p Part,
+    /// The values both sides started from, where they agree on them.
+    base: Option<Vec<String>>,
     note: String,
 }
 
@@ -835,11 +836,11 @@ impl Merge<'_, '_> {
         let trail_ours = self.trail_ours(uuid)?;
         let here = format_handle(R::KIND, id);
         let table = R::KIND.table();
-        let fields = compared::<R>();
-        let (mut merged, clashes) = three_way(&fields, &ours, &theirs, &trail_ours, &trail_theirs, &self.name);
+        let parts = parts::<R>();
+        let (mut merged, clashes) = three_way(&parts, &ours, &theirs, &trail_ours, &trail_theirs, &self.name);
         if self.options.prefer == Some(Prefer::Theirs) {
-            for clash in &clashes {
-                merged.set(clash.field, theirs.get(clash.field));
+            for field in clashes.iter().flat_map(|c| c.part.fields.iter()) {
+                merged.set(field, theirs.get(field));
             }
         }
         let collision = self.collision::<R>(uuid, Some(&ours), &mut merged)?;
@@ -848,8 +849,7 @@ impl Merge<'_, '_> {
         let record = R::from_fields(self.conn, &by_uuid::<R>(&merged))?;
         let mut settled: Vec<&'static str> = Vec::new();
         for clash in &clashes {
-            let field = clash.field;
-            let by = |trail: &Trail| trail.last.get(field).map(|s| s.by.clone()).unwrap_or_default();
+            let part = clash.part;
             let what = match self.options.prefer {
                 None => {
                     self.outcome.unsettled += 1;
@@ -857,22 +857,26 @@ impl Merge<'_, '_> {
                     What::Conflict
                 }
                 Some(_) => {
-                    settled.push(field);
+                    settled.extend(&part.fields);
                     self.outcome.count(table).settled += 1;
                     What::Settled
                 }
             };
+            let base = clash.base.as_ref().map(|values| {
+                let fields = Fields(part.fields.iter().copied().zip(values.iter().cloned()).collect());
+                part.shown(&fields)
+            });
             self.emit(Change {
                 what,
                 kind: table,
                 record: here.clone(),
                 uuid: uuid.to_string(),
-                field: field.to_string(),
-                base: clash.base.clone(),
-                ours: shown(&ours, field),
-                theirs: shown(&theirs, field),
-                ours_by: by(&trail_ours),
-                theirs_by: by(&trail_theirs),
+                field: part.name.to_string(),
+                base,
+                ours: part.shown(&ours),
+                theirs: part.shown(&theirs),
+                ours_by: part.by(&ours, &trail_ours),
+                theirs_by: part.by(&theirs, &trail_theirs),
                 note: match self.options.prefer {
                     Some(prefer) if clash.note.is_empty() => format!("kept {}", prefer.as_str()),
                     Some(prefer) => format!("{}; kept {}", clash.note, prefer.as_str()),
@@ -889,21 +893,25 @@ impl Merge<'_, '_> {
             record.update(self.conn, id, &self.actor.at)?;
             self.outcome.count(table).updated += 1;
         }
-        for field in fields {
-            if ours.get(field) == now.get(field) || clashes.iter().any(|c| c.field == field) {
+        for part in &parts {
+            if part.values(&ours) == part.values(&now) || clashes.iter().any(|c| c.part.name == part.name) {
                 continue;
             }
+            let base = part.base(&ours, &trail_ours).map(|values| {
+                let fields = Fields(part.fields.iter().copied().zip(values).collect());
+                part.shown(&fields)
+            });
             self.emit(Change {
                 what: What::Update,
                 kind: table,
                 record: here.clone(),
                 uuid: uuid.to_string(),
-                field: field.to_string(),
-                base: trail_ours.base(field, ours.get(field)),
-                ours: shown(&ours, field),
-                theirs: shown(&now, field),
-                ours_by: trail_ours.last.get(field).map(|s| s.by.clone()).unwrap_or_default(),
-                theirs_by: trail_theirs.last.get(field).map(|s| s.by.clone()).unwrap_or_default(),
+                field: part.name.to_string(),
+                base,
+                ours: part.shown(&ours),
+                theirs: part.shown(&now),
+                ours_by: part.by(&ours, &trail_ours),
+                theirs_by: part.by(&now, &trail_theirs),
                 ..blank()
             })?;
         }
@@ -1380,48 +1388,117 @@ fn waits(e: &anyhow::Error) -> bool {
     matches!(e.downcast_ref::<UserError>(), Some(UserError::NotFound { .. }))
 }
 
-/// Merges the compared fields of a record three ways: the merged fields
-/// (a conflict keeps this side's value until settled) and the conflicts.
-fn three_way(
-    fields: &[&'static str],
+/// What is merged as one: a field, or the fields a `mark` sets together
+/// (a verdict is its status, reason, who and when: never half of one side's
+/// and half of the other's).
+struct Part {
+    name: &'static str,
+    fields: Vec<&'static str>,
+}
+
+impl Part {
+    /// The part's values on one side, as people read them.
+    fn shown(&self, side: &Fields) -> String {
+        match self.fields.as_slice() {
+            [field] => shown(side, field),
+            [status, reason, ..] => format!("{}: {}", side.get(status), side.get(reason)),
+            _ => String::new(),
+        }
+    }
+
+    /// Who set the values on one side, and when.
+    fn by(&self, side: &Fields, trail: &Trail) -> String {
+        match self.fields.as_slice() {
+            [field] => trail.last.get(*field).map(|s| s.by.clone()).unwrap_or_default(),
+            [_, _, by, at] => format!("{} {}", side.get(by), side.get(at)),
+            _ => String::new(),
+        }
+    }
+
+    fn values<'f>(&self, side: &'f Fields) -> Vec<&'f str> {
+        self.fields.iter().map(|f| side.get(f)).collect()
+    }
+
+    /// The values this side started from, None where one cannot be known.
+    fn base(&self, side: &Fields, trail: &Trail) -> Option<Vec<String>> {
+        self.fields.iter().map(|f| trail.base(f, side.get(f))).collect()
+    }
+}
+
+/// The parts of a kind's records, in field order.
+fn parts<R: Record>() -> Vec<Part> {
+    let fields = compared::<R>();
+    let verdict = history::VERDICT.iter().all(|f| fields.contains(f));
+    let mut parts = Vec::new();
+    for field in fields {
+        match history::VERDICT.iter().position(|f| *f == field) {
+            Some(0) if verdict => parts.push(Part {
+                name: "verdict",
+                fields: history::VERDICT.to_vec(),
+            }),
+            Some(_) if verdict => {}
+            _ => parts.push(Part {
+                name: field,
+                fields: vec![field],
+            }),
+        }
+    }
+    parts
+}
+
+/// Merges a record's parts three ways: the merged fields (a conflict keeps
+/// this side's values until settled) and the conflicts.
+fn three_way<'p>(
+    parts: &'p [Part],
     ours: &Fields,
     theirs: &Fields,
     trail_ours: &Trail,
     trail_theirs: &Trail,
     name: &str,
-) -> (Fields, Vec<Clash>) {
+) -> (Fields, Vec<Clash<'p>>) {
     let mut merged = ours.clone();
     let mut clashes = Vec::new();
     let (mut changed_ours, mut changed_theirs) = (Vec::new(), Vec::new());
-    for field in fields.iter().copied() {
-        let (o, t) = (ours.get(field), theirs.get(field));
-        let (bo, bt) = (trail_ours.base(field, o), trail_theirs.base(field, t));
-        if bo.as_deref() != Some(o) {
-            changed_ours.push(field);
+    for part in parts {
+        let (o, t) = (part.values(ours), part.values(theirs));
+        let (bo, bt) = (part.base(ours, trail_ours), part.base(theirs, trail_theirs));
+        let same = |base: &Option<Vec<String>>, now: &[&str]| base.as_ref().is_some_and(|b| b.iter().eq(now.iter()));
+        if !same(&bo, &o) {
+            changed_ours.push(part.name);
         }
-        if bt.as_deref() != Some(t) {
-            changed_theirs.push(field);
+        if !same(&bt, &t) {
+            changed_theirs.push(part.name);
         }
         if o == t {
             continue;
         }
-        match (&bo, &bt) {
-            (Some(a), Some(b)) if a == b && a == o => merged.set(field, t),
-            (Some(a), Some(b)) if a == b && b == t => {}
-            _ => clashes.push(Clash {
-                field,
-                base: if bo == bt { bo.clone() } else { None },
-                note: match (&bo, &bt) {
-                    (Some(_), Some(_)) if bo != bt => "the two files do not agree where this field started".to_string(),
-                    (None, _) | (_, None) => "added on both sides".to_string(),
-                    _ => String::new(),
-                },
-            }),
+        if bo.is_some() && bo == bt {
+            if same(&bo, &o) {
+                for (field, value) in part.fields.iter().zip(&t) {
+                    merged.set(field, *value);
+                }
+                continue;
+            }
+            if same(&bt, &t) {
+                continue;
+            }
         }
+        clashes.push(Clash {
+            part,
+            base: if bo == bt { bo.clone() } else { None },
+            note: match (&bo, &bt) {
+                (Some(_), Some(_)) if bo != bt => "the two files do not agree where this started".to_string(),
+                (None, _) | (_, None) => "added on both sides".to_string(),
+                _ => String::new(),
+            },
+        });
     }
     // A withdrawal on one side against changes on the other: whether the
     // record stays withdrawn is for the analysts to say.
-    if fields.contains(&RETRACTED) && !clashes.iter().any(|c| c.field == RETRACTED) {
+    let retracted = parts.iter().find(|p| p.name == RETRACTED);
+    if let Some(part) = retracted
+        && !clashes.iter().any(|c| c.part.name == RETRACTED)
+    {
         let retracts = |changed: &[&str], side: &Fields| changed.contains(&RETRACTED) && !side.get(RETRACTED).is_empty();
         let edits = |changed: &[&'static str]| changed.iter().filter(|f| **f != RETRACTED).copied().collect::<Vec<_>>().join(", ");
         let note = match (retracts(&changed_ours, ours), retracts(&changed_theirs, theirs)) {
@@ -1436,8 +1513,8 @@ fn three_way(
         if let Some(note) = note {
             merged.set(RETRACTED, ours.get(RETRACTED));
             clashes.push(Clash {
-                field: RETRACTED,
-                base: trail_ours.base(RETRACTED, ours.get(RETRACTED)),
+                part,
+                base: part.base(ours, trail_ours),
                 note,
             });
         }
