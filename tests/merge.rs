@@ -687,6 +687,74 @@ fn an_import_brings_its_rows_and_counts_only_those_new_here() {
 }
 
 #[test]
+fn a_record_that_refers_to_one_made_after_it_waits_for_it() {
+    let case = copies(&["b.db"]);
+    let b = |args: &[&str]| case.ok(&on("b.db", "B. Field", args));
+    b(&["party", "add", "ru-mod-press", "--name", "Press service", "--kind", "body"]);
+    b(&[
+        "party",
+        "add",
+        "ru-mod-new",
+        "--name",
+        "Ministry of Defence (new entry)",
+        "--kind",
+        "body",
+        "--parent",
+        "RU",
+    ]);
+    // The older party's parent is the newer one.
+    b(&[
+        "party",
+        "edit",
+        "ru-mod-press",
+        "--parent",
+        "ru-mod-new",
+        "--reason",
+        "part of the ministry",
+    ]);
+    let run = case.run(&["merge", "b.db"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        case.sql("SELECT p.code, parent.code FROM party p JOIN party parent ON parent.id = p.parent_id WHERE p.code LIKE 'ru-mod-%' ORDER BY p.code"),
+        [["ru-mod-new", "RU"], ["ru-mod-press", "ru-mod-new"]]
+    );
+    verify_passes(&case, "case.db");
+}
+
+#[test]
+fn a_statement_both_analysts_entered_comes_in_once_more_and_is_named() {
+    let case = copies(&["a.db", "b.db"]);
+    let same = [
+        "statement",
+        "add",
+        "C1",
+        "CN",
+        "affirms",
+        "--quote",
+        "The border is settled",
+        "--date",
+        "2019-07-24",
+    ];
+    case.ok(&on("a.db", "A. Desk", &same));
+    case.ok(&on("b.db", "B. Field", &same));
+    let run = case.run(&on("a.db", "A. Desk", &["merge", "b.db"]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ids = sql(
+        &case.path("a.db"),
+        "SELECT 'ST' || id FROM statement WHERE quote = 'The border is settled' ORDER BY id",
+    );
+    assert_eq!(ids.len(), 2);
+    assert_eq!(
+        run.stderr.lines().next().unwrap(),
+        format!(
+            "duplicate statement {} [says what {} says here; both are kept: retract one of them]",
+            ids[1][0], ids[0][0]
+        )
+    );
+    verify_passes(&case, "a.db");
+}
+
+#[test]
 fn bad_other_files_are_refused_with_nothing_written() {
     let case = copies(&["b.db"]);
     let before = snapshot(&case);

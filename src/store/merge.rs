@@ -48,6 +48,7 @@ use super::verify::{self, Findings};
 use super::{Case, handle};
 use crate::error::{CheckFailed, UserError};
 use crate::model::grouped;
+use crate::output::inert;
 
 /// Which side a settled conflict takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -178,14 +179,17 @@ impl Case {
     /// `analyst`; `each` hears every line of the plan as it is worked out.
     /// With unsettled conflicts, or `dry_run`, nothing is written.
     pub fn merge(&mut self, path: &Path, options: Options, analyst: &str, each: &mut dyn FnMut(&Change) -> Result<()>) -> Result<Outcome> {
-        let other = Other::open(self.path(), path)?;
+        let other = Other::open(path, Some(self.path()))?;
+        // Each kind's statements, on both sides, stay prepared.
+        self.conn().set_prepared_statement_cache_capacity(128);
+        other.conn.set_prepared_statement_cache_capacity(128);
         other.conn.execute_batch("BEGIN DEFERRED")?;
         let result = (|| {
             let findings = verify::check(&other.conn)?;
             if !findings.problems.is_empty() && !options.force_unverified {
                 return Err(CheckFailed(format!(
                     "{} fails verification, so what it holds cannot be trusted: nothing was merged; merge it anyway with --force-unverified (the merge entry records it):{}",
-                    other.name,
+                    inert(&other.name),
                     findings.problem_list()
                 ))
                 .into());
@@ -225,9 +229,8 @@ impl Case {
     /// that every entry both hold says the same in both, and that each entry
     /// copied from it has there the hash it was copied with.
     pub fn verify_other(&self, path: &Path) -> Result<Findings> {
-        let other = Other::open(Path::new(""), path)?;
+        let other = Other::open(path, None)?;
         let mut findings = Findings::default();
-        let before = 0;
         other.conn.execute_batch("BEGIN DEFERRED")?;
         let counted = self.snapshot(|case| compare_histories(case.conn(), &other, &mut findings));
         let _ = other.conn.execute_batch("ROLLBACK");
@@ -235,10 +238,10 @@ impl Case {
         other.unchanged()?;
         findings.line(
             "other",
-            before,
+            0,
             format!(
                 "{}: its chain of {} entries checked; {} entries both files hold say the same in both; {} copied from it confirmed by the hash they have in its chain; {} copied from other files",
-                other.name,
+                inert(&other.name),
                 grouped(entries as f64),
                 grouped(shared as f64),
                 grouped(confirmed as f64),
@@ -336,11 +339,11 @@ const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
 impl Other {
     /// Opens the case file at `path` for reading, refusing the case itself
-    /// (`case`), anything that is not a case file, and a case of a newer
+    /// (`refuse`), anything that is not a case file, and a case of a newer
     /// schema. A case of an older schema is copied and the copy brought up
     /// to date; the file itself is never written.
-    fn open(case: &Path, path: &Path) -> Result<Other> {
-        let shown = crate::output::inert(&path.display().to_string());
+    fn open(path: &Path, refuse: Option<&Path>) -> Result<Other> {
+        let shown = inert(&path.display().to_string());
         if !path.exists() {
             return Err(UserError::NotFound {
                 what: "case file",
@@ -349,14 +352,9 @@ impl Other {
             }
             .into());
         }
-        if same_file(case, path) {
+        if refuse.is_some_and(|case| same_file(case, path)) {
             return Err(UserError::Usage(format!(
-                "{shown} is this case file itself{}: give another case file",
-                if case.canonicalize().ok() != Some(path.to_path_buf()) {
-                    " (by another name or link)"
-                } else {
-                    ""
-                }
+                "{shown} is this case file itself (by its name, another name or a link): give another case file"
             ))
             .into());
         }
@@ -377,12 +375,13 @@ impl Other {
             .file_name()
             .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
-        // A file nobody has open (no write-ahead log beside it) is read as
-        // it lies, so that no -wal or -shm file is left beside it; that it
-        // did not change meanwhile is checked at the end. One that is open
-        // elsewhere is read through SQLite's locks, as any reader does.
-        let wal = PathBuf::from(format!("{}-wal", path.display()));
-        let (conn, watch) = if wal.exists() {
+        // A file nobody has open (no write-ahead log or journal beside it)
+        // is read as it lies, so that no -wal or -shm file is left beside
+        // it; that it did not change meanwhile is checked at the end. One
+        // that is open elsewhere is read through SQLite's locks, as any
+        // reader does.
+        let beside = |suffix: &str| PathBuf::from(format!("{}{suffix}", path.display())).exists();
+        let (conn, watch) = if beside("-wal") || beside("-journal") {
             (Connection::open_with_flags(path, flags), None)
         } else {
             (
@@ -430,8 +429,12 @@ impl Other {
                 rusqlite::backup::Backup::new(&other.conn, &mut target)?.run_to_completion(1024, std::time::Duration::ZERO, None)?;
             }
             other.unchanged()?;
-            let (conn, _) = super::db::create(&copy.0)
-                .with_context(|| format!("cannot bring a copy of {} (schema version {version}) up to date", other.name))?;
+            let (conn, _) = super::db::create(&copy.0).with_context(|| {
+                format!(
+                    "cannot bring a copy of {} (schema version {version}) up to date",
+                    inert(&other.name)
+                )
+            })?;
             other.conn = conn;
             other.watch = None;
             other._copy = Some(copy);
@@ -446,7 +449,7 @@ impl Other {
         {
             return Err(UserError::Usage(format!(
                 "{} changed while it was being read: nothing was merged; merge it again once nobody is writing to it",
-                self.name
+                inert(&self.name)
             ))
             .into());
         }
@@ -743,7 +746,7 @@ impl Merge<'_, '_> {
             }
             if still.len() == before {
                 let e = last.expect("a record is still waiting");
-                return Err(e.context(format!("cannot merge {table} {} from {}", still[0].uuid, self.name)));
+                return Err(e.context(format!("cannot merge {table} {} from {}", still[0].uuid, inert(&self.name))));
             }
             waiting = still;
         }
@@ -1133,8 +1136,8 @@ impl Merge<'_, '_> {
             let name = format!(
                 "capture {number} of {} in {} ({})",
                 format_handle(Kind::Source, source_there),
-                self.name,
-                crate::output::inert(&file_name)
+                inert(&self.name),
+                inert(&file_name)
             );
             let source_id = handle::by_uuid(self.conn, Kind::Source, &source_uuid)?
                 .ok_or_else(|| anyhow::anyhow!("{name}: its source {source_uuid} is not in this case"))?;
@@ -1427,7 +1430,11 @@ impl Part {
 
 /// The parts of a kind's records, in field order.
 fn parts<R: Record>() -> Vec<Part> {
-    let fields = compared::<R>();
+    parts_of(compared::<R>())
+}
+
+/// The parts of these fields: each on its own, but a verdict's together.
+fn parts_of(fields: Vec<&'static str>) -> Vec<Part> {
     let verdict = history::VERDICT.iter().all(|f| fields.contains(f));
     let mut parts = Vec::new();
     for field in fields {
@@ -1604,4 +1611,104 @@ fn free_variant(conn: &Connection, kind: Kind, key: &str, value: &str) -> Result
         }
     }
     unreachable!("some variant is free")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(pairs: &[(&'static str, &str)]) -> Fields {
+        Fields(pairs.iter().map(|(f, v)| (*f, v.to_string())).collect())
+    }
+
+    /// A side whose last shared entry gave these values.
+    fn shared(pairs: &[(&str, &str)]) -> Trail {
+        Trail {
+            shared: pairs.iter().map(|(f, v)| (f.to_string(), v.to_string())).collect(),
+            ..Trail::default()
+        }
+    }
+
+    fn part(name: &'static str) -> Part {
+        Part { name, fields: vec![name] }
+    }
+
+    fn merge(parts: &[Part], ours: &Fields, theirs: &Fields, base: &Trail) -> (Fields, Vec<&'static str>) {
+        let (merged, clashes) = three_way(parts, ours, theirs, base, base, "b.db");
+        (merged, clashes.iter().map(|c| c.part.name).collect())
+    }
+
+    #[test]
+    fn a_field_changed_on_one_side_takes_that_change_and_on_both_is_a_conflict() {
+        let parts = [part("topic"), part("notes"), part("text")];
+        let base = shared(&[("topic", "border"), ("notes", ""), ("text", "A claim")]);
+        let ours = fields(&[("topic", "border-a"), ("notes", ""), ("text", "A claim, corrected")]);
+        let theirs = fields(&[("topic", "border"), ("notes", "checked"), ("text", "A claim, fixed")]);
+        let (merged, clashes) = merge(&parts, &ours, &theirs, &base);
+        assert_eq!(merged.get("topic"), "border-a");
+        assert_eq!(merged.get("notes"), "checked");
+        assert_eq!(clashes, ["text"]);
+        // The same change on both sides is no conflict.
+        let theirs = fields(&[("topic", "border-a"), ("notes", ""), ("text", "A claim, corrected")]);
+        assert_eq!(merge(&parts, &ours, &theirs, &base).1, Vec::<&str>::new());
+    }
+
+    #[test]
+    fn a_verdict_merges_as_one_part() {
+        let fields_of_claim = vec!["text", "status", "reason", "status_by", "status_at", "retracted"];
+        let names: Vec<&str> = parts_of(fields_of_claim).iter().map(|p| p.name).collect();
+        assert_eq!(names, ["text", "verdict", "retracted"]);
+        let verdict = Part {
+            name: "verdict",
+            fields: history::VERDICT.to_vec(),
+        };
+        let base = shared(&[("status", "supported"), ("reason", "r"), ("status_by", "seed"), ("status_at", "t0")]);
+        // Ours gave a new reason only; theirs a new status: one conflict,
+        // never ours' reason with theirs' status.
+        let ours = fields(&[
+            ("status", "supported"),
+            ("reason", "better"),
+            ("status_by", "A"),
+            ("status_at", "t1"),
+        ]);
+        let theirs = fields(&[("status", "refuted"), ("reason", "radar"), ("status_by", "B"), ("status_at", "t2")]);
+        let parts = [verdict];
+        let (merged, clashes) = merge(&parts, &ours, &theirs, &base);
+        assert_eq!(clashes, ["verdict"]);
+        assert_eq!(merged, ours);
+        assert_eq!(parts[0].shown(&theirs), "refuted: radar");
+        assert_eq!(parts[0].by(&theirs, &Trail::default()), "B t2");
+    }
+
+    #[test]
+    fn a_retraction_against_an_edit_is_a_conflict_and_against_nothing_is_not() {
+        let parts = [part("speaker"), part("retracted")];
+        let base = shared(&[("speaker", ""), ("retracted", "")]);
+        let ours = fields(&[("speaker", ""), ("retracted", "Wrong claim")]);
+        let theirs = fields(&[("speaker", "Col. Kobylash"), ("retracted", "")]);
+        let (merged, clashes) = merge(&parts, &ours, &theirs, &base);
+        assert_eq!(clashes, ["retracted"]);
+        assert_eq!(merged.get("speaker"), "Col. Kobylash");
+        let untouched = fields(&[("speaker", ""), ("retracted", "")]);
+        let (merged, clashes) = merge(&parts, &ours, &untouched, &base);
+        assert!(clashes.is_empty());
+        assert_eq!(merged.get("retracted"), "Wrong claim");
+    }
+
+    #[test]
+    fn without_a_shared_start_differing_values_are_a_conflict() {
+        // Added on both sides (the creating entries are each side's own).
+        let parts = [part("title")];
+        let mut created = Trail::default();
+        created.first.insert("title".to_string(), None);
+        let (_, clashes) = three_way(
+            &parts,
+            &fields(&[("title", "A")]),
+            &fields(&[("title", "B")]),
+            &created,
+            &created,
+            "b.db",
+        );
+        assert_eq!(clashes[0].note, "added on both sides");
+    }
 }
