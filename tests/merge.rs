@@ -687,6 +687,39 @@ fn an_import_brings_its_rows_and_counts_only_those_new_here() {
 }
 
 #[test]
+fn a_change_undone_there_does_not_undo_one_made_here() {
+    let case = copies(&["b.db"]);
+    case.ok(&on(
+        "b.db",
+        "B. Field",
+        &["claim", "edit", "C1", "--topic", "borders", "--reason", "b"],
+    ));
+    case.ok(&on(
+        "b.db",
+        "B. Field",
+        &["claim", "edit", "C1", "--topic", "border", "--reason", "back"],
+    ));
+    case.ok(&["claim", "edit", "C1", "--topic", "border-2019", "--reason", "a"]);
+    let run = case.run(&["merge", "b.db"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr.trim(), "merged b.db: 2 history entries");
+    assert_eq!(case.sql("SELECT topic FROM claim WHERE id = 1"), [["border-2019"]]);
+    // b.db's entries end with "border": one entry puts this case's value back on record.
+    assert_eq!(
+        case.sql("SELECT analyst, before, after, reason FROM history WHERE action = 'merge' AND entity = 'claim'"),
+        [[
+            "tester",
+            r#"{"topic":"border"}"#,
+            r#"{"topic":"border-2019"}"#,
+            "merge of b.db: the merged values, which the entries copied from it do not end with"
+        ]
+        .map(String::from)
+        .to_vec()]
+    );
+    verify_passes(&case, "case.db");
+}
+
+#[test]
 fn a_record_that_refers_to_one_made_after_it_waits_for_it() {
     let case = copies(&["b.db"]);
     let b = |args: &[&str]| case.ok(&on("b.db", "B. Field", args));

@@ -38,9 +38,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use rusqlite::{Connection, MAIN_DB, OpenFlags, OptionalExtension, params};
 use serde_json::{Map, Value, json};
-use sha2::{Digest, Sha256};
 
-use super::capture::{CHUNK, capture_handle};
+use super::capture::capture_handle;
 use super::history::{self, Actor, Change as Entrychange, Entry};
 use super::kind::{Kind, handle as format_handle};
 use super::record::{Fields, Record, statement_text};
@@ -211,7 +210,9 @@ impl Case {
                 },
                 imports: HashMap::new(),
             };
-            merge.run()?;
+            // The settings of an import, for the same reasons (db.rs): the
+            // values written have passed the checks `add` makes.
+            super::db::with_bulk_writes(writer.conn(), || merge.run())?;
             let mut outcome = merge.outcome;
             other.unchanged()?;
             if !options.dry_run && outcome.unsettled == 0 && outcome.anything() {
@@ -865,26 +866,15 @@ impl Merge<'_, '_> {
                     What::Settled
                 }
             };
-            let base = clash.base.as_ref().map(|values| {
-                let fields = Fields(part.fields.iter().copied().zip(values.iter().cloned()).collect());
-                part.shown(&fields)
-            });
+            let note = match self.options.prefer {
+                Some(prefer) if clash.note.is_empty() => format!("kept {}", prefer.as_str()),
+                Some(prefer) => format!("{}; kept {}", clash.note, prefer.as_str()),
+                None => clash.note.clone(),
+            };
+            let sides = ((&ours, &trail_ours), (&theirs, &trail_theirs));
             self.emit(Change {
-                what,
-                kind: table,
-                record: here.clone(),
-                uuid: uuid.to_string(),
-                field: part.name.to_string(),
-                base,
-                ours: part.shown(&ours),
-                theirs: part.shown(&theirs),
-                ours_by: part.by(&ours, &trail_ours),
-                theirs_by: part.by(&theirs, &trail_theirs),
-                note: match self.options.prefer {
-                    Some(prefer) if clash.note.is_empty() => format!("kept {}", prefer.as_str()),
-                    Some(prefer) => format!("{}; kept {}", clash.note, prefer.as_str()),
-                    None => clash.note.clone(),
-                },
+                note,
+                ..part_change(what, table, &here, uuid, part, clash.base.clone(), sides)
             })?;
         }
         if let Some(collision) = collision {
@@ -900,23 +890,9 @@ impl Merge<'_, '_> {
             if part.values(&ours) == part.values(&now) || clashes.iter().any(|c| c.part.name == part.name) {
                 continue;
             }
-            let base = part.base(&ours, &trail_ours).map(|values| {
-                let fields = Fields(part.fields.iter().copied().zip(values).collect());
-                part.shown(&fields)
-            });
-            self.emit(Change {
-                what: What::Update,
-                kind: table,
-                record: here.clone(),
-                uuid: uuid.to_string(),
-                field: part.name.to_string(),
-                base,
-                ours: part.shown(&ours),
-                theirs: part.shown(&now),
-                ours_by: part.by(&ours, &trail_ours),
-                theirs_by: part.by(&now, &trail_theirs),
-                ..blank()
-            })?;
+            let sides = ((&ours, &trail_ours), (&now, &trail_theirs));
+            let base = part.base(&ours, &trail_ours);
+            self.emit(part_change(What::Update, table, &here, uuid, part, base, sides))?;
         }
         self.pending::<R>(&record, id, &ours, &now, &trail_theirs, &trail_ours, &settled)
     }
@@ -967,7 +943,7 @@ impl Merge<'_, '_> {
         }
         let reason = if settled.is_empty() {
             format!(
-                "merge of {}: the values the merge gave, where the entries copied from it end otherwise",
+                "merge of {}: the merged values, which the entries copied from it do not end with",
                 self.name
             )
         } else {
@@ -1150,19 +1126,7 @@ impl Merge<'_, '_> {
             let (actual, written) = {
                 let mut from = self.other.blob_open(MAIN_DB, "capture", "content", id, true)?;
                 let mut to = self.conn.blob_open(MAIN_DB, "capture", "content", here, false)?;
-                let mut hasher = Sha256::new();
-                let mut buf = vec![0u8; CHUNK];
-                let mut total = 0u64;
-                loop {
-                    let n = from.read(&mut buf)?;
-                    if n == 0 {
-                        break;
-                    }
-                    hasher.update(&buf[..n]);
-                    to.write_all(&buf[..n])?;
-                    total += n as u64;
-                }
-                (hex::encode(hasher.finalize()), total)
+                super::capture::stream(&mut from, |chunk| Ok(to.write_all(chunk)?))?
             };
             if actual != sha256 || written != size as u64 {
                 return Err(UserError::Usage(format!(
@@ -1527,6 +1491,32 @@ fn three_way<'p>(
         }
     }
     (merged, clashes)
+}
+
+/// The plan's line for a part of a record: its base and each side's values,
+/// with who set them when.
+fn part_change(
+    what: What,
+    kind: &'static str,
+    record: &str,
+    uuid: &str,
+    part: &Part,
+    base: Option<Vec<String>>,
+    ((ours, trail_ours), (theirs, trail_theirs)): ((&Fields, &Trail), (&Fields, &Trail)),
+) -> Change {
+    Change {
+        what,
+        kind,
+        record: record.to_string(),
+        uuid: uuid.to_string(),
+        field: part.name.to_string(),
+        base: base.map(|values| part.shown(&Fields(part.fields.iter().copied().zip(values).collect()))),
+        ours: part.shown(ours),
+        theirs: part.shown(theirs),
+        ours_by: part.by(ours, trail_ours),
+        theirs_by: part.by(theirs, trail_theirs),
+        note: String::new(),
+    }
 }
 
 fn blank() -> Change {
