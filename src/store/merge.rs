@@ -954,20 +954,7 @@ impl Merge<'_, '_> {
                 self.options.prefer.map_or("ours", Prefer::as_str)
             )
         };
-        self.conn.execute(
-            "INSERT INTO temp.merge_pending (entity, entity_uuid, handle, claim_uuid, before, after, reason)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                R::KIND.table(),
-                record.uuid(),
-                format_handle(R::KIND, id),
-                record.claim_uuid(self.conn)?,
-                Value::Object(before).to_string(),
-                Value::Object(after).to_string(),
-                reason
-            ],
-        )?;
-        Ok(())
+        self.keep_entry(record, id, Value::Object(before), Value::Object(after), &reason)
     }
 
     /// Finds whether the slug or code a record is to have is another
@@ -1067,23 +1054,31 @@ impl Merge<'_, '_> {
         fields.set(key, value);
         let record = R::from_fields(self.conn, &fields)?;
         record.update(self.conn, id, &self.actor.at)?;
-        self.conn.execute(
-            "INSERT INTO temp.merge_pending (entity, entity_uuid, handle, claim_uuid, before, after, reason)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
+        let reason = format!(
+            "merge of {}: its {} with this {key} keeps it (--prefer theirs)",
+            self.name,
+            R::KIND.table()
+        );
+        self.keep_entry(&record, id, json!({ key: was.get(key) }), json!({ key: value }), &reason)
+    }
+
+    /// Keeps a `merge` entry about record `id`, written once the entries
+    /// copied from the other file are in.
+    fn keep_entry<R: Record>(&self, record: &R, id: i64, before: Value, after: Value, reason: &str) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO temp.merge_pending (entity, entity_uuid, handle, claim_uuid, before, after, reason)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
                 R::KIND.table(),
                 record.uuid(),
                 format_handle(R::KIND, id),
                 record.claim_uuid(self.conn)?,
-                json!({ key: was.get(key) }).to_string(),
-                json!({ key: value }).to_string(),
-                format!(
-                    "merge of {}: its {} with this {key} keeps it (--prefer theirs)",
-                    self.name,
-                    R::KIND.table()
-                )
-            ],
-        )?;
+                before.to_string(),
+                after.to_string(),
+                reason
+            ])?;
         Ok(())
     }
 
