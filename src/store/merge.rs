@@ -40,7 +40,7 @@ use rusqlite::{Connection, MAIN_DB, OpenFlags, OptionalExtension, params};
 use serde_json::{Map, Value, json};
 
 use super::capture::capture_handle;
-use super::history::{self, Actor, Change as Entrychange, Entry};
+use super::history::{self, Actor, Entry};
 use super::kind::{Kind, handle as format_handle};
 use super::record::{Fields, Record, statement_text};
 use super::verify::{self, Findings};
@@ -145,7 +145,7 @@ pub struct Outcome {
     pub name: String,
     /// Its newest history entry's hash.
     pub head: String,
-    /// Per kind, in `Kind::ALL` order, then captures and imports.
+    /// Per kind, in `Kind::ALL` order, then imports and captures where any came.
     pub counts: Vec<(&'static str, Counts)>,
     /// History entries of the other file appended to this case's chain.
     pub entries: u64,
@@ -153,8 +153,6 @@ pub struct Outcome {
     pub unsettled: u64,
     /// The other file's own `verify` problems (merged with --force-unverified).
     pub unverified: Vec<String>,
-    /// The merge was committed.
-    pub written: bool,
 }
 
 impl Outcome {
@@ -213,11 +211,10 @@ impl Case {
             // The settings of an import, for the same reasons (db.rs): the
             // values written have passed the checks `add` makes.
             super::db::with_bulk_writes(writer.conn(), || merge.run())?;
-            let mut outcome = merge.outcome;
+            let outcome = merge.outcome;
             other.unchanged()?;
             if !options.dry_run && outcome.unsettled == 0 && outcome.anything() {
                 writer.commit()?;
-                outcome.written = true;
             }
             Ok(outcome)
         })();
@@ -1199,7 +1196,7 @@ impl Merge<'_, '_> {
             history::append(
                 self.conn,
                 &self.actor,
-                Entrychange {
+                history::Change {
                     action: "merge",
                     entity: &entity,
                     entity_uuid: &entity_uuid,
@@ -1243,7 +1240,7 @@ impl Merge<'_, '_> {
             history::append(
                 self.conn,
                 &self.actor,
-                Entrychange {
+                history::Change {
                     action: "merge",
                     entity: "import",
                     entity_uuid: &uuid,
@@ -1323,7 +1320,7 @@ impl Merge<'_, '_> {
         history::append(
             self.conn,
             &self.actor,
-            Entrychange {
+            history::Change {
                 action: "merge",
                 entity: "case",
                 entity_uuid: &uuid,
