@@ -5,7 +5,7 @@
 use anyhow::Result;
 
 use super::Ctx;
-use super::merge::From;
+use super::merge::OtherFile;
 use crate::output::{self, Cell, OutputArgs, columns};
 use crate::store::Case;
 
@@ -18,7 +18,7 @@ use crate::store::Case;
 One row per record, capture or import that would come in, per field that would change, and per conflict, with the value both files started from (base), each side's value, and who set it when. Counts go to stderr. `crosscheck merge OTHER.db --dry-run` prints the same plan as text.")]
 pub struct Args {
     #[command(flatten)]
-    pub from: From,
+    pub from: OtherFile,
     #[command(flatten)]
     pub output: OutputArgs,
 }

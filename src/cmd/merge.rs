@@ -22,7 +22,7 @@ use crate::store::{Case, Kind};
 Records match by UUID: new ones come in under handles of their own, and a record both files hold is merged field by field against the last state both histories share. A field changed on both sides to different values, a verdict marked differently, a retraction against an edit, and a slug or party code another record holds here are conflicts: the merge stops, writes nothing and lists each one, unless --prefer settles them all one way. The other file's history entries come with it, each with the hash it has there; `crosscheck verify --other OTHER.db` checks them against that file. Merging the same file again changes nothing.")]
 pub struct Args {
     #[command(flatten)]
-    pub from: From,
+    pub from: OtherFile,
     /// Print the plan, counts per kind, every change and every conflict, and write nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -30,7 +30,7 @@ pub struct Args {
 
 /// What to merge, and how: shared by `merge` and `diff`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct From {
+pub struct OtherFile {
     /// The other case file. It is only read, never changed.
     #[arg(value_name = "OTHER.db")]
     pub other: PathBuf,
@@ -42,7 +42,7 @@ pub struct From {
     pub force_unverified: bool,
 }
 
-impl From {
+impl OtherFile {
     pub fn options(&self, dry_run: bool) -> Options {
         Options {
             prefer: self.prefer,
@@ -89,7 +89,7 @@ pub fn run(args: Args, case: &mut Case, ctx: &Ctx) -> Result<()> {
 }
 
 /// The error for conflicts left unsettled.
-pub fn stopped(outcome: &Outcome, listed_on_stdout: bool) -> UserError {
+fn stopped(outcome: &Outcome, listed_on_stdout: bool) -> UserError {
     UserError::Conflict(format!(
         "{} conflict{} with {} (listed {}): nothing was written; settle {} with --prefer ours or --prefer theirs, or change the records in either file and merge again",
         outcome.unsettled,
@@ -101,7 +101,7 @@ pub fn stopped(outcome: &Outcome, listed_on_stdout: bool) -> UserError {
 }
 
 /// One line of the plan.
-pub fn line(c: &Change) -> String {
+fn line(c: &Change) -> String {
     let value = |v: &str| format!("{:?}", inert(&output::shorten(v, 120)));
     let by = |who: &str| {
         if who.is_empty() {
