@@ -129,6 +129,10 @@ pub enum Command {
     Export(cmd::export::Args),
     /// Import parties, sources, claims, statements, evidence, hypotheses, ratings, places or names from CSV, TSV, JSON or JSON lines.
     Import(cmd::import::Args),
+    /// Bring another case file's records, history and captures into this case, matched by UUID, three ways.
+    Merge(cmd::merge::Args),
+    /// What merging another case file would change, and every conflict, as a listing.
+    Diff(cmd::diff::Args),
     /// Check the case file: integrity, foreign keys, the history chain, every capture.
     Verify(cmd::verify::Args),
     /// Print the newest history entry's hash, to publish or send, and record that it was given out.

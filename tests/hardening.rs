@@ -255,6 +255,7 @@ fn older_case() -> Case {
         reason: String::new(),
         prev_hash: GENESIS.to_string(),
         hash: String::new(),
+        origin_hash: None,
     }
     .expected_hash();
     conn.execute(

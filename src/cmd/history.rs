@@ -30,6 +30,7 @@ pub fn run(args: Args, case: &Case) -> Result<()> {
         "-after",
         "-prev_hash",
         "-hash",
+        "-origin_hash",
     ]))?;
     case.history(record, &mut |e| {
         let change = summarise(&e);
@@ -47,6 +48,7 @@ pub fn run(args: Args, case: &Case) -> Result<()> {
             e.after.into(),
             Cell::Text(e.prev_hash),
             Cell::Text(e.hash),
+            e.origin_hash.into(),
         ])
     })?;
     sink.finish()
@@ -64,6 +66,15 @@ pub fn summarise(e: &Entry) -> String {
     match e.action.as_str() {
         "create" | "link" => "created".to_string(),
         "retract" => "retracted: left out of listings, comparisons and reports".to_string(),
+        "merge" if e.entity == "case" => {
+            let a = after.unwrap_or(Value::Null);
+            format!(
+                "merged {} (head {}): {} entries",
+                text(a.get("file")),
+                text(a.get("head")).chars().take(12).collect::<String>(),
+                text(a.get("entries"))
+            )
+        }
         "restore" => "restored".to_string(),
         "anchor" => format!(
             "anchored: the history's hash at {} entries was given out, to check it against later",

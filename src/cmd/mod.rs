@@ -19,6 +19,7 @@ pub mod claim;
 pub mod compare;
 pub mod completions;
 pub mod demo;
+pub mod diff;
 pub mod evidence;
 pub mod export;
 pub mod history;
@@ -26,6 +27,7 @@ pub mod hypothesis;
 pub mod import;
 pub mod init;
 pub mod mark;
+pub mod merge;
 pub mod name;
 pub mod party;
 pub mod place;
@@ -108,6 +110,8 @@ pub fn run(cli: Cli) -> Result<()> {
                 Command::Report(args) => report::run(args, case, &ctx),
                 Command::Export(args) => export::run(args, case, &ctx),
                 Command::Import(args) => import::run(args, case, &ctx),
+                Command::Merge(args) => merge::run(args, case, &ctx),
+                Command::Diff(args) => diff::run(args, case, &ctx),
                 Command::Verify(args) => verify::run(args, case, &ctx),
                 Command::Anchor(args) => anchor::run(args, case, &ctx),
                 Command::Backup(args) => backup::run(args, case, &ctx),
@@ -135,6 +139,9 @@ fn writes(command: &Command) -> bool {
         Command::Name(c) => !matches!(c, name::Command::List(_)),
         Command::Rating(_) => false,
         Command::Mark(_) | Command::Retract(_) | Command::Restore(_) | Command::Anchor(_) | Command::Rate(_) => true,
+        Command::Merge(args) => !args.dry_run,
+        // A diff runs the merge in a transaction it drops: it needs the case up to date.
+        Command::Diff(_) => true,
         Command::Init(_) | Command::Upgrade(_) => true,
         Command::Search(args) => args.rebuild,
         Command::Demo(_)

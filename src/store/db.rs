@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0004_corrections.sql", include_str!("../../migrations/0004_corrections.sql")),
     ("0005_hypotheses.sql", include_str!("../../migrations/0005_hypotheses.sql")),
     ("0006_places.sql", include_str!("../../migrations/0006_places.sql")),
+    ("0007_merge.sql", include_str!("../../migrations/0007_merge.sql")),
     (
         "0008_search_readable.sql",
         include_str!("../../migrations/0008_search_readable.sql"),
@@ -213,7 +214,7 @@ fn read_only(path: &Path) -> Option<ReadOnly> {
 }
 
 /// `file:/path?immutable=1`, with the characters a URI gives meaning to escaped.
-fn immutable_uri(path: &Path) -> String {
+pub(crate) fn immutable_uri(path: &Path) -> String {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let mut uri = String::from("file:");
     for c in absolute.to_string_lossy().chars() {

@@ -49,11 +49,14 @@ pub struct Entry {
     pub reason: String,
     pub prev_hash: String,
     pub hash: String,
+    /// For an entry copied from another case file by `merge`: the hash it
+    /// has in that file's chain.
+    pub origin_hash: Option<String>,
 }
 
 impl Entry {
     pub const COLUMNS: &'static str =
-        "id, uuid, at, analyst, action, entity, entity_uuid, handle, claim_uuid, before, after, reason, prev_hash, hash";
+        "id, uuid, at, analyst, action, entity, entity_uuid, handle, claim_uuid, before, after, reason, prev_hash, hash, origin_hash";
 
     pub fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
         Ok(Entry {
@@ -71,6 +74,7 @@ impl Entry {
             reason: r.get(11)?,
             prev_hash: r.get(12)?,
             hash: r.get(13)?,
+            origin_hash: r.get(14)?,
         })
     }
 
@@ -89,6 +93,7 @@ impl Entry {
             self.after.as_deref(),
             &self.reason,
             &self.prev_hash,
+            self.origin_hash.as_deref(),
         )
     }
 }
@@ -107,9 +112,10 @@ fn content_hash(
     after: Option<&str>,
     reason: &str,
     prev_hash: &str,
+    origin_hash: Option<&str>,
 ) -> String {
     // A JSON array is an unambiguous encoding: no field can spill into the next.
-    let content = serde_json::json!([
+    let mut content = serde_json::json!([
         prev_hash,
         uuid,
         at,
@@ -123,6 +129,11 @@ fn content_hash(
         after,
         reason
     ]);
+    // Only copied entries have an origin; every other entry hashes as it
+    // did before the column existed.
+    if let (Some(origin), Value::Array(items)) = (origin_hash, &mut content) {
+        items.push(Value::String(origin.to_string()));
+    }
     hex::encode(Sha256::digest(content.to_string().as_bytes()))
 }
 
@@ -185,6 +196,7 @@ pub fn append(conn: &Connection, actor: &Actor, change: Change<'_>) -> Result<()
         after.as_deref(),
         change.reason,
         &prev_hash,
+        None,
     );
     conn.prepare_cached(
         "INSERT INTO history (uuid, at, analyst, action, entity, entity_uuid, handle, claim_uuid, before, after, reason, prev_hash, hash)
@@ -208,6 +220,85 @@ pub fn append(conn: &Connection, actor: &Actor, change: Change<'_>) -> Result<()
     Ok(())
 }
 
+/// Appends a copy of another case file's entry (`merge`): its content as it
+/// was, but `handle`, which names the record as this case does, linked to
+/// this chain, and with the hash it has in the other file's chain.
+pub fn append_copy(conn: &Connection, entry: &Entry, handle: &str) -> Result<()> {
+    let copy = Entry {
+        handle: handle.to_string(),
+        prev_hash: last_hash(conn)?,
+        origin_hash: Some(entry.hash.clone()),
+        ..entry.clone()
+    };
+    conn.prepare_cached(
+        "INSERT INTO history (uuid, at, analyst, action, entity, entity_uuid, handle, claim_uuid, before, after, reason, prev_hash, hash, origin_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?
+    .execute(params![
+        copy.uuid,
+        copy.at,
+        copy.analyst,
+        copy.action,
+        copy.entity,
+        copy.entity_uuid,
+        copy.handle,
+        copy.claim_uuid,
+        copy.before,
+        copy.after,
+        copy.reason,
+        copy.prev_hash,
+        copy.expected_hash(),
+        copy.origin_hash
+    ])?;
+    Ok(())
+}
+
+/// The values an entry gives the fields of what it is about: `verify`
+/// compares each record with the last of them, and `merge` finds from them
+/// what each side changed. A `mark` sets the verdict with its reason, who
+/// and when (the time the verdict gives, else the entry's); every other
+/// entry sets the fields of its `after`.
+pub fn values_set(action: &str, after: Option<&str>, analyst: &str, at: &str, reason: &str) -> Vec<(String, String)> {
+    let after = after.and_then(|a| serde_json::from_str::<Value>(a).ok());
+    if action == "mark" {
+        let after = after.unwrap_or(Value::Null);
+        let [status, why, by, when] = VERDICT;
+        let mut set = Vec::with_capacity(4);
+        if let Some(value) = after.get("status") {
+            set.push((status.to_string(), json_text(value)));
+        }
+        set.push((why.to_string(), reason.to_string()));
+        set.push((by.to_string(), analyst.to_string()));
+        set.push((when.to_string(), after.get("at").map_or_else(|| at.to_string(), json_text)));
+        return set;
+    }
+    object_values(after)
+}
+
+/// The fields a `mark` sets together: a claim's verdict, the reason for it,
+/// who gave it and when.
+pub const VERDICT: [&str; 4] = ["status", "reason", "status_by", "status_at"];
+
+/// The values an entry's `before` gives: each changed field as it was.
+pub fn values_before(before: Option<&str>) -> Vec<(String, String)> {
+    object_values(before.and_then(|b| serde_json::from_str::<Value>(b).ok()))
+}
+
+fn object_values(value: Option<Value>) -> Vec<(String, String)> {
+    match value {
+        Some(Value::Object(values)) => values.iter().map(|(field, value)| (field.clone(), json_text(value))).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A JSON value as the text a record's field holds.
+fn json_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// A break in the chain, found by `verify_chain`.
 #[derive(Debug)]
 pub struct Break {
@@ -219,7 +310,19 @@ pub struct Break {
 /// no longer matches its hash, or whose link to the previous entry is broken
 /// (an entry deleted, inserted or moved).
 pub fn verify_chain(conn: &Connection) -> Result<(usize, Vec<Break>)> {
-    let mut stmt = conn.prepare(&format!("SELECT {} FROM history ORDER BY id", Entry::COLUMNS))?;
+    // A case of a schema before merges (a backup of an older case) has no
+    // origin_hash column: its entries have none.
+    let has_origin: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('history') WHERE name = 'origin_hash')",
+        [],
+        |r| r.get(0),
+    )?;
+    let columns = if has_origin {
+        Entry::COLUMNS.to_string()
+    } else {
+        Entry::COLUMNS.replace("origin_hash", "NULL AS origin_hash")
+    };
+    let mut stmt = conn.prepare(&format!("SELECT {columns} FROM history ORDER BY id"))?;
     let mut rows = stmt.query([])?;
     let mut expected_prev = GENESIS.to_string();
     let mut count = 0;

@@ -23,6 +23,7 @@ pub mod history;
 pub mod import;
 pub mod kind;
 pub mod listing;
+pub mod merge;
 pub mod places;
 pub mod queries;
 pub mod reading;

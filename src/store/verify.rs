@@ -7,7 +7,6 @@ use std::collections::HashMap;
 
 use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension};
-use serde_json::Value;
 
 use super::Case;
 use super::history;
@@ -43,7 +42,7 @@ impl Findings {
         text
     }
 
-    fn line(&mut self, check: &str, problems_before: usize, ok: String) {
+    pub(crate) fn line(&mut self, check: &str, problems_before: usize, ok: String) {
         let found = self.problems.len() - problems_before;
         self.checks.push(Check {
             name: check.trim().to_string(),
@@ -297,49 +296,28 @@ impl Trails {
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             let (at, analyst, action): (String, String, String) = (r.get(1)?, r.get(2)?, r.get(3)?);
-            let (at_of_entry, analyst_of_entry) = (at.clone(), analyst.clone());
             let (entity, uuid, handle): (String, String, String) = (r.get(4)?, r.get(5)?, r.get(6)?);
             let after: Option<String> = r.get(7)?;
             let reason: String = r.get(8)?;
-            let after = after.and_then(|a| serde_json::from_str::<Value>(&a).ok());
             let trail = trails.entry(uuid).or_insert_with(|| Trail {
                 entity: entity.clone(),
                 handle: handle.clone(),
                 first_entry: id,
                 ..Trail::default()
             });
-            let mut set = |field: &str, value: String| {
-                trail.fields.insert(field.to_string(), (value, id));
-            };
-            let text = |v: &Value| match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            match action.as_str() {
-                "mark" => {
-                    // `mark` sets the verdict, its reason, who and when.
-                    let after = after.unwrap_or(Value::Null);
-                    if let Some(status) = after.get("status") {
-                        set("status", text(status));
-                    }
-                    set("reason", reason);
-                    set("status_by", analyst);
-                    set("status_at", after.get("at").map_or(at, text));
-                }
-                _ => {
-                    if let Some(Value::Object(values)) = after {
-                        for (field, value) in &values {
-                            set(field, text(value));
-                        }
-                    }
-                }
+            for (field, value) in history::values_set(&action, after.as_deref(), &analyst, &at, &reason) {
+                trail.fields.insert(field, (value, id));
             }
             if matches!(action.as_str(), "create" | "link" | "attach" | "import") && !trail.created {
                 trail.created = true;
-                trail.created_by = analyst_of_entry.clone();
-                trail.created_at = at_of_entry.clone();
+                trail.created_by = analyst;
+                trail.created_at = at.clone();
             }
-            trail.last_at = at_of_entry;
+            // The newest entry, which after a merge need not be the last
+            // in the chain: entries copied from another case keep their times.
+            if at > trail.last_at {
+                trail.last_at = at;
+            }
         }
         Ok(Trails(trails))
     }
