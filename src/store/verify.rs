@@ -270,8 +270,6 @@ fn chain(conn: &Connection, findings: &mut Findings) -> Result<()> {
 /// that brought it in and the last value it gave each field.
 #[derive(Debug, Default)]
 struct Trail {
-    entity: String,
-    handle: String,
     first_entry: i64,
     /// A create, link, attach or import entry is on record.
     created: bool,
@@ -284,24 +282,30 @@ struct Trail {
     fields: HashMap<String, (String, i64)>,
 }
 
-/// Every trail in the history, by the UUID of what it is about.
-struct Trails(HashMap<String, Trail>);
+/// The trails in the history, read one record at a time (through the index
+/// on `entity_uuid`) rather than all at once: memory stays flat whatever the
+/// size of the case or of its history.
+struct Trails<'c>(&'c Connection);
 
-impl Trails {
-    fn read(conn: &Connection) -> Result<Trails> {
-        let mut trails: HashMap<String, Trail> = HashMap::new();
-        let mut stmt =
-            conn.prepare("SELECT id, at, analyst, action, entity, entity_uuid, handle, after, reason FROM history ORDER BY id")?;
-        let mut rows = stmt.query([])?;
+impl Trails<'_> {
+    fn read(conn: &Connection) -> Result<Trails<'_>> {
+        Ok(Trails(conn))
+    }
+
+    /// The trail of the record, capture or import with this UUID, if the
+    /// history speaks of it.
+    fn get(&self, uuid: &str) -> Result<Option<Trail>> {
+        let mut stmt = self
+            .0
+            .prepare_cached("SELECT id, at, analyst, action, after, reason FROM history WHERE entity_uuid = ?1 ORDER BY id")?;
+        let mut rows = stmt.query([uuid])?;
+        let mut found: Option<Trail> = None;
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             let (at, analyst, action): (String, String, String) = (r.get(1)?, r.get(2)?, r.get(3)?);
-            let (entity, uuid, handle): (String, String, String) = (r.get(4)?, r.get(5)?, r.get(6)?);
-            let after: Option<String> = r.get(7)?;
-            let reason: String = r.get(8)?;
-            let trail = trails.entry(uuid).or_insert_with(|| Trail {
-                entity: entity.clone(),
-                handle: handle.clone(),
+            let after: Option<String> = r.get(4)?;
+            let reason: String = r.get(5)?;
+            let trail = found.get_or_insert_with(|| Trail {
                 first_entry: id,
                 ..Trail::default()
             });
@@ -319,15 +323,26 @@ impl Trails {
                 trail.last_at = at;
             }
         }
-        Ok(Trails(trails))
+        Ok(found)
     }
 
-    fn get(&self, uuid: &str) -> Option<&Trail> {
-        self.0.get(uuid)
+    /// Every UUID the history speaks of, with the entity, handle and id of
+    /// its first entry, in the order of the UUIDs (streamed).
+    fn each_subject(&self, mut each: impl FnMut(&str, &str, &str, i64) -> Result<()>) -> Result<()> {
+        // A bare column beside min() comes from the row that has the minimum.
+        let mut stmt = self
+            .0
+            .prepare("SELECT entity_uuid, entity, handle, min(id) FROM history GROUP BY entity_uuid ORDER BY entity_uuid")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (uuid, entity, handle, first): (String, String, String, i64) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+            each(&uuid, &entity, &handle, first)?;
+        }
+        Ok(())
     }
 }
 
-fn captures(conn: &Connection, trails: &Trails, findings: &mut Findings) -> Result<()> {
+fn captures(conn: &Connection, trails: &Trails<'_>, findings: &mut Findings) -> Result<()> {
     let before = findings.problems.len();
     let mut stmt = conn.prepare(
         "SELECT c.id, c.uuid, c.source_id, s.uuid, c.sha256, c.size, c.media_type, c.file_name, c.attached_by, c.attached_at,
@@ -377,7 +392,7 @@ fn captures(conn: &Connection, trails: &Trails, findings: &mut Findings) -> Resu
             }
             Err(e) => findings.problems.push(format!("{name}: its content cannot be read: {e:#}")),
         }
-        let Some(trail) = trails.get(uuid).filter(|t| t.created) else {
+        let Some(trail) = trails.get(uuid)?.filter(|t| t.created) else {
             findings.problems.push(format!("{name}: no history entry records its attachment"));
             continue;
         };
@@ -423,34 +438,35 @@ fn captures(conn: &Connection, trails: &Trails, findings: &mut Findings) -> Resu
     Ok(())
 }
 
-fn records(conn: &Connection, trails: &Trails, findings: &mut Findings) -> Result<()> {
+fn records(conn: &Connection, trails: &Trails<'_>, findings: &mut Findings) -> Result<()> {
     let before = findings.problems.len();
     let mut count = 0;
     for kind in Kind::ALL {
         count += crate::with_record!(kind, R => compare_with_history::<R>(conn, trails, findings))?;
     }
     // Everything the history speaks of must still be in the case.
-    let mut missing: Vec<(&String, &Trail)> = Vec::new();
-    for (uuid, trail) in &trails.0 {
-        let table = match (Kind::from_table(&trail.entity), trail.entity.as_str()) {
+    let mut missing: Vec<(i64, String)> = Vec::new();
+    trails.each_subject(|uuid, entity, handle, first_entry| {
+        let table = match (Kind::from_table(entity), entity) {
             (Some(kind), _) => kind.table(),
             (None, table @ ("capture" | "import")) => table,
-            _ => continue,
+            _ => return Ok(()),
         };
         let exists: bool = conn
             .prepare_cached(&format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE uuid = ?1)"))?
             .query_row([uuid], |r| r.get(0))?;
         if !exists {
-            missing.push((uuid, trail));
+            missing.push((
+                first_entry,
+                format!(
+                    "history entry {first_entry} records {entity} {handle} ({uuid}), which is no longer in the case: it was deleted outside crosscheck"
+                ),
+            ));
         }
-    }
-    missing.sort_by_key(|(_, t)| t.first_entry);
-    for (uuid, trail) in missing {
-        findings.problems.push(format!(
-            "history entry {} records {} {} ({uuid}), which is no longer in the case: it was deleted outside crosscheck",
-            trail.first_entry, trail.entity, trail.handle
-        ));
-    }
+        Ok(())
+    })?;
+    missing.sort();
+    findings.problems.extend(missing.into_iter().map(|(_, problem)| problem));
     findings.line(
         "records",
         before,
@@ -468,7 +484,7 @@ fn records(conn: &Connection, trails: &Trails, findings: &mut Findings) -> Resul
 /// the import's. References are compared by UUID (`claim_uuid`,
 /// `party_uuid`...); the handles beside them follow renamed slugs. Returns
 /// how many records were compared.
-fn compare_with_history<R: Record>(conn: &Connection, trails: &Trails, findings: &mut Findings) -> Result<usize> {
+fn compare_with_history<R: Record>(conn: &Connection, trails: &Trails<'_>, findings: &mut Findings) -> Result<usize> {
     let table = R::KIND.table();
     // The states of ISO 3166 come with the schema, not from a command.
     let built_in = if R::KIND == Kind::Party {
@@ -491,7 +507,8 @@ fn compare_with_history<R: Record>(conn: &Connection, trails: &Trails, findings:
         let name = format!("{table} {}", format_handle(R::KIND, id));
         let not_created =
             || format!("{name} ({uuid}): no history entry records its creation: it was added outside crosscheck, or the entry was removed");
-        let trail = trails.get(&uuid);
+        let trail = trails.get(&uuid)?;
+        let trail = trail.as_ref();
         if !imported && !trail.is_some_and(|t| t.created) {
             findings.problems.push(not_created());
             continue;
@@ -537,7 +554,7 @@ fn compare_with_history<R: Record>(conn: &Connection, trails: &Trails, findings:
     Ok(count)
 }
 
-fn imports(conn: &Connection, trails: &Trails, findings: &mut Findings) -> Result<()> {
+fn imports(conn: &Connection, trails: &Trails<'_>, findings: &mut Findings) -> Result<()> {
     let before = findings.problems.len();
     let mut rows_per_import: HashMap<i64, i64> = HashMap::new();
     for kind in Kind::ALL {
@@ -556,7 +573,7 @@ fn imports(conn: &Connection, trails: &Trails, findings: &mut Findings) -> Resul
         .collect::<rusqlite::Result<_>>()?;
     for (id, uuid, file_name, inserted) in &imports {
         let name = format!("import {id} ({})", crate::output::inert(file_name));
-        match trails.get(uuid) {
+        match trails.get(uuid)? {
             Some(trail) if trail.created => {
                 if let Some((recorded, entry)) = trail.fields.get("inserted")
                     && recorded != &inserted.to_string()
