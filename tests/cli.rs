@@ -130,3 +130,42 @@ fn verify_gives_scripts_one_row_a_check_with_stable_fields() {
     let expected = format!("claim C{id}: topic is \"moved\"");
     assert!(records["details"].as_str().unwrap().contains(&expected), "{records}");
 }
+
+#[test]
+fn compare_gives_scripts_structured_accounts() {
+    let case = Case::seeded();
+    let json: serde_json::Value = serde_json::from_str(&case.ok(&[
+        "compare",
+        "air-patrol-2019-airspace-violated",
+        "--parties",
+        "RU,CN,JP,KR",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let claim = &json[0];
+    assert_eq!(claim["slug"], "air-patrol-2019-airspace-violated");
+    assert_eq!(claim["status"], "disputed");
+    let parties = claim["parties"].as_object().unwrap();
+    assert_eq!(parties.keys().collect::<Vec<_>>(), ["CN", "JP", "KR", "RU"]);
+    let china = &parties["CN"][0];
+    assert_eq!(china["stance"], "denies");
+    assert_eq!(china["speaker"], "Wu Qian");
+    assert_eq!(china["quote_kind"], "reported");
+    assert_eq!(china["source_publisher"], "Xinhua");
+    assert!(china["source"].as_str().unwrap().starts_with('S'));
+    for key in ["said_on", "quote", "summary", "source_title", "statement_uuid", "figure"] {
+        assert!(china.get(key).is_some(), "no {key} in {china}");
+    }
+    // A figure keeps its parts.
+    let russia = parties["RU"].as_array().unwrap();
+    let with_figure = russia.iter().find(|a| !a["figure"].is_null()).expect("a Russian figure");
+    assert_eq!(with_figure["figure"]["unit"], "km");
+    // JSON lines: one claim a line.
+    let lines = case.ok(&["compare", "--format", "jsonl"]);
+    assert!(lines.lines().count() > 3);
+    for line in lines.lines() {
+        let claim: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!(claim["parties"].is_object());
+    }
+}

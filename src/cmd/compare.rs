@@ -1,5 +1,7 @@
 //! `crosscheck compare`: what each party said about each claim, side by side.
 
+use std::io::Write;
+
 use anyhow::Result;
 
 use crate::domain::compare::{self, Account, Row};
@@ -54,6 +56,9 @@ fn account_text(a: &Account, short: bool, show_party: bool, gazetteer: Option<&G
 }
 
 pub fn print(rows: &[Row], parties: &[String], gazetteer: Option<&Gazetteer>, args: &OutputArgs) -> Result<()> {
+    if matches!(args.format, Format::Json | Format::Jsonl) {
+        return print_structured(rows, parties, gazetteer, args.format == Format::Jsonl);
+    }
     let table = args.format == Format::Table;
     let mut columns = vec![Column {
         name: "claim".into(),
@@ -138,4 +143,63 @@ pub fn print(rows: &[Row], parties: &[String], gazetteer: Option<&Gazetteer>, ar
         }
     }
     output::print(args, columns, all)
+}
+
+/// For scripts: one object a claim, each party's accounts as objects with
+/// stable fields (stance, date, speaker, quote and its kind, summary,
+/// source, figure), not the text a table shows.
+fn print_structured(rows: &[Row], parties: &[String], gazetteer: Option<&Gazetteer>, lines: bool) -> Result<()> {
+    use serde_json::{Map, Value, json};
+    let claims: Vec<Value> = rows
+        .iter()
+        .map(|row| {
+            let mut columns = Map::new();
+            for party in parties {
+                let accounts: Vec<Value> = row
+                    .accounts
+                    .iter()
+                    .filter(|a| &a.column == party)
+                    .map(|a| {
+                        json!({
+                            "statement_uuid": a.uuid,
+                            "party": a.party,
+                            "stance": a.stance,
+                            "said_on": a.said_on,
+                            "speaker": a.speaker,
+                            "quote": if a.is_quote { a.words.as_str() } else { "" },
+                            "quote_kind": a.quote_kind.as_str(),
+                            "summary": a.summary,
+                            "source": a.source_handle,
+                            "source_slug": a.source,
+                            "source_title": a.source_title,
+                            "source_publisher": a.publisher,
+                            "figure": a.figure.map(|f| json!({"low": f.low, "high": f.high, "unit": a.unit})),
+                            // With --names: the names of places its words use.
+                            "names_used": gazetteer.map(|g| names::used(g, &a.words)),
+                        })
+                    })
+                    .collect();
+                columns.insert(party.clone(), Value::Array(accounts));
+            }
+            json!({
+                "claim": format_handle(Kind::Claim, row.claim_id),
+                "slug": row.slug,
+                "text": row.text,
+                "status": row.status,
+                "figure": row.figure.map(|f| json!({"low": f.low, "high": f.high, "unit": row.unit})),
+                "figures": compare::figures_text(row, "; "),
+                "parties": Value::Object(columns),
+            })
+        })
+        .collect();
+    let mut out = std::io::stdout().lock();
+    if lines {
+        for claim in &claims {
+            writeln!(out, "{claim}")?;
+        }
+    } else {
+        writeln!(out, "{}", serde_json::to_string_pretty(&Value::Array(claims))?)?;
+    }
+    out.flush()?;
+    Ok(())
 }

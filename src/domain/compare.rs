@@ -30,6 +30,11 @@ pub struct Account {
     pub source_handle: String,
     pub figure: Option<Figure>,
     pub unit: String,
+    /// The statement's summary (its words, where it has no quote).
+    pub summary: String,
+    pub source_title: String,
+    /// The statement's UUID.
+    pub uuid: String,
 }
 
 /// One row of the comparison: a claim and its accounts.
@@ -102,8 +107,11 @@ pub fn build(case: &Case, claims: &[String], topic: Option<&str>, parties: Optio
                 stance: r.stance,
                 said_on: r.said_on,
                 speaker: r.speaker,
-                words: if is_quote { r.quote } else { r.summary },
+                words: if is_quote { r.quote } else { r.summary.clone() },
                 is_quote,
+                summary: r.summary,
+                source_title: r.source_title,
+                uuid: r.uuid,
                 quote_kind: r.quote_kind,
                 publisher: r.publisher,
                 source: r.source,
@@ -291,6 +299,9 @@ mod tests {
             source_handle: String::new(),
             figure: Some(Figure { low, high }),
             unit: unit.into(),
+            summary: String::new(),
+            source_title: String::new(),
+            uuid: String::new(),
         }
     }
 

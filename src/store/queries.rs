@@ -133,6 +133,9 @@ pub struct AccountRow {
     pub publisher: String,
     pub figure: Option<Figure>,
     pub unit: String,
+    pub source_title: String,
+    /// The statement's UUID.
+    pub uuid: String,
 }
 
 /// A party column of the claims report: a state with its bodies.
@@ -410,7 +413,8 @@ impl Case {
         let mut stmt = self.conn().prepare_cached(
             "SELECT p.id, p.code, coalesce(pp.id, p.id), coalesce(pp.code, p.code), coalesce(pp.kind, p.kind),
                     s.stance, s.said_on, s.speaker, s.quote, s.quote_kind, s.summary, coalesce(src.slug, 'S' || src.id, ''),
-                    coalesce('S' || src.id, ''), coalesce(src.publisher, ''), s.figure_low, s.figure_high, s.figure_unit
+                    coalesce('S' || src.id, ''), coalesce(src.publisher, ''), s.figure_low, s.figure_high, s.figure_unit,
+                    coalesce(src.title, ''), s.uuid
              FROM statement s JOIN party p ON p.id = s.party_id LEFT JOIN party pp ON pp.id = p.parent_id
              LEFT JOIN source src ON src.id = s.source_id
              WHERE s.claim_id = ?1 AND s.retracted = '' ORDER BY s.said_on = '', s.said_on, s.id",
@@ -435,6 +439,8 @@ impl Case {
                     publisher: r.get(13)?,
                     figure: Figure::from_columns(r.get(14)?, r.get(15)?),
                     unit: r.get(16)?,
+                    source_title: r.get(17)?,
+                    uuid: r.get(18)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
