@@ -169,3 +169,38 @@ fn compare_gives_scripts_structured_accounts() {
         assert!(claim["parties"].is_object());
     }
 }
+
+#[test]
+fn show_gives_scripts_one_object_with_stable_fields() {
+    let case = Case::seeded();
+    let claim: serde_json::Value =
+        serde_json::from_str(&case.ok(&["claim", "show", "air-patrol-2019-airspace-violated", "--format", "json"])).unwrap();
+    assert_eq!(claim["slug"], "air-patrol-2019-airspace-violated");
+    assert_eq!(claim["status"], "disputed");
+    let statements = claim["statements"].as_array().unwrap();
+    let listed = common::csv_records(&case.ok(&[
+        "statement",
+        "list",
+        "--claim",
+        "air-patrol-2019-airspace-violated",
+        "--format",
+        "csv",
+    ]));
+    assert_eq!(statements.len(), listed.len() - 1, "the statements the listing gives");
+    assert!(statements.iter().all(|s| s["quote_kind"].is_string() && s["party"].is_string()));
+    assert_eq!(claim["hypotheses"].as_array().unwrap().len(), 3);
+    assert!(!claim["evidence"].as_array().unwrap().is_empty());
+    assert_eq!(claim["history"][0]["action"], "mark");
+    // One line with jsonl.
+    assert_eq!(case.ok(&["claim", "show", "C13", "--format", "jsonl"]).lines().count(), 1);
+
+    let page = case.write("page.html", "<html>KBS</html>");
+    case.ok(&["source", "attach", "S39", page.to_str().unwrap()]);
+    let source: serde_json::Value = serde_json::from_str(&case.ok(&["source", "show", "S39", "--format", "json"])).unwrap();
+    assert_eq!(source["handle"], "S39");
+    assert_eq!(source["captures"][0]["capture"], 1);
+    assert_eq!(source["captures"][0]["file_name"], "page.html");
+    assert_eq!(source["history"][0]["action"], "attach");
+    let recorded = common::csv_records(&case.ok(&["statement", "list", "--source", "S39", "--format", "csv"]));
+    assert_eq!(source["statements"].as_array().unwrap().len(), recorded.len() - 1);
+}

@@ -115,6 +115,9 @@ pub struct ShowArgs {
     pub claim: String,
     #[command(flatten)]
     pub scope: super::ScopeArgs,
+    /// Output: tables (the default), or json or jsonl for scripts (the claim's fields, its statements, evidence, hypotheses and history, with stable field names).
+    #[arg(long, short = 'f', value_enum, default_value_t)]
+    pub format: super::ShowFormat,
 }
 
 #[derive(Debug, clap::Args)]
@@ -141,6 +144,7 @@ pub fn run(command: Command, case: &mut Case, ctx: &Ctx) -> Result<()> {
             super::add::<Claim>(case, ctx, &fields, false, &["text"])
         }
         Command::List(args) => list(case, &args.filter, &args.order.with(args.scope), output::to_stdout(&args.output)),
+        Command::Show(args) if args.format != super::ShowFormat::Table => show_object(case, &args.claim, args.scope, args.format),
         Command::Show(args) => show(case, &args.claim, args.scope),
         Command::Edit(args) => {
             let mut fields = Fields::new();
@@ -234,4 +238,40 @@ fn show(case: &Case, text: &str, scope: super::ScopeArgs) -> Result<()> {
     };
     super::print_section(&weighed, &["hypothesis", "text"], hypotheses)?;
     super::print_history(case, Kind::Claim, id, "History")
+}
+
+/// `claim show --format json`: the claim and its sections as one object.
+fn show_object(case: &Case, text: &str, scope: super::ScopeArgs, format: super::ShowFormat) -> Result<()> {
+    let id = case.resolve(Kind::Claim, text)?;
+    let claim: Claim = case.load(id)?;
+    let mut object = serde_json::Map::new();
+    object.insert("handle".into(), format_handle(Kind::Claim, id).into());
+    for (name, value) in case.fields(&claim)?.0 {
+        object.insert(name.into(), value.into());
+    }
+    let handle = format_handle(Kind::Claim, id);
+    let scope = scope.scope();
+    let statements = crate::store::listing::StatementFilter {
+        claim: Some(handle.clone()),
+        ..Default::default()
+    };
+    let evidence = crate::store::listing::EvidenceFilter {
+        claim: Some(handle.clone()),
+        ..Default::default()
+    };
+    let hypotheses = crate::store::listing::HypothesisFilter { claim: Some(handle) };
+    object.insert(
+        "statements".into(),
+        super::objects::<crate::store::Statement>(|each| case.list_statements(&statements, &scope, each))?.into(),
+    );
+    object.insert(
+        "evidence".into(),
+        super::objects::<crate::store::Evidence>(|each| case.list_evidence(&evidence, &scope, each))?.into(),
+    );
+    object.insert(
+        "hypotheses".into(),
+        super::objects::<crate::store::Hypothesis>(|each| case.list_hypotheses(&hypotheses, &scope, each))?.into(),
+    );
+    object.insert("history".into(), super::history_objects(case, Kind::Claim, id)?.into());
+    super::print_object(&serde_json::Value::Object(object), format)
 }

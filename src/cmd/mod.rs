@@ -440,3 +440,55 @@ pub fn print_history(case: &Case, kind: store::Kind, id: i64, title: &str) -> Re
     })?;
     print_section(title, &["entry", "at", "analyst", "action", "record", "change", "reason"], history)
 }
+
+/// How `show` writes one record with its sections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ShowFormat {
+    /// Tables for people (the default).
+    #[default]
+    Table,
+    /// One JSON object: the record's fields, then each section as an array of objects.
+    Json,
+    /// The same object on one line.
+    Jsonl,
+}
+
+/// The rows a listing gives, as JSON objects by column name.
+pub fn objects<R: Record>(list: impl FnOnce(&mut dyn FnMut(i64, Vec<Cell>) -> Result<()>) -> Result<()>) -> Result<Vec<serde_json::Value>> {
+    let names: Vec<String> = store::listing::columns::<R>().into_iter().map(|(name, _)| name).collect();
+    let mut found = Vec::new();
+    list(&mut |_, cells| {
+        let object: serde_json::Map<String, serde_json::Value> = names.iter().cloned().zip(cells.iter().map(Cell::json)).collect();
+        found.push(serde_json::Value::Object(object));
+        Ok(())
+    })?;
+    Ok(found)
+}
+
+/// A record's history as JSON objects, oldest first.
+pub fn history_objects(case: &Case, kind: store::Kind, id: i64) -> Result<Vec<serde_json::Value>> {
+    let mut entries = Vec::new();
+    case.history(Some((kind, id)), &mut |e| {
+        entries.push(serde_json::json!({
+            "entry": e.id,
+            "at": e.at,
+            "analyst": e.analyst,
+            "action": e.action,
+            "record": e.handle,
+            "change": history::summarise(&e),
+            "reason": e.reason,
+            "hash": e.hash,
+        }));
+        Ok(())
+    })?;
+    Ok(entries)
+}
+
+/// Writes a `show` object for scripts.
+pub fn print_object(value: &serde_json::Value, format: ShowFormat) -> Result<()> {
+    let text = match format {
+        ShowFormat::Jsonl => value.to_string(),
+        _ => serde_json::to_string_pretty(value)?,
+    };
+    print_line(&text)
+}

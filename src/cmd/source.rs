@@ -109,6 +109,9 @@ pub struct Filter {
 pub struct ShowArgs {
     /// The source: S12, its slug or UUID.
     pub source: String,
+    /// Output: tables (the default), or json or jsonl for scripts (the source's fields, the evidence drawn from it, the statements it records, its captures and its history).
+    #[arg(long, short = 'f', value_enum, default_value_t)]
+    pub format: super::ShowFormat,
 }
 
 #[derive(Debug, clap::Args)]
@@ -135,6 +138,7 @@ pub fn run(command: Command, case: &mut Case, ctx: &Ctx) -> Result<()> {
             super::add::<Source>(case, ctx, &fields, false, &["title"])
         }
         Command::List(args) => list(case, &args.filter, &args.order.with(args.scope), output::to_stdout(&args.output)),
+        Command::Show(args) if args.format != super::ShowFormat::Table => show_object(case, &args.source, args.format),
         Command::Show(args) => show(case, &args.source),
         Command::Edit(args) => {
             let mut fields = Fields::new();
@@ -179,4 +183,41 @@ fn show(case: &Case, text: &str) -> Result<()> {
         &["capture", "sha256", "file"],
         case.source_captures(id)?,
     )
+}
+
+/// `source show --format json`: the source and its sections as one object.
+fn show_object(case: &Case, text: &str, format: super::ShowFormat) -> Result<()> {
+    let id = case.resolve(Kind::Source, text)?;
+    let source: Source = case.load(id)?;
+    let handle = format_handle(Kind::Source, id);
+    let mut object = serde_json::Map::new();
+    object.insert("handle".into(), handle.clone().into());
+    for (name, value) in case.fields(&source)?.0 {
+        object.insert(name.into(), value.into());
+    }
+    let scope = Scope::default();
+    let evidence = crate::store::listing::EvidenceFilter {
+        source: Some(handle.clone()),
+        ..Default::default()
+    };
+    object.insert(
+        "evidence".into(),
+        super::objects::<crate::store::Evidence>(|each| case.list_evidence(&evidence, &scope, each))?.into(),
+    );
+    let statements = crate::store::listing::StatementFilter {
+        source: Some(handle.clone()),
+        ..Default::default()
+    };
+    object.insert(
+        "statements".into(),
+        super::objects::<crate::store::Statement>(|each| case.list_statements(&statements, &scope, each))?.into(),
+    );
+    let captures: Vec<serde_json::Value> = case
+        .captures(&handle)?
+        .into_iter()
+        .map(|c| serde_json::json!({"capture": c.number, "sha256": c.sha256, "size": c.size, "file_name": c.file_name}))
+        .collect();
+    object.insert("captures".into(), captures.into());
+    object.insert("history".into(), super::history_objects(case, Kind::Source, id)?.into());
+    super::print_object(&serde_json::Value::Object(object), format)
 }

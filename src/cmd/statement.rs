@@ -118,6 +118,9 @@ pub struct Filter {
     /// Only statements on this claim.
     #[arg(long)]
     pub claim: Option<String>,
+    /// Only statements this source records: S12 or its slug.
+    #[arg(long)]
+    pub source: Option<String>,
     /// Only statements by this party (a state includes its bodies).
     #[arg(long)]
     pub party: Option<String>,
@@ -169,6 +172,7 @@ pub fn list(case: &Case, filter: &Filter, scope: &Scope, to: output::To<'_>) -> 
 pub fn rows(case: &Case, filter: &Filter, scope: &Scope, for_readers: bool, to: output::To<'_>) -> Result<()> {
     let filter = StatementFilter {
         claim: filter.claim.clone(),
+        source: filter.source.clone(),
         party: filter.party.clone(),
         stance: filter.stance.as_deref().map(Stance::parse).transpose()?,
         topic: filter.topic.clone(),

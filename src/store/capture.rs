@@ -194,6 +194,12 @@ impl Case {
         choose(self.conn(), source_id, wanted)
     }
 
+    /// Every capture of a source, numbered as `source show` lists them.
+    pub fn captures(&self, source: &str) -> Result<Vec<Capture>> {
+        let source_id = handle::resolve(self.conn(), Kind::Source, source)?;
+        captures_of(self.conn(), source_id)
+    }
+
     /// Streams a capture's content to `out`; returns how many bytes it wrote.
     pub fn copy_capture(&self, capture: &Capture, out: &mut dyn Write) -> Result<u64> {
         copy_content(self.conn(), capture.id, out)

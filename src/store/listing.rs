@@ -161,6 +161,8 @@ pub struct ClaimFilter {
 #[derive(Debug, Clone, Default)]
 pub struct StatementFilter {
     pub claim: Option<String>,
+    /// Statements this source records.
+    pub source: Option<String>,
     pub party: Option<String>,
     pub stance: Option<Stance>,
     pub topic: Option<String>,
@@ -309,10 +311,12 @@ impl Case {
         each: &mut dyn FnMut(i64, Vec<Cell>) -> Result<()>,
     ) -> Result<()> {
         let claim = resolve(self, Kind::Claim, &filter.claim)?;
+        let source = resolve(self, Kind::Source, &filter.source)?;
         let party = resolve(self, Kind::Party, &filter.party)?;
         let mut params = Vec::new();
         let mut parts = vec![scope.condition().to_string()];
         parts.push(equals("t.claim_id", claim.map(Value::Integer), &mut params));
+        parts.push(equals("t.source_id", source.map(Value::Integer), &mut params));
         parts.push(party_or_body("t.party_id", party, &mut params));
         parts.push(equals(
             "t.stance",
