@@ -19,7 +19,7 @@ pub enum Command {
     Add(Box<AddArgs>),
     /// List statements.
     #[command(after_help = "Examples:\n  crosscheck statement list --claim C3\n  crosscheck statement list --party RU --format csv")]
-    List(super::ListArgs<Filter>),
+    List(Box<super::ListArgs<Filter>>),
     /// Correct a statement; the history keeps the old values and the reason.
     #[command(
         after_help = "Examples:\n  crosscheck statement edit ST4 --stance disputes --reason \"The ministry contests the framing, not the fact\"\n  crosscheck statement edit ST9 --party atlantic-council --quote-kind reported \\\n    --reason \"The sentence is the Atlantic Council's, not Shoigu's\""
