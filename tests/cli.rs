@@ -204,3 +204,43 @@ fn show_gives_scripts_one_object_with_stable_fields() {
     let recorded = common::csv_records(&case.ok(&["statement", "list", "--source", "S39", "--format", "csv"]));
     assert_eq!(source["statements"].as_array().unwrap().len(), recorded.len() - 1);
 }
+
+#[test]
+fn warnings_never_block_and_say_what_to_check() {
+    let case = Case::new();
+    let run = case.run(&["claim", "add", "A claim about next decade", "--date", "2099-01"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "C1\n");
+    assert!(run.stderr.contains("warning: C1 is dated 2099-01, after today"), "{}", run.stderr);
+    let run = case.run(&["statement", "add", "C1", "RU", "denies", "--summary", "Denied"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stderr.contains("warning: ST1 has no source that records it"), "{}", run.stderr);
+    // Without any name the analyst is recorded as unknown, and said so once.
+    let out = case
+        .command(&["claim", "add", "Anonymous"])
+        .env_remove("CROSSCHECK_ANALYST")
+        .env_remove("USER")
+        .env_remove("LOGNAME")
+        .env_remove("USERNAME")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("the history records \"unknown\"").count(), 1, "{stderr}");
+    // A past date and a source: no warning.
+    case.ok(&["source", "add", "A report"]);
+    let run = case.run(&[
+        "statement",
+        "add",
+        "C1",
+        "CN",
+        "denies",
+        "--summary",
+        "Also",
+        "--source",
+        "S1",
+        "--date",
+        "2019-07",
+    ]);
+    assert_eq!(run.stderr, "");
+}

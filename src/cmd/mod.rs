@@ -59,7 +59,16 @@ impl Ctx {
             .or_else(|| std::env::var("USER").ok().filter(|s| !s.trim().is_empty()))
             .or_else(|| std::env::var("LOGNAME").ok().filter(|s| !s.trim().is_empty()))
             .or_else(|| std::env::var("USERNAME").ok().filter(|s| !s.trim().is_empty()))
-            .unwrap_or_else(|| "unknown".to_string());
+            .unwrap_or_else(|| {
+                // Said once a command, however often the name is asked for.
+                static SAID: std::sync::Once = std::sync::Once::new();
+                SAID.call_once(|| {
+                    crate::say!(
+                        "warning: no analyst's name (no --as, CROSSCHECK_ANALYST or login name): the history records \"unknown\"; give --as NAME"
+                    )
+                });
+                "unknown".to_string()
+            });
         let name = name.trim().to_string();
         if name.is_empty() || name.chars().any(char::is_control) {
             return Err(UserError::invalid("analyst", &name, "allowed: a name without control characters, given with --as").into());
@@ -302,7 +311,34 @@ pub fn add<R: Record>(case: &mut Case, ctx: &Ctx, fields: &store::Fields, allow_
     let writer = case.write(&ctx.analyst()?)?;
     let handle = writer.create::<R>(fields, allow_duplicate).map_err(|e| as_flags(e, positional))?;
     writer.commit()?;
-    print_line(&handle)
+    print_line(&handle)?;
+    warn(case, &handle, R::KIND, fields)
+}
+
+/// Warnings about a record just written, which never block: a date in the
+/// future (a typo for a past year, as often as not) and a statement with no
+/// source that records it.
+fn warn(case: &Case, handle: &str, kind: store::Kind, fields: &store::Fields) -> Result<()> {
+    let date = match kind {
+        store::Kind::Claim => fields.get("claimed_on"),
+        store::Kind::Statement => fields.get("said_on"),
+        _ => "",
+    }
+    .trim();
+    let today = case.now()?;
+    let today = today.get(..10).unwrap_or(&today);
+    // A date given to the year or month is in the future when it starts after today.
+    if !date.is_empty() && date > today {
+        crate::say!(
+            "warning: {handle} is dated {date}, after today ({today}); correct it with `crosscheck {kind} edit {handle} --date ... --reason ...` if that is a typo"
+        );
+    }
+    if kind == store::Kind::Statement && fields.get("source").trim().is_empty() && fields.get("source_uuid").trim().is_empty() {
+        crate::say!(
+            "warning: {handle} has no source that records it; add one with `crosscheck statement edit {handle} --source S12 --reason ...`"
+        );
+    }
+    Ok(())
 }
 
 /// The flag a record field is set with: `claimed_on` and `said_on` by
