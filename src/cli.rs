@@ -41,13 +41,13 @@ pub enum Command {
     /// Add and list parties: states, their bodies, organisations, outlets, analysts.
     #[command(
         subcommand,
-        after_help = "Examples:\n  crosscheck party list\n  crosscheck party add RU-MOD --name \"Russian Ministry of Defence\" --kind body --parent RU"
+        after_help = "Examples:\n  crosscheck party list\n  crosscheck party add RU-MOD --name \"Russian Ministry of Defence\" \\\n    --kind body --parent RU"
     )]
     Party(cmd::party::Command),
     /// Add, list, show and edit places: one place, every party's name for it.
     #[command(
         subcommand,
-        after_help = "Examples:\n  crosscheck place add liancourt-rocks --notes \"The islets South Korea and Japan both claim\"\n  crosscheck name add liancourt-rocks Dokdo --lang en --used-by KR\n  crosscheck place show liancourt-rocks"
+        after_help = "Examples:\n  crosscheck place add liancourt-rocks \\\n    --notes \"The islets South Korea and Japan both claim\"\n  crosscheck name add liancourt-rocks Dokdo --lang en --used-by KR\n  crosscheck place show liancourt-rocks"
     )]
     Place(cmd::place::Command),
     /// Add, list and edit the names of places: the text, its language, the parties that use it, and the source.
@@ -59,19 +59,19 @@ pub enum Command {
     /// Add, list, show and edit sources (documents).
     #[command(
         subcommand,
-        after_help = "Examples:\n  crosscheck source add \"Vostok-2018 drills\" --publisher TASS --published 2018-08 --reliability B\n  crosscheck source show S3\n  crosscheck source attach S3 page.pdf"
+        after_help = "Examples:\n  crosscheck source add \"Vostok-2018 drills\" --publisher TASS \\\n    --published 2018-08 --reliability B\n  crosscheck source show S3\n  crosscheck source attach S3 page.pdf"
     )]
     Source(cmd::source::Command),
     /// Add, list, show and edit claims.
     #[command(
         subcommand,
-        after_help = "Examples:\n  crosscheck claim add \"About 300,000 servicemen took part\" --topic vostok-2018 --figure 300000 --unit servicemen\n  crosscheck claim list --status disputed\n  crosscheck claim show C3"
+        after_help = "Examples:\n  crosscheck claim add \"About 300,000 servicemen took part\" \\\n    --topic vostok-2018 --figure 300000 --unit servicemen\n  crosscheck claim list --status disputed\n  crosscheck claim show C3"
     )]
     Claim(cmd::claim::Command),
     /// Record and list what parties said about claims.
     #[command(
         subcommand,
-        after_help = "Examples:\n  crosscheck statement add C3 RU-MOD denies --date 2019-07-23 --source S7 --quote \"...\"\n  crosscheck statement list --claim C3"
+        after_help = "Examples:\n  crosscheck statement add C3 RU-MOD denies --date 2019-07-23 --source S7 \\\n    --quote \"...\"\n  crosscheck statement list --claim C3"
     )]
     Statement(cmd::statement::Command),
     /// Link sources to claims as evidence, and list the links.
@@ -83,12 +83,12 @@ pub enum Command {
     /// Add, list and edit hypotheses: a claim's competing explanations, meant to be mutually exclusive.
     #[command(
         subcommand,
-        after_help = "Examples:\n  crosscheck hypothesis add C13 \"A Russian aircraft entered the airspace deliberately\"\n  crosscheck hypothesis list --claim C13"
+        after_help = "Examples:\n  crosscheck hypothesis add C13 \\\n    \"A Russian aircraft entered the airspace deliberately\"\n  crosscheck hypothesis list --claim C13"
     )]
     Hypothesis(cmd::hypothesis::Command),
     /// Rate an evidence item or statement against a hypothesis: CC, C, N, NA, I or II. Rating it again replaces the rating.
     #[command(
-        after_help = "Examples:\n  crosscheck rate H3 E59 C --note \"Russia's MoD: flight data show no violation\"\n  crosscheck rate H3 E53 I --relevance high\n  crosscheck rate H2 ST39 CC --reason \"Reread: the attaché spoke of a malfunction\"\n\nThe scale (Heuer): CC very consistent, C consistent, N neutral, NA not applicable, I inconsistent, II very inconsistent. The item must bear on the hypothesis's claim. Every rating, and every change of one, is in the history."
+        after_help = "Examples:\n  crosscheck rate H3 E59 C --note \"Russia's MoD: flight data show no violation\"\n  crosscheck rate H3 E53 I --relevance high\n  crosscheck rate H2 ST39 CC \\\n    --reason \"Reread: the attaché spoke of a malfunction\"\n\nThe scale (Heuer): CC very consistent, C consistent, N neutral, NA not applicable, I inconsistent, II very inconsistent. The item must bear on the hypothesis's claim. Every rating, and every change of one, is in the history."
     )]
     Rate(cmd::rate::Args),
     /// List ratings.
@@ -98,7 +98,7 @@ pub enum Command {
     Ach(cmd::ach::Args),
     /// Set a claim's verdict, with the reason.
     #[command(
-        after_help = "Examples:\n  crosscheck mark C3 disputed --reason \"Russia's 300,000 against analysts' 50,000 to 100,000\"\n  crosscheck --as \"A. Editor\" mark border-length supported --reason \"Border agency: 4,209.3 km\""
+        after_help = "Examples:\n  crosscheck mark C3 disputed \\\n    --reason \"Russia's 300,000 against analysts' 50,000 to 100,000\"\n  crosscheck --as \"A. Editor\" mark border-length supported \\\n    --reason \"Border agency: 4,209.3 km\""
     )]
     Mark(cmd::mark::Args),
     /// Withdraw a record with the reason: it stays in the file and its history, and drops out of listings, comparisons, counts, reports and search.
@@ -119,12 +119,12 @@ pub enum Command {
     Compare(cmd::compare::Args),
     /// Write a report of parties, sources, claims, statements, evidence, hypotheses, ratings, places or names (CSV, TSV, JSON, JSON lines, Markdown, HTML).
     #[command(
-        after_help = "Examples:\n  crosscheck report claims --format html --output vostok.html\n  crosscheck report claims --status disputed,misleading --format md\n  crosscheck report statements --party RU --since 2019-07 --format csv --output ru.csv"
+        after_help = "Examples:\n  crosscheck report claims --format html --output vostok.html\n  crosscheck report claims --status disputed,misleading --format md\n  crosscheck report statements --party RU --since 2019-07 --format csv \\\n    --output ru.csv"
     )]
     Report(cmd::report::Args),
     /// Export verdicts for search engines as schema.org ClaimReview JSON-LD.
     #[command(
-        after_help = "Example:\n  crosscheck export claimreview --url-base \"https://desk.example/vostok.html#\" --publisher-name \"Example Desk\" --output claimreview.json"
+        after_help = "Example:\n  crosscheck export claimreview \\\n    --url-base \"https://desk.example/vostok.html#\" \\\n    --publisher-name \"Example Desk\" --output claimreview.json"
     )]
     Export(cmd::export::Args),
     /// Import parties, sources, claims, statements, evidence, hypotheses, ratings, places or names from CSV, TSV, JSON or JSON lines.

@@ -617,49 +617,69 @@ fn table_output_shows_control_characters_inert() {
     );
 }
 
+/// The subcommand names listed under "Commands:" in a help text.
+fn subcommands(help: &str) -> Vec<String> {
+    help.lines()
+        .skip_while(|line| *line != "Commands:")
+        .skip(1)
+        .take_while(|line| !line.trim().is_empty())
+        .filter(|line| line.starts_with("  ") && !line.starts_with("   "))
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_string)
+        .collect()
+}
+
 #[test]
-fn every_command_has_help_with_an_example() {
+fn every_command_has_help_with_an_example_that_fits_80_columns() {
     let case = Case::empty();
-    let commands: [&[&str]; 34] = [
-        &["init"],
-        &["demo"],
-        &["party", "add"],
-        &["party", "list"],
-        &["source", "add"],
-        &["source", "list"],
-        &["source", "show"],
-        &["source", "edit"],
-        &["claim", "add"],
-        &["claim", "list"],
-        &["claim", "show"],
-        &["claim", "edit"],
-        &["statement", "add"],
-        &["evidence", "add"],
-        &["mark"],
-        &["compare"],
-        &["party"],
-        &["source"],
-        &["source", "attach"],
-        &["source", "extract"],
-        &["claim"],
-        &["statement"],
-        &["statement", "list"],
-        &["evidence"],
-        &["evidence", "list"],
-        &["history"],
-        &["report"],
-        &["report", "claims"],
-        &["export"],
-        &["export", "claimreview"],
-        &["import"],
-        &["verify"],
-        &["backup"],
-        &["search"],
-    ];
-    for command in commands {
-        let help = case.ok(&[command, &["--help"]].concat());
-        assert!(help.contains("Example"), "{command:?} --help has no example:\n{help}");
+    let mut pending: Vec<Vec<String>> = vec![vec![]];
+    let mut seen = 0;
+    while let Some(path) = pending.pop() {
+        let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+        args.push("--help");
+        let mut cmd = case.command(&args);
+        cmd.env("COLUMNS", "80");
+        let output = cmd.output().unwrap();
+        assert!(output.status.success(), "{args:?} failed");
+        let help = String::from_utf8(output.stdout).unwrap();
+        assert!(help.contains("Example"), "{path:?} --help has no example:\n{help}");
+        for line in help.lines() {
+            assert!(
+                line.chars().count() <= 80,
+                "{path:?} --help has a line wider than 80 columns:\n{line}"
+            );
+        }
+        // Each example is a command to copy: it starts with `crosscheck` and
+        // goes on only after a trailing backslash, never wrapped mid-command.
+        let examples: Vec<&str> = help
+            .lines()
+            .skip_while(|line| !line.starts_with("Example"))
+            .skip(1)
+            .take_while(|line| !line.trim().is_empty())
+            .collect();
+        assert!(!examples.is_empty(), "{path:?} --help: no example lines");
+        for (i, line) in examples.iter().enumerate() {
+            let continued = i > 0 && examples[i - 1].ends_with(" \\");
+            if continued {
+                assert!(line.starts_with("    "), "{path:?} --help: {line:?} is not indented");
+            } else {
+                assert!(
+                    line.starts_with("  crosscheck "),
+                    "{path:?} --help: example line {line:?} is not a command"
+                );
+            }
+        }
+        for sub in subcommands(&help) {
+            let mut next = path.clone();
+            next.push(sub);
+            pending.push(next);
+        }
+        seen += 1;
     }
+    // Every top-level command and its subcommands: a walk that found few
+    // commands would mean the "Commands:" parsing broke, not that help is fine.
+    assert!(seen > 50, "walked only {seen} commands");
 }
 
 #[test]

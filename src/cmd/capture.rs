@@ -19,7 +19,7 @@ use crate::store::capture::{CHUNK, Capture};
 
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  crosscheck source attach S3 tass-1070039.pdf\n  crosscheck source attach tass-2019-07-23 page.warc --media-type application/warc\n\nPrints the capture's SHA-256 on stdout; check a copy anywhere with sha256sum."
+    after_help = "Examples:\n  crosscheck source attach S3 tass-1070039.pdf\n  crosscheck source attach tass-2019-07-23 page.warc \\\n    --media-type application/warc\n\nPrints the capture's SHA-256 on stdout; check a copy anywhere with sha256sum."
 )]
 pub struct AttachArgs {
     /// The source: S12, its slug or UUID.

@@ -10,7 +10,7 @@ use crate::cli::Cli;
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
-  crosscheck completions bash > ~/.local/share/bash-completion/completions/crosscheck
+  crosscheck completions bash > \\\n    ~/.local/share/bash-completion/completions/crosscheck
   crosscheck completions zsh > ~/.zfunc/_crosscheck
   crosscheck completions fish > ~/.config/fish/completions/crosscheck.fish")]
 pub struct Args {

@@ -12,14 +12,14 @@ use crate::store::{Case, Evidence, Fields};
 pub enum Command {
     /// Link a source to a claim; prints the link's handle (E5) on stdout.
     #[command(
-        after_help = "Example:\n  crosscheck evidence add border-length S1 supports --credibility 1 --locator \"para 1\" \\\n    --excerpt \"it measures 4,209.3 kilometres\""
+        after_help = "Example:\n  crosscheck evidence add border-length S1 supports --credibility 1 \\\n    --locator \"para 1\" \\\n    --excerpt \"it measures 4,209.3 kilometres\""
     )]
     Add(AddArgs),
     /// List evidence.
     #[command(after_help = "Examples:\n  crosscheck evidence list --claim C3\n  crosscheck evidence list --relation refutes --format json")]
     List(super::ListArgs<Filter>),
     /// Correct an evidence link; the history keeps the old values and the reason.
-    #[command(after_help = "Example:\n  crosscheck evidence edit E5 --credibility 3 --reason \"Only one outlet reports it\"")]
+    #[command(after_help = "Example:\n  crosscheck evidence edit E5 --credibility 3 \\\n    --reason \"Only one outlet reports it\"")]
     Edit(EditArgs),
 }
 

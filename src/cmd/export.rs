@@ -24,7 +24,7 @@ pub enum ExportFormat {
     /// schema.org ClaimReview JSON-LD for claims with a verdict: one array of reviews, safe to paste into a <script type="application/ld+json"> element.
     #[command(
         name = "claimreview",
-        after_help = "Verdicts become ratings on a scale from 1 (worst, false) to 5 (best, true): supported 5, misleading 2, refuted 1. Disputed and unverifiable claims get only the rating's words (alternateName), no number: they are not points on a scale of truth. Unverified and in-review claims have no verdict and are never exported.\n\nExamples:\n  crosscheck export claimreview --url-base https://desk.example/vostok-2018/ --publisher-name \"Example Desk\"\n  crosscheck export claimreview C6 C13 --url-base \"https://desk.example/report.html#\" --publisher-name \"Example Desk\" \\\n    --publisher-url https://desk.example --claim-author \"Joining Forces (2019)\" --output claimreview.json"
+        after_help = "Verdicts become ratings on a scale from 1 (worst, false) to 5 (best, true): supported 5, misleading 2, refuted 1. Disputed and unverifiable claims get only the rating's words (alternateName), no number: they are not points on a scale of truth. Unverified and in-review claims have no verdict and are never exported.\n\nExamples:\n  crosscheck export claimreview --url-base https://desk.example/vostok-2018/ \\\n    --publisher-name \"Example Desk\"\n  crosscheck export claimreview C6 C13 \\\n    --url-base \"https://desk.example/report.html#\" \\\n    --publisher-name \"Example Desk\" \\\n    --publisher-url https://desk.example \\\n    --claim-author \"Joining Forces (2019)\" --output claimreview.json"
     )]
     Claimreview(ClaimReviewArgs),
 }

@@ -12,7 +12,7 @@ use crate::store::{Case, Fields, Hypothesis};
 pub enum Command {
     /// Add a hypothesis: one explanation of a claim; prints its handle (H1) on stdout. A claim's hypotheses are meant to be mutually exclusive: at most one of them can be true.
     #[command(
-        after_help = "Examples:\n  crosscheck hypothesis add air-patrol-2019-airspace-violated \"A Russian aircraft entered the airspace deliberately\"\n  crosscheck hypothesis add C13 \"No Russian aircraft entered the airspace\" --notes \"Russia's MoD account\"\n\nWrite each hypothesis so that it excludes the others (deliberate entry, entry by error, no entry), and give at least two: `crosscheck ach CLAIM` weighs the evidence against each."
+        after_help = "Examples:\n  crosscheck hypothesis add air-patrol-2019-airspace-violated \\\n    \"A Russian aircraft entered the airspace deliberately\"\n  crosscheck hypothesis add C13 \"No Russian aircraft entered the airspace\" \\\n    --notes \"Russia's MoD account\"\n\nWrite each hypothesis so that it excludes the others (deliberate entry, entry by error, no entry), and give at least two: `crosscheck ach CLAIM` weighs the evidence against each."
     )]
     Add(AddArgs),
     /// List hypotheses.
@@ -20,7 +20,7 @@ pub enum Command {
     List(super::ListArgs<Filter>),
     /// Correct a hypothesis; the history keeps the old values and the reason.
     #[command(
-        after_help = "Example:\n  crosscheck hypothesis edit H2 --text \"It entered by a navigation error or an equipment malfunction\" --reason \"Both accounts Seoul reported\""
+        after_help = "Example:\n  crosscheck hypothesis edit H2 \\\n    --text \"It entered by a navigation error or an equipment malfunction\" \\\n    --reason \"Both accounts Seoul reported\""
     )]
     Edit(EditArgs),
 }

@@ -17,8 +17,8 @@ use anyhow::{Context, Result};
 #[command(after_help = "Examples:
   crosscheck import parties.csv --into parties
   crosscheck import claims.json --into claims --update
-  crosscheck import desk.tsv --into sources --map title=Headline,published=Date,url=Link
-  crosscheck import export.txt --into statements --format tsv --no-header --map claim=1,party=2,stance=3,quote=5
+  crosscheck import desk.tsv --into sources \\\n    --map title=Headline,published=Date,url=Link
+  crosscheck import export.txt --into statements --format tsv --no-header \\\n    --map claim=1,party=2,stance=3,quote=5
   crosscheck import evidence.csv --into evidence --skip-invalid rejects.csv
   crosscheck import claims.csv --into claims --dry-run
 

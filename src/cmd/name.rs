@@ -12,7 +12,7 @@ use crate::store::{Case, Fields, Name};
 pub enum Command {
     /// Give a place a name, with its language and the parties that use it; prints its handle (N4) on stdout.
     #[command(
-        after_help = "Examples:\n  crosscheck name add liancourt-rocks 독도 --lang ko --used-by KR --source kr-mofa-dokdo-basic-position\n  crosscheck name add liancourt-rocks \"Liancourt Rocks\" --lang en --reference \\\n    --notes \"The name most English-language references that take no side use\"\n  crosscheck name add southern-kurils 北方領土 --lang ja --used-by JP\n\nA place takes each name once (case, accents and spacing aside); two places may share a name."
+        after_help = "Examples:\n  crosscheck name add liancourt-rocks 독도 --lang ko --used-by KR \\\n    --source kr-mofa-dokdo-basic-position\n  crosscheck name add liancourt-rocks \"Liancourt Rocks\" --lang en --reference \\\n    --notes \"The name most English-language references that take no side use\"\n  crosscheck name add southern-kurils 北方領土 --lang ja --used-by JP\n\nA place takes each name once (case, accents and spacing aside); two places may share a name."
     )]
     Add(Box<AddArgs>),
     /// List names: which party calls which place what.
@@ -22,7 +22,7 @@ pub enum Command {
     List(super::ListArgs<Filter>),
     /// Correct a name; the history keeps the old values and the reason.
     #[command(
-        after_help = "Examples:\n  crosscheck name edit N4 --used-by KR,KR-MOFA --reason \"The ministry's page uses it too\"\n  crosscheck name edit N6 --reference no --reason \"A reference publication's name, not a neutral one\""
+        after_help = "Examples:\n  crosscheck name edit N4 --used-by KR,KR-MOFA \\\n    --reason \"The ministry's page uses it too\"\n  crosscheck name edit N6 --reference no \\\n    --reason \"A reference publication's name, not a neutral one\""
     )]
     Edit(Box<EditArgs>),
 }

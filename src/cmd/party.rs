@@ -12,7 +12,7 @@ use crate::store::{Case, Fields, Party};
 pub enum Command {
     /// Add a body, organisation, outlet or analyst (states are built in by ISO 3166 code: RU, CN, JP, KR...).
     #[command(
-        after_help = "Examples:\n  crosscheck party add RU-MOD --name \"Russian Ministry of Defence\" --kind body --parent RU\n  crosscheck party add kofman --name \"Michael Kofman\" --kind analyst"
+        after_help = "Examples:\n  crosscheck party add RU-MOD --name \"Russian Ministry of Defence\" \\\n    --kind body --parent RU\n  crosscheck party add kofman --name \"Michael Kofman\" --kind analyst"
     )]
     Add(AddArgs),
     /// List parties: by default those that are not states, and the states in use.
@@ -20,7 +20,7 @@ pub enum Command {
     List(super::ListArgs<Filter>),
     /// Correct a party's fields; the history keeps the old values and the reason.
     #[command(
-        after_help = "Example:\n  crosscheck party edit RU-MOD --name \"Ministry of Defence of the Russian Federation\" --reason \"Official English name\""
+        after_help = "Example:\n  crosscheck party edit RU-MOD \\\n    --name \"Ministry of Defence of the Russian Federation\" \\\n    --reason \"Official English name\""
     )]
     Edit(EditArgs),
 }

@@ -14,7 +14,7 @@ use crate::store::{Case, Fields, Kind, Place, format_handle};
 pub enum Command {
     /// Add a place; prints its handle (PL1) on stdout. Give it its names with `crosscheck name add`.
     #[command(
-        after_help = "Examples:\n  crosscheck place add liancourt-rocks --notes \"The islets South Korea and Japan both claim\"\n  crosscheck place add southern-kurils --part-of kuril-islands"
+        after_help = "Examples:\n  crosscheck place add liancourt-rocks \\\n    --notes \"The islets South Korea and Japan both claim\"\n  crosscheck place add southern-kurils --part-of kuril-islands"
     )]
     Add(AddArgs),
     /// List places with their names.
@@ -27,7 +27,7 @@ pub enum Command {
     Show(ShowArgs),
     /// Correct a place's fields; the history keeps the old values and the reason.
     #[command(
-        after_help = "Example:\n  crosscheck place edit PL4 --part-of kuril-islands --reason \"The Northern Territories lie within the chain\""
+        after_help = "Example:\n  crosscheck place edit PL4 --part-of kuril-islands \\\n    --reason \"The Northern Territories lie within the chain\""
     )]
     Edit(EditArgs),
 }

@@ -45,7 +45,7 @@ pub enum Subject {
     },
     /// Claims: one row a claim with its verdict, evidence counts and best grades, and each party's stance; in Markdown and HTML the whole case for readers.
     #[command(
-        after_help = "Columns after the claim's fields: supporting, supporting_best, refuting, refuting_best (best grade: source reliability then credibility, A1 best), then stance:CODE for each party (a state includes its bodies).\n\nExamples:\n  crosscheck report claims --format csv --output claims.csv\n  crosscheck report claims --status disputed,misleading --format html --output contested.html\n  crosscheck report claims --topic air-patrol-2019 --parties RU,CN,JP,KR --format md"
+        after_help = "Columns after the claim's fields: supporting, supporting_best, refuting, refuting_best (best grade: source reliability then credibility, A1 best), then stance:CODE for each party (a state includes its bodies).\n\nExamples:\n  crosscheck report claims --format csv --output claims.csv\n  crosscheck report claims --status disputed,misleading --format html \\\n    --output contested.html\n  crosscheck report claims --topic air-patrol-2019 --parties RU,CN,JP,KR \\\n    --format md"
     )]
     Claims {
         #[command(flatten)]

@@ -12,7 +12,7 @@ use crate::store::{Case, Fields, Kind, Source, format_handle};
 pub enum Command {
     /// Add a source; prints its handle (S12) on stdout.
     #[command(
-        after_help = "Example:\n  crosscheck source add \"Russia calls South Korean military pilots' actions 'aerial hooliganism'\" \\\n    --publisher TASS --url https://tass.com/politics/1070039 --published 2019-07-23 \\\n    --language en --kind news-report --reliability B"
+        after_help = "Example:\n  crosscheck source add \\\n    \"Russia calls South Korean military pilots' actions 'aerial hooliganism'\" \\\n    --publisher TASS --url https://tass.com/politics/1070039 \\\n    --published 2019-07-23 \\\n    --language en --kind news-report --reliability B"
     )]
     Add(AddArgs),
     /// List sources.
@@ -22,7 +22,9 @@ pub enum Command {
     #[command(after_help = "Example:\n  crosscheck source show S3")]
     Show(ShowArgs),
     /// Change a source's fields; the history keeps the old values.
-    #[command(after_help = "Example:\n  crosscheck source edit S3 --reliability A --reason \"Confirmed against the ministry's own site\"")]
+    #[command(
+        after_help = "Example:\n  crosscheck source edit S3 --reliability A \\\n    --reason \"Confirmed against the ministry's own site\""
+    )]
     Edit(EditArgs),
     /// Keep a capture of the source (PDF, HTML, image, WARC) in the case file, with its SHA-256.
     Attach(super::capture::AttachArgs),

@@ -14,7 +14,7 @@ use crate::store::{Case, Fields, Statement};
 pub enum Command {
     /// Record a party's account of a claim; prints its handle (ST4) on stdout.
     #[command(
-        after_help = "Examples:\n  crosscheck statement add C3 RU-MOD denies --date 2019-07-23 --source S7 \\\n    --quote \"According to flight data, there were no violations of other countries' airspace.\"\n  crosscheck statement add vostok-2018-troops the-diplomat disputes --figure 50000..100000 --unit servicemen \\\n    --summary \"Likely 50,000 to 100,000 at most\" --source S9"
+        after_help = "Examples:\n  crosscheck statement add C3 RU-MOD denies --date 2019-07-23 --source S7 \\\n    --quote \"there were no violations of other countries' airspace\" \\\n    --quote-kind reported\n  crosscheck statement add vostok-2018-troops the-diplomat disputes \\\n    --figure 50000..100000 --unit servicemen \\\n    --summary \"Likely 50,000 to 100,000 at most\" --source S9"
     )]
     Add(Box<AddArgs>),
     /// List statements.
@@ -22,7 +22,7 @@ pub enum Command {
     List(Box<super::ListArgs<Filter>>),
     /// Correct a statement; the history keeps the old values and the reason.
     #[command(
-        after_help = "Examples:\n  crosscheck statement edit ST4 --stance disputes --reason \"The ministry contests the framing, not the fact\"\n  crosscheck statement edit ST9 --party atlantic-council --quote-kind reported \\\n    --reason \"The sentence is the Atlantic Council's, not Shoigu's\""
+        after_help = "Examples:\n  crosscheck statement edit ST4 --stance disputes \\\n    --reason \"The ministry contests the framing, not the fact\"\n  crosscheck statement edit ST9 --party atlantic-council --quote-kind reported \\\n    --reason \"The sentence is the Atlantic Council's, not Shoigu's\""
     )]
     Edit(Box<EditArgs>),
 }

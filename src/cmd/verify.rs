@@ -13,7 +13,7 @@ use crate::store::Case;
 
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  crosscheck verify\n  crosscheck --db backup.db verify\n  crosscheck verify --expect 3f6c0e9d2b7a4f1e8c5d6b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e\n  crosscheck verify --other field-copy.db\n\nExits 0 when every check passes, 4 when any finds a problem; each problem names the history entry, record or capture at fault.\n\nThe chain shows that no entry was changed, removed or moved, but someone who rewrites the history and recomputes every hash makes a chain that checks. Against that, give out the hash `crosscheck anchor` prints (publish it, send it to an editor), and check the case against it later with --expect."
+    after_help = "Examples:\n  crosscheck verify\n  crosscheck --db backup.db verify\n  crosscheck verify --expect \\\n    3f6c0e9d2b7a4f1e8c5d6b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e\n  crosscheck verify --other field-copy.db\n\nExits 0 when every check passes, 4 when any finds a problem; each problem names the history entry, record or capture at fault.\n\nThe chain shows that no entry was changed, removed or moved, but someone who rewrites the history and recomputes every hash makes a chain that checks. Against that, give out the hash `crosscheck anchor` prints (publish it, send it to an editor), and check the case against it later with --expect."
 )]
 pub struct Args {
     /// A history hash noted earlier (as `crosscheck anchor` prints it): fail unless it is an entry of the chain, and say how many entries came after it.
