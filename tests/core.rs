@@ -692,3 +692,37 @@ fn a_sources_history_includes_its_captures() {
     let actions: Vec<(&str, &str)> = history[1..].iter().map(|r| (r[3].as_str(), r[4].as_str())).collect();
     assert_eq!(actions, [("create", "source"), ("attach", "capture")]);
 }
+
+#[test]
+fn a_slug_or_code_names_one_record_across_kinds() {
+    let case = Case::new();
+    case.ok(&["claim", "add", "A thing happened", "--slug", "dup-x", "--topic", "t"]);
+    let err = case.fails(2, &["source", "add", "A document", "--slug", "dup-x"]);
+    assert!(err.contains("source slug \"dup-x\" is already the slug of claim C1"), "{err}");
+    let err = case.fails(2, &["party", "add", "XN-MOD", "--name", "Ministry of Defence", "--kind", "agency"]);
+    assert!(err.contains("invalid --kind \"agency\": allowed: state, body"), "{err}");
+    case.ok(&["party", "add", "XN-MOD", "--name", "Ministry of Defence", "--kind", "body"]);
+    let err = case.fails(2, &["claim", "add", "Another", "--slug", "XN-MOD", "--topic", "t"]);
+    assert!(err.contains("claim slug \"XN-MOD\" is already the code of party P"), "{err}");
+    case.ok(&["source", "add", "A document", "--slug", "doc"]);
+    let err = case.fails(2, &["source", "edit", "doc", "--slug", "dup-x", "--reason", "rename"]);
+    assert!(err.contains("already the slug of claim C1"), "{err}");
+
+    // An import is refused whole, naming the line.
+    let file = case.write("sources.csv", "title,slug\nOne,fine-slug\nTwo,dup-x\n");
+    let err = case.fails(2, &["import", "--into", "sources", file.to_str().unwrap()]);
+    assert!(err.contains("sources.csv, line 3") && err.contains("dup-x"), "{err}");
+    assert_eq!(case.count("SELECT count(*) FROM source"), 1);
+
+    // A file that already holds one twice (written before the rule, or by
+    // hand) makes `history` ask which record was meant.
+    let conn = rusqlite::Connection::open(case.db()).unwrap();
+    conn.execute("UPDATE source SET slug = 'dup-x' WHERE slug = 'doc'", []).unwrap();
+    drop(conn);
+    let err = case.fails(2, &["history", "dup-x"]);
+    assert!(
+        err.contains("\"dup-x\" names more than one record: claim C1 and source S1"),
+        "{err}"
+    );
+    case.ok(&["history", "S1"]);
+}

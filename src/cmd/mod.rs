@@ -346,7 +346,8 @@ fn warn(case: &Case, handle: &str, kind: store::Kind, fields: &store::Fields) ->
 fn flag(field: &str) -> String {
     match field {
         "claimed_on" | "said_on" => "--date".to_string(),
-        other => format!("--{}", other.replace('_', "-")),
+        // "party kind", "source kind": the words name the field; `--kind` sets it.
+        other => format!("--{}", other.rsplit(' ').next().unwrap_or(other).replace('_', "-")),
     }
 }
 

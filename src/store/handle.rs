@@ -125,9 +125,27 @@ pub fn resolve_any(conn: &Connection, text: &str) -> Result<(Kind, i64)> {
             }
         }
     }
-    for kind in [Kind::Claim, Kind::Source, Kind::Party, Kind::Place] {
-        if let Ok(id) = resolve(conn, kind, text) {
-            return Ok((kind, id));
+    // A slug or code names one record across kinds; a case file written
+    // before that was enforced (or merged from two) may hold one twice, and
+    // then the user must say which.
+    let found: Vec<(Kind, i64)> = KEYED
+        .iter()
+        .filter_map(|&kind| resolve(conn, kind, text).ok().map(|id| (kind, id)))
+        .collect();
+    match found.as_slice() {
+        [one] => return Ok(*one),
+        [] => {}
+        several => {
+            let named: Vec<String> = several
+                .iter()
+                .map(|&(kind, id)| format!("{} {}", kind.table(), super::kind::handle(kind, id)))
+                .collect();
+            return Err(UserError::Usage(format!(
+                "{:?} names more than one record: {}; give the handle of the one you mean",
+                text.trim(),
+                named.join(" and ")
+            ))
+            .into());
         }
     }
     Err(UserError::NotFound {
@@ -137,6 +155,28 @@ pub fn resolve_any(conn: &Connection, text: &str) -> Result<(Kind, i64)> {
             .to_string(),
     }
     .into())
+}
+
+/// The kinds whose records people name by a slug or code, in the order
+/// `resolve_any` tries them.
+const KEYED: [Kind; 4] = [Kind::Claim, Kind::Source, Kind::Party, Kind::Place];
+
+/// The record of a keyed kind other than `except` whose slug or code is
+/// `key`.
+pub fn key_holder(conn: &Connection, key: &str, except: Option<Kind>) -> Result<Option<(Kind, i64)>> {
+    for kind in KEYED {
+        if Some(kind) == except {
+            continue;
+        }
+        let (Some(column), table) = (kind.key_column(), kind.table()) else {
+            continue;
+        };
+        let sql = statement_text(table, "id by key", || format!("SELECT id FROM {table} WHERE {column} = ?1"));
+        if let Some(id) = conn.prepare_cached(sql)?.query_row(params![key], |r| r.get(0)).optional()? {
+            return Ok(Some((kind, id)));
+        }
+    }
+    Ok(None)
 }
 
 fn not_found(kind: Kind, text: &str, other: Option<Kind>) -> UserError {

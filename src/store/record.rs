@@ -172,6 +172,7 @@ pub trait Record: Sized {
                 placeholders.join(", ")
             )
         });
+        self.check_key_elsewhere(conn)?;
         let values = self.values();
         let uuid = ToSqlOutput::Borrowed(ValueRef::Text(self.uuid().as_bytes()));
         let import = ToSqlOutput::Owned(import_id.map_or(SqlValue::Null, SqlValue::Integer));
@@ -204,6 +205,9 @@ pub trait Record: Sized {
         // The index keeps no copy of the text: taking the old entry out
         // needs the values it was made from (search::reindex).
         let old = Self::load(conn, id)?;
+        if old.unique_key().1 != self.unique_key().1 {
+            self.check_key_elsewhere(conn)?;
+        }
         let values = self.values();
         let key = ToSqlOutput::Owned(SqlValue::Integer(id));
         let now = ToSqlOutput::Borrowed(ValueRef::Text(now.as_bytes()));
@@ -212,6 +216,29 @@ pub trait Record: Sized {
             .execute(params_from_iter(row))
             .map_err(|e| self.unique_violation(e))?;
         super::search::reindex::<Self>(conn, &old.values(), &values, id)
+    }
+
+    /// Refuses a slug or party code that a record of another kind holds:
+    /// `history dup-x` or `search` could not tell which one was meant. (A
+    /// record of the same kind holding it is the UNIQUE constraint's job.)
+    fn check_key_elsewhere(&self, conn: &Connection) -> Result<()> {
+        if Self::KIND.key_column().is_none() {
+            return Ok(());
+        }
+        let (what, key) = self.unique_key();
+        if key.is_empty() {
+            return Ok(());
+        }
+        if let Some((kind, id)) = super::handle::key_holder(conn, key.as_str(), Some(Self::KIND))? {
+            return Err(UserError::Conflict(format!(
+                "{what} {key:?} is already the {} of {} {}: slugs and party codes name one record across claims, sources, places and parties; choose another",
+                kind.key_column().unwrap_or("key"),
+                kind.table(),
+                handle(kind, id)
+            ))
+            .into());
+        }
+        Ok(())
     }
 
     /// Turns a UNIQUE constraint failure into an error that names the value.
