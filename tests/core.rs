@@ -721,7 +721,7 @@ fn a_slug_or_code_names_one_record_across_kinds() {
     drop(conn);
     let err = case.fails(2, &["history", "dup-x"]);
     assert!(
-        err.contains("\"dup-x\" names more than one record: claim C1 and source S1"),
+        err.contains("\"dup-x\" names more than one record: source S1 and claim C1"),
         "{err}"
     );
     case.ok(&["history", "S1"]);

@@ -229,7 +229,7 @@ pub trait Record: Sized {
         if key.is_empty() {
             return Ok(());
         }
-        if let Some((kind, id)) = super::handle::key_holder(conn, key.as_str(), Some(Self::KIND))? {
+        if let Some(&(kind, id)) = super::handle::key_holders(conn, &key, Some(Self::KIND))?.first() {
             return Err(UserError::Conflict(format!(
                 "{what} {key:?} is already the {} of {} {}: slugs and party codes name one record across claims, sources, places and parties; choose another",
                 kind.key_column().unwrap_or("key"),
