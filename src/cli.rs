@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Arg, ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::cmd;
 
@@ -20,8 +20,9 @@ pub struct Cli {
     #[arg(long, global = true, env = "CROSSCHECK_DB", default_value = "crosscheck.db", value_name = "PATH")]
     pub db: PathBuf,
 
-    /// Who is making the change, for the history (default: CROSSCHECK_ANALYST, else your login name).
-    #[arg(long = "as", global = true, value_name = "NAME")]
+    /// Who is making the change: `--as` on the writing command, read by
+    /// `parse` (see `WRITING`).
+    #[arg(skip)]
     pub analyst: Option<String>,
 
     #[command(subcommand)]
@@ -98,7 +99,7 @@ pub enum Command {
     Ach(cmd::ach::Args),
     /// Set a claim's verdict, with the reason.
     #[command(
-        after_help = "Examples:\n  crosscheck mark C3 disputed \\\n    --reason \"Russia's 300,000 against analysts' 50,000 to 100,000\"\n  crosscheck --as \"A. Editor\" mark border-length supported \\\n    --reason \"Border agency: 4,209.3 km\""
+        after_help = "Examples:\n  crosscheck mark C3 disputed \\\n    --reason \"Russia's 300,000 against analysts' 50,000 to 100,000\"\n  crosscheck mark border-length supported --as \"A. Editor\" \\\n    --reason \"Border agency: 4,209.3 km\""
     )]
     Mark(cmd::mark::Args),
     /// Withdraw a record with the reason: it stays in the file and its history, and drops out of listings, comparisons, counts, reports and search.
@@ -147,4 +148,91 @@ pub enum Command {
     Completions(cmd::completions::Args),
     /// Print the manual page (roff): `crosscheck man | man -l -`.
     Man(cmd::completions::ManArgs),
+}
+
+/// The commands that record changes in the history, and so take `--as`:
+/// the reading commands do not offer it.
+pub const WRITING: &[&[&str]] = &[
+    &["init"],
+    &["upgrade"],
+    &["party", "add"],
+    &["party", "edit"],
+    &["place", "add"],
+    &["place", "edit"],
+    &["name", "add"],
+    &["name", "edit"],
+    &["source", "add"],
+    &["source", "edit"],
+    &["source", "attach"],
+    &["claim", "add"],
+    &["claim", "edit"],
+    &["statement", "add"],
+    &["statement", "edit"],
+    &["evidence", "add"],
+    &["evidence", "edit"],
+    &["hypothesis", "add"],
+    &["hypothesis", "edit"],
+    &["rate"],
+    &["mark"],
+    &["retract"],
+    &["restore"],
+    &["import"],
+    &["merge"],
+    &["anchor"],
+];
+
+/// The id of the `--as` argument.
+const AS: &str = "as";
+
+fn as_arg() -> Arg {
+    Arg::new(AS)
+        .long("as")
+        .value_name("NAME")
+        .help("Who is making the change, for the history (default: CROSSCHECK_ANALYST, else your login name)")
+}
+
+/// The command line's definition: the derived one, with `--as` added to
+/// each writing command.
+pub fn command() -> clap::Command {
+    fn add(command: clap::Command, path: &[&str]) -> clap::Command {
+        match path {
+            [] => command.arg(as_arg()),
+            [first, rest @ ..] => command.mut_subcommand(*first, |sub| add(sub, rest)),
+        }
+    }
+    WRITING.iter().fold(Cli::command(), |command, path| add(command, path))
+}
+
+/// Parses the process's arguments, exiting with clap's message and code 2
+/// on a mistake, as `Parser::parse` does.
+pub fn parse() -> Cli {
+    let matches = command().try_get_matches().unwrap_or_else(|e| {
+        let misplaced = e.kind() == clap::error::ErrorKind::UnknownArgument && std::env::args().any(|a| a == "--as" || a.starts_with("--as="));
+        if misplaced {
+            let _ = e.print();
+            eprintln!(
+                "\ntip: --as NAME goes after a command that writes, such as `crosscheck mark C3 disputed --reason TEXT --as NAME`; reading commands record nothing, so they do not take it"
+            );
+            std::process::exit(crate::error::exit::INVALID.into());
+        }
+        e.exit()
+    });
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    cli.analyst = analyst(&matches);
+    cli
+}
+
+/// The `--as` of the innermost command that was given one.
+fn analyst(matches: &ArgMatches) -> Option<String> {
+    let mut found = None;
+    let mut m = matches;
+    loop {
+        if let Ok(Some(name)) = m.try_get_one::<String>(AS) {
+            found = Some(name.clone());
+        }
+        match m.subcommand() {
+            Some((_, sub)) => m = sub,
+            None => return found,
+        }
+    }
 }

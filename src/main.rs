@@ -2,11 +2,10 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use crosscheck::{cli, cmd, error};
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = cli::parse();
     match cmd::run(cli) {
         Ok(()) => ExitCode::from(error::exit::OK),
         // `crosscheck claim list | head -1`: the reader has what it wanted.

@@ -175,13 +175,13 @@ fn a_scripted_session_works_end_to_end() {
     ]);
     assert_eq!(e, "E1\n");
     let mark = case.run(&[
-        "--as",
-        "A. Editor",
         "mark",
         "C1",
         "disputed",
         "--reason",
         "Seoul and Tokyo against Moscow and Beijing",
+        "--as",
+        "A. Editor",
     ]);
     assert_eq!(mark.code, 0, "{}", mark.stderr);
     assert!(mark.stdout.is_empty());
@@ -502,9 +502,29 @@ fn edits_keep_the_old_values_in_the_history() {
 fn the_analyst_comes_from_as_then_the_environment() {
     let case = Case::new();
     case.ok(&["claim", "add", "One"]);
-    case.ok(&["--as", "Named Analyst", "claim", "add", "Two"]);
+    case.ok(&["claim", "add", "Two", "--as", "Named Analyst"]);
     let who = case.sql("SELECT analyst FROM history ORDER BY id");
     assert_eq!(who, [["tester"], ["Named Analyst"]]);
+}
+
+#[test]
+fn as_is_offered_by_the_commands_that_write_and_refused_by_those_that_read() {
+    let case = Case::new();
+    case.ok(&["claim", "add", "One", "--slug", "one"]);
+    case.ok(&["mark", "one", "disputed", "--reason", "r", "--as", "A. Editor"]);
+    case.ok(&["statement", "add", "one", "RU", "denies", "--summary", "s", "--as", "B. Field"]);
+    let who = case.sql("SELECT analyst FROM history ORDER BY id");
+    assert_eq!(who, [["tester"], ["A. Editor"], ["B. Field"]]);
+    for read in [&["claim", "list"][..], &["history"], &["compare"], &["report", "claims"]] {
+        let mut args = read.to_vec();
+        args.extend(["--as", "A. Editor"]);
+        let err = case.fails(2, &args);
+        assert!(err.contains("unexpected argument '--as'"), "{err}");
+    }
+    // Before the command, where it used to go, it says where it goes now.
+    let err = case.fails(2, &["--as", "A. Editor", "mark", "one", "refuted", "--reason", "r"]);
+    assert!(err.contains("--as NAME goes after a command that writes"), "{err}");
+    assert_eq!(case.count("SELECT count(*) FROM history"), 3, "a refused command writes nothing");
 }
 
 #[test]
@@ -670,6 +690,14 @@ fn every_command_has_help_with_an_example_that_fits_80_columns() {
                 );
             }
         }
+        // `--as` names who made a change: only commands that write take it.
+        let writes = path.last().is_some_and(|word| {
+            [
+                "add", "edit", "attach", "mark", "retract", "restore", "rate", "import", "merge", "anchor", "init", "upgrade",
+            ]
+            .contains(&word.as_str())
+        });
+        assert_eq!(help.contains("--as <NAME>"), writes, "{path:?} --help and --as:\n{help}");
         for sub in subcommands(&help) {
             let mut next = path.clone();
             next.push(sub);

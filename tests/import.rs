@@ -405,7 +405,7 @@ fn every_import_is_on_record() {
     let case = Case::new();
     let text = "slug,text\nc-one,First claim\nc-two,Second claim\n";
     case.write("claims.csv", text);
-    case.ok(&["--as", "A. Importer", "import", "claims.csv", "--into", "claims"]);
+    case.ok(&["import", "claims.csv", "--into", "claims", "--as", "A. Importer"]);
     let sha = hex::encode(Sha256::digest(text.as_bytes()));
     let entry = case.sql("SELECT action, entity, handle, analyst, after, at FROM history WHERE action = 'import'");
     assert_eq!(entry.len(), 1);

@@ -20,10 +20,11 @@ fn copies(names: &[&str]) -> Case {
     case
 }
 
-/// Runs a command on the case file `db` as `analyst`.
+/// A writing command on the case file `db`, made by `analyst`.
 fn on<'a>(db: &'a str, analyst: &'a str, args: &[&'a str]) -> Vec<&'a str> {
-    let mut all = vec!["--db", db, "--as", analyst];
+    let mut all = vec!["--db", db];
     all.extend_from_slice(args);
+    all.extend(["--as", analyst]);
     all
 }
 
@@ -301,7 +302,7 @@ fn a_second_merge_changes_nothing() {
     assert_eq!(run.code, 0);
     assert_eq!(run.stderr.trim(), "b.db holds nothing this case lacks; nothing changed");
     assert_eq!(file_sha(&case.path("a.db")), before);
-    let run = case.run(&on("a.db", "A. Desk", &["diff", "b.db", "--format", "csv"]));
+    let run = case.run(&["--db", "a.db", "diff", "b.db", "--format", "csv"]);
     assert_eq!(
         run.stdout,
         "change,kind,record,uuid,field,base,ours,theirs,ours_by,theirs_by,note\n"
@@ -393,7 +394,7 @@ fn a_conflict_stops_the_merge_with_nothing_written() {
         run.stdout
     );
     assert!(run.stdout.contains("conflict  claim C1 topic: base \"border\""), "{}", run.stdout);
-    let diff = csv_records(&case.ok(&on("a.db", "A. Desk", &["diff", "b.db", "--format", "csv"])));
+    let diff = csv_records(&case.ok(&["--db", "a.db", "diff", "b.db", "--format", "csv"]));
     let rows: Vec<Vec<&str>> = diff[1..]
         .iter()
         .map(|r| {
@@ -1043,4 +1044,60 @@ impl CountIn for Case {
     fn count_in(&self, db: &str, query: &str) -> i64 {
         sql(&self.path(db), query)[0][0].parse().unwrap()
     }
+}
+
+#[test]
+fn a_slug_a_record_of_another_kind_holds_is_a_conflict_diff_lists() {
+    let case = copies(&["a.db", "b.db"]);
+    case.ok(&on("a.db", "A. Desk", &["claim", "add", "A's claim", "--slug", "kobylash"]));
+    case.ok(&on(
+        "b.db",
+        "B. Field",
+        &["source", "add", "Kobylash interview", "--slug", "kobylash", "--publisher", "RIA"],
+    ));
+    let claim = sql(
+        &case.path("a.db"),
+        "SELECT 'C' || id || ' (' || uuid || ')' FROM claim WHERE slug = 'kobylash'",
+    )[0][0]
+        .clone();
+    let before = snapshot_of(&case, "a.db");
+
+    // diff lists it as a collision, and so does the merge, which writes nothing.
+    let diff = csv_records(&case.ok(&["--db", "a.db", "diff", "b.db", "--format", "csv"]));
+    assert_eq!(diff[0][..5], ["change", "kind", "record", "uuid", "field"]);
+    assert_eq!(diff[0][10], "note");
+    let collision: Vec<_> = diff.iter().filter(|r| r[0] == "collision").collect();
+    assert_eq!(collision.len(), 1, "{diff:?}");
+    assert_eq!(collision[0][1], "source");
+    assert_eq!(collision[0][4], "slug");
+    assert_eq!(
+        collision[0][10],
+        format!(
+            "claim {claim} holds it here, and a slug or party code names one record across kinds; rename one of the two, or settle with --prefer"
+        )
+    );
+    let run = case.run(&on("a.db", "A. Desk", &["merge", "b.db"]));
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("collision source"), "{}", run.stderr);
+    assert_eq!(snapshot_of(&case, "a.db"), before);
+
+    // --prefer settles it either way, across the two kinds.
+    copy(&case, "a.db", "theirs.db");
+    case.ok(&on("a.db", "A. Desk", &["merge", "b.db", "--prefer", "ours"]));
+    let slugs = |db: &str| {
+        sql(
+            &case.path(db),
+            "SELECT 'claim', slug FROM claim WHERE slug LIKE 'kobylash%' UNION ALL SELECT 'source', slug FROM source WHERE slug LIKE 'kobylash%' ORDER BY 1",
+        )
+    };
+    assert_eq!(slugs("a.db"), [["claim", "kobylash"], ["source", "kobylash-2"]]);
+    case.ok(&on("theirs.db", "A. Desk", &["merge", "b.db", "--prefer", "theirs"]));
+    assert_eq!(slugs("theirs.db"), [["claim", "kobylash-2"], ["source", "kobylash"]]);
+    let reason = sql(
+        &case.path("theirs.db"),
+        "SELECT reason FROM history WHERE entity = 'claim' ORDER BY id DESC LIMIT 1",
+    );
+    assert_eq!(reason, [["merge of b.db: its source with this slug keeps it (--prefer theirs)"]]);
+    verify_passes(&case, "a.db");
+    verify_passes(&case, "theirs.db");
 }

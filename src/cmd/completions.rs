@@ -3,10 +3,8 @@
 
 use std::io::Write;
 
+use crate::cli;
 use anyhow::Result;
-use clap::CommandFactory;
-
-use crate::cli::Cli;
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
@@ -26,7 +24,7 @@ pub struct Args {
 pub struct ManArgs {}
 
 pub fn run(args: Args) -> Result<()> {
-    let mut command = Cli::command();
+    let mut command = cli::command();
     let mut out = Vec::new();
     clap_complete::generate(args.shell, &mut command, "crosscheck", &mut out);
     let mut stdout = std::io::stdout().lock();
@@ -37,7 +35,7 @@ pub fn run(args: Args) -> Result<()> {
 
 /// The manual page (roff), with a section for every command.
 pub fn man(_: ManArgs) -> Result<()> {
-    let command = Cli::command();
+    let command = cli::command();
     let mut out = Vec::new();
     clap_mangen::Man::new(command.clone()).render(&mut out)?;
     // Then each command's own options, which the page above only lists by name.

@@ -17,7 +17,7 @@ use crate::store::{Case, Kind};
 #[command(after_help = "Examples:
   crosscheck merge field-copy.db --dry-run
   crosscheck merge field-copy.db
-  crosscheck --as \"A. Editor\" merge desk-b.db --prefer theirs
+  crosscheck merge desk-b.db --prefer theirs --as \"A. Editor\"
 
 Records match by UUID: new ones come in under handles of their own, and a record both files hold is merged field by field against the last state both histories share. A field changed on both sides to different values, a verdict marked differently, a retraction against an edit, and a slug or party code another record holds here are conflicts: the merge stops, writes nothing and lists each one, unless --prefer settles them all one way. The other file's history entries come with it, each with the hash it has there; `crosscheck verify --other OTHER.db` checks them against that file. Merging the same file again changes nothing.")]
 pub struct Args {

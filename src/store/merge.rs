@@ -577,6 +577,9 @@ struct Collision {
     key: &'static str,
     wanted: String,
     variant: String,
+    /// The record here that holds it: of this kind, or of another, since a
+    /// slug or party code names one record across kinds.
+    holder_kind: Kind,
     holder: i64,
     holder_uuid: String,
 }
@@ -797,7 +800,7 @@ impl Merge<'_, '_> {
         let import = row.import_id.and_then(|i| self.imports.get(&i)).map(|(here, _)| *here);
         let twin = record.duplicate_of(self.conn)?;
         if let Some(c) = &collision {
-            self.make_room::<R>(c)?;
+            self.make_room(c, R::KIND)?;
         }
         let id = record.insert(self.conn, import, &row.created_at)?;
         let here = format_handle(R::KIND, id);
@@ -876,7 +879,7 @@ impl Merge<'_, '_> {
             })?;
         }
         if let Some(collision) = collision {
-            self.make_room::<R>(&collision)?;
+            self.make_room(&collision, R::KIND)?;
             settled.extend(self.settle_collision::<R>(&here, uuid, collision)?);
         }
         let now = record.to_fields(self.conn)?;
@@ -967,7 +970,7 @@ impl Merge<'_, '_> {
         if wanted.is_empty() || ours.is_some_and(|o| o.get(key) == wanted) {
             return Ok(None);
         }
-        let Some((holder, holder_uuid)) = key_holder(self.conn, R::KIND, key, &wanted)? else {
+        let Some((holder_kind, holder, holder_uuid)) = key_holder(self.conn, R::KIND, key, &wanted)? else {
             return Ok(None);
         };
         if holder_uuid == uuid {
@@ -981,6 +984,7 @@ impl Merge<'_, '_> {
             key,
             wanted,
             variant,
+            holder_kind,
             holder,
             holder_uuid,
         }))
@@ -992,18 +996,21 @@ impl Merge<'_, '_> {
     /// variant, for its `merge` entry.
     fn settle_collision<R: Record>(&mut self, here: &str, uuid: &str, c: Collision) -> Result<Vec<&'static str>> {
         let table = R::KIND.table();
-        let holder = format_handle(R::KIND, c.holder);
+        let holder = format_handle(c.holder_kind, c.holder);
         let (what, note) = match self.options.prefer {
             None => {
                 self.outcome.unsettled += 1;
                 self.outcome.count(table).conflicts += 1;
-                (
-                    What::Collision,
+                let whose = if c.holder_kind == R::KIND {
+                    format!("{holder} ({}) has this {} here", c.holder_uuid, c.key)
+                } else {
                     format!(
-                        "{holder} ({}) has this {} here; rename one of the two, or settle with --prefer",
-                        c.holder_uuid, c.key
-                    ),
-                )
+                        "{} {holder} ({}) holds it here, and a slug or party code names one record across kinds",
+                        c.holder_kind.table(),
+                        c.holder_uuid
+                    )
+                };
+                (What::Collision, format!("{whose}; rename one of the two, or settle with --prefer"))
             }
             Some(Prefer::Ours) => {
                 self.outcome.count(table).settled += 1;
@@ -1042,20 +1049,30 @@ impl Merge<'_, '_> {
     /// With --prefer theirs, gives the record here that holds the slug or
     /// code the merged record takes the variant instead, with a `merge`
     /// entry saying why.
-    fn make_room<R: Record>(&mut self, c: &Collision) -> Result<()> {
+    fn make_room(&mut self, c: &Collision, merged: Kind) -> Result<()> {
         if self.options.prefer != Some(Prefer::Theirs) {
             return Ok(());
         }
-        let (id, key, value) = (c.holder, c.key, c.variant.as_str());
+        crate::with_record!(c.holder_kind, H => self.rename::<H>(c, merged))
+    }
+
+    /// Gives the record here that holds a collision's slug or code (of kind
+    /// `R`) the variant, for the merged record of kind `merged`.
+    fn rename<R: Record>(&mut self, c: &Collision, merged: Kind) -> Result<()> {
+        let Some(key) = R::KIND.key_column() else {
+            return Ok(());
+        };
+        let (id, value) = (c.holder, c.variant.as_str());
         let was = R::load(self.conn, id)?.to_fields(self.conn)?;
         let mut fields = by_uuid::<R>(&was);
         fields.set(key, value);
         let record = R::from_fields(self.conn, &fields)?;
         record.update(self.conn, id, &self.actor.at)?;
         let reason = format!(
-            "merge of {}: its {} with this {key} keeps it (--prefer theirs)",
+            "merge of {}: its {} with this {} keeps it (--prefer theirs)",
             self.name,
-            R::KIND.table()
+            merged.table(),
+            c.key
         );
         self.keep_entry(&record, id, json!({ key: was.get(key) }), json!({ key: value }), &reason)
     }
@@ -1575,14 +1592,22 @@ fn describe<R: Record>(fields: &Fields) -> String {
         .unwrap_or_default()
 }
 
-/// The record of a kind that holds a slug or code here, and its UUID.
-fn key_holder(conn: &Connection, kind: Kind, key: &str, value: &str) -> Result<Option<(i64, String)>> {
+/// The record that holds a slug or code here, of kind `kind` (whose key
+/// column is `key`) or any other, with its UUID.
+fn key_holder(conn: &Connection, kind: Kind, key: &str, value: &str) -> Result<Option<(Kind, i64, String)>> {
     let table = kind.table();
     let sql = statement_text(table, "holder of key", || format!("SELECT id, uuid FROM {table} WHERE {key} = ?1"));
-    Ok(conn
+    let own: Option<(i64, String)> = conn
         .prepare_cached(sql)?
         .query_row([value], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?)
+        .optional()?;
+    if let Some((id, uuid)) = own {
+        return Ok(Some((kind, id, uuid)));
+    }
+    match super::handle::key_holders(conn, value, Some(kind))?.first() {
+        Some(&(other, id)) => Ok(Some((other, id, super::handle::uuid_of(conn, other, id)?))),
+        None => Ok(None),
+    }
 }
 
 /// The first of `value-2`, `value-3`... that no record holds.
