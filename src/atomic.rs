@@ -259,19 +259,9 @@ impl Partial {
         if path.is_dir() {
             return Err(UserError::Usage(format!("{} is a folder; give the name of the file to write", target.shown())).into());
         }
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = crate::error::folder_of(path);
         if !dir.is_dir() {
-            let shown = target
-                .given
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            return Err(UserError::NotFound {
-                what: "folder",
-                handle: shown.display().to_string(),
-                hint: "create it first, or give a path in an existing folder".to_string(),
-            }
-            .into());
+            return Err(UserError::no_folder(crate::error::folder_of(&target.given)).into());
         }
         let prefix = format!(".{}.", name.to_string_lossy());
         remove_stale(dir, &prefix);

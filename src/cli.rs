@@ -144,7 +144,7 @@ pub enum Command {
     Upgrade(cmd::upgrade::Args),
     /// Search claims, statements, sources, evidence and hypotheses, in any script.
     Search(cmd::search::Args),
-    /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish: commands, flags, and the case's handles, slugs and codes.
     Completions(cmd::completions::Args),
     /// Print the manual page (roff): `crosscheck man | man -l -`.
     Man(cmd::completions::ManArgs),
@@ -200,7 +200,8 @@ pub fn command() -> clap::Command {
             [first, rest @ ..] => command.mut_subcommand(*first, |sub| add(sub, rest)),
         }
     }
-    WRITING.iter().fold(Cli::command(), |command, path| add(command, path))
+    let command = WRITING.iter().fold(Cli::command(), |command, path| add(command, path));
+    cmd::completions::from_case(command)
 }
 
 /// Parses the process's arguments, exiting with clap's message and code 2

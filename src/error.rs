@@ -40,6 +40,16 @@ pub enum UserError {
 }
 
 impl UserError {
+    /// The folder a file was to be written in does not exist: the same
+    /// message for the case file (`--db`) as for `--output`.
+    pub fn no_folder(folder: &std::path::Path) -> UserError {
+        UserError::NotFound {
+            what: "folder",
+            handle: folder.display().to_string(),
+            hint: "create it first, or give a path in an existing folder".to_string(),
+        }
+    }
+
     pub fn invalid(field: &str, value: &str, allowed: impl Into<String>) -> Self {
         UserError::Invalid {
             field: field.to_string(),
@@ -130,4 +140,11 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
                 .downcast_ref::<serde_json::Error>()
                 .is_some_and(|e| e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
     })
+}
+
+/// The folder a file is to go in: "." for a bare file name.
+pub fn folder_of(path: &std::path::Path) -> &std::path::Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."))
 }

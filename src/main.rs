@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use crosscheck::{cli, cmd, error};
 
 fn main() -> ExitCode {
+    cmd::completions::answer();
     let cli = cli::parse();
     match cmd::run(cli) {
         Ok(()) => ExitCode::from(error::exit::OK),

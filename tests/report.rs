@@ -479,6 +479,10 @@ fn output_is_written_atomically() {
     // A folder that does not exist, or a folder where a file should be.
     let err = case.fails(3, &["report", "claims", "--output", "missing/claims.csv"]);
     assert!(err.contains("no folder \"missing\": create it first"), "{err}");
+    // The same message and exit code for a case file in a missing folder.
+    let db_err = case.fails(3, &["--db", "missing/x.db", "init"]);
+    assert_eq!(db_err, err);
+    assert!(!case.path("missing").exists());
     std::fs::create_dir(case.path("out")).unwrap();
     let err = case.fails(2, &["report", "claims", "--format", "csv", "--output", "out"]);
     assert!(err.contains("out is a folder"), "{err}");

@@ -246,6 +246,10 @@ pub fn create(path: &Path) -> Result<(Connection, Schema, bool)> {
             return Ok((conn, schema, false));
         }
     }
+    let folder = crate::error::folder_of(path);
+    if !folder.is_dir() {
+        return Err(UserError::no_folder(folder).into());
+    }
     let mut conn = Connection::open(path).with_context(|| format!("cannot create case file {}", path.display()))?;
     conn.busy_timeout(lock_wait())?;
     use_wal(&conn, path)?;

@@ -189,6 +189,50 @@ pub fn key_holders(conn: &Connection, key: &str, except: Option<Kind>) -> Result
     .collect()
 }
 
+/// The names people type for records of `kind` that begin with `typed`,
+/// each with a few words that say which record it is, for shell completion:
+/// slugs and codes, and handles once `typed` begins like one. At most
+/// `limit`, live records only.
+pub fn completions(conn: &Connection, kind: Kind, typed: &str, limit: usize) -> Result<Vec<(String, String)>> {
+    let table = kind.table();
+    let prefix = kind.prefix();
+    let label = kind
+        .spec()
+        .search
+        .map(|(main, _)| main[0])
+        .or((kind == Kind::Party).then_some("name"))
+        .or(kind.key_column())
+        .unwrap_or("uuid");
+    let pattern = format!("{}%", typed.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut found = Vec::new();
+    let mut run = |sql: &'static str| -> Result<()> {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(params![pattern, limit], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+        })?;
+        for row in rows {
+            let (value, label) = row?;
+            found.push((value, crate::output::shorten(&label.unwrap_or_default(), 50)));
+        }
+        Ok(())
+    };
+    if let Some(key) = kind.key_column() {
+        run(statement_text(table, "keys by prefix", || {
+            format!("SELECT {key}, {label} FROM {table} WHERE {key} LIKE ?1 ESCAPE '\\' AND retracted = '' ORDER BY {key} LIMIT ?2")
+        }))?;
+    }
+    let handle_like = typed.get(..prefix.len()).is_some_and(|t| t.eq_ignore_ascii_case(prefix));
+    if handle_like || kind.key_column().is_none() {
+        run(statement_text(table, "handles by prefix", || {
+            format!(
+                "SELECT '{prefix}' || id, {label} FROM {table} WHERE ('{prefix}' || id) LIKE ?1 ESCAPE '\\' AND retracted = '' ORDER BY id LIMIT ?2"
+            )
+        }))?;
+    }
+    Ok(found)
+}
+
 fn not_found(kind: Kind, text: &str, other: Option<Kind>) -> UserError {
     let hint = match other {
         Some(other) => format!("{text} is a {} handle; give {}", other.table(), kind.forms()),

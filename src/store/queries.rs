@@ -192,6 +192,21 @@ fn value_text(value: rusqlite::types::ValueRef<'_>) -> rusqlite::Result<String> 
 }
 
 impl Case {
+    /// Slugs, codes and handles of `kind` (of every kind when `None`) that
+    /// begin with `typed`, with a label each: what a shell completes.
+    pub fn completions(&self, kind: Option<Kind>, typed: &str) -> Result<Vec<(String, String)>> {
+        const MOST: usize = 200;
+        let mut found = Vec::new();
+        let kinds = kind.map_or(Kind::ALL.to_vec(), |k| vec![k]);
+        for kind in kinds {
+            found.extend(handle::completions(&self.conn, kind, typed, MOST - found.len())?);
+            if found.len() >= MOST {
+                break;
+            }
+        }
+        Ok(found)
+    }
+
     pub fn resolve(&self, kind: Kind, text: &str) -> Result<i64> {
         handle::resolve(self.conn(), kind, text)
     }
