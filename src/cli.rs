@@ -111,7 +111,9 @@ pub enum Command {
     #[command(after_help = "Example:\n  crosscheck restore ST4 --reason \"Retracted by mistake\"")]
     Restore(cmd::retract::Args),
     /// Show the record of changes: who, when, what and why.
-    #[command(after_help = "Examples:\n  crosscheck history\n  crosscheck history C3\n  crosscheck history --format csv > history.csv")]
+    #[command(
+        after_help = "Examples:\n  crosscheck history\n  crosscheck history C3\n  crosscheck history --desc --limit 10\n  crosscheck history --format csv > history.csv"
+    )]
     History(cmd::history::Args),
     /// Compare what parties said about claims, side by side.
     #[command(

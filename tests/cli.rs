@@ -85,6 +85,23 @@ fn every_listing_sorts_by_a_field_and_stops_at_a_limit() {
         err.contains("invalid --sort \"colour\"") && err.contains("slug, text, topic"),
         "{err}"
     );
+    // The history is a listing too: newest first, the last N entries.
+    case.ok(&["mark", "C3", "disputed", "--reason", "newest"]);
+    let rows = common::csv_records(&case.ok(&["history", "--desc", "--limit", "2", "--format", "csv"]));
+    assert_eq!(rows.len(), 3, "a header and two entries");
+    let total = case.count("SELECT count(*) FROM history");
+    assert_eq!(
+        [rows[1][0].as_str(), rows[2][0].as_str()],
+        [total.to_string(), (total - 1).to_string()]
+    );
+    assert_eq!(rows[1][8], "newest");
+    let rows = common::csv_records(&case.ok(&["history", "C3", "--sort", "action", "--format", "csv"]));
+    let actions: Vec<&str> = rows[1..].iter().map(|r| r[3].as_str()).collect();
+    let mut sorted = actions.clone();
+    sorted.sort();
+    assert_eq!(actions, sorted);
+    let err = case.fails(2, &["history", "--sort", "who"]);
+    assert!(err.contains("invalid --sort \"who\": allowed: entry, at, analyst"), "{err}");
 }
 
 #[test]

@@ -11,6 +11,8 @@ pub struct Args {
     /// Only the trail of one record: a claim (with its statements, evidence, hypotheses and ratings), a source, a party, a statement, evidence, a hypothesis (with its ratings), a rating, a place (with its names) or a name, by handle, slug, code or UUID.
     pub record: Option<String>,
     #[command(flatten)]
+    pub order: super::OrderArgs,
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 
@@ -32,7 +34,8 @@ pub fn run(args: Args, case: &Case) -> Result<()> {
         "-hash",
         "-origin_hash",
     ]))?;
-    case.history(record, &mut |e| {
+    let scope = args.order.with(super::ScopeArgs::default());
+    case.history_in_order(record, &scope, &mut |e| {
         let change = summarise(&e);
         sink.row(vec![
             Cell::Int(e.id),

@@ -233,7 +233,7 @@ impl ScopeArgs {
 /// The order of a listing and how much of it.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct OrderArgs {
-    /// Order by this field (any of the listing's columns that holds a value of its own: slug, title, published, status...); by default, by handle.
+    /// Order by this field (any of the listing's columns that holds a value of its own: slug, title, published, status...); by default, by handle (history: by entry).
     #[arg(long, value_name = "FIELD")]
     pub sort: Option<String>,
     /// Reverse the order: newest handle, or the highest value, first.

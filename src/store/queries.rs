@@ -11,6 +11,7 @@ use super::history::Entry;
 use super::kind::{Kind, handle as format_handle};
 use super::record::statement_text;
 use super::{Case, Claim, Record};
+use crate::error::UserError;
 use crate::model::{Figure, QuoteKind, Status};
 
 /// The reason a record was retracted, or "" while it is live.
@@ -350,6 +351,39 @@ impl Case {
     /// captures; a hypothesis's, its ratings; a place's, its names), oldest
     /// first.
     pub fn history(&self, record: Option<(Kind, i64)>, each: &mut dyn FnMut(Entry) -> Result<()>) -> Result<()> {
+        self.history_in_order(record, &super::listing::Scope::default(), each)
+    }
+
+    /// `history` in the order of `scope.sort` (entry, at, analyst, action,
+    /// entity or record), reversed with `descending`, and at most
+    /// `scope.limit` entries.
+    pub fn history_in_order(
+        &self,
+        record: Option<(Kind, i64)>,
+        scope: &super::listing::Scope,
+        each: &mut dyn FnMut(Entry) -> Result<()>,
+    ) -> Result<()> {
+        const SORTABLE: [(&str, &str); 6] = [
+            ("entry", "id"),
+            ("at", "at"),
+            ("analyst", "analyst"),
+            ("action", "action"),
+            ("entity", "entity"),
+            ("record", "handle"),
+        ];
+        let column = match scope.sort.as_deref() {
+            None => "id",
+            Some(field) => SORTABLE
+                .iter()
+                .find(|(name, _)| *name == field)
+                .map(|(_, column)| *column)
+                .ok_or_else(|| {
+                    let allowed: Vec<&str> = SORTABLE.iter().map(|(name, _)| *name).collect();
+                    UserError::invalid("--sort", field, format!("allowed: {}", allowed.join(", ")))
+                })?,
+        };
+        let direction = if scope.descending { "DESC" } else { "ASC" };
+        let limit = scope.limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
         let (uuid, kind) = match record {
             None => (None, None),
             Some((kind, id)) => (Some(self.uuid_of(kind, id)?), Some(kind)),
@@ -364,10 +398,10 @@ impl Case {
                     (SELECT r.uuid FROM rating r JOIN hypothesis h ON h.id = r.hypothesis_id WHERE h.uuid = ?1))
                 OR (?5 AND entity = 'name' AND entity_uuid IN
                     (SELECT n.uuid FROM name n JOIN place p ON p.id = n.place_id WHERE p.uuid = ?1))
-             ORDER BY id",
+             ORDER BY {column} {direction}, id {direction} LIMIT ?6",
             Entry::COLUMNS
         ))?;
-        let mut rows = stmt.query(params![uuid, is_claim, is_source, is_hypothesis, is_place])?;
+        let mut rows = stmt.query(params![uuid, is_claim, is_source, is_hypothesis, is_place, limit])?;
         while let Some(row) = rows.next()? {
             each(Entry::from_row(row)?)?;
         }
