@@ -261,3 +261,48 @@ fn warnings_never_block_and_say_what_to_check() {
     ]);
     assert_eq!(run.stderr, "");
 }
+
+#[test]
+fn compare_spreads_figures_only_within_one_unit_and_names_the_rest() {
+    let case = Case::new();
+    case.ok(&[
+        "claim",
+        "add",
+        "46 sailors died",
+        "--slug",
+        "cheonan",
+        "--figure",
+        "46",
+        "--unit",
+        "sailors",
+    ]);
+    for (party, figure, unit) in [
+        ("KR", "46", "sailor"),
+        ("KP", "47", "people"),
+        ("US", "0.047", "thousand"),
+        ("JP", "50", "Sailors"),
+    ] {
+        case.ok(&[
+            "statement",
+            "add",
+            "cheonan",
+            party,
+            "affirms",
+            "--summary",
+            "s",
+            "--figure",
+            figure,
+            "--unit",
+            unit,
+        ]);
+    }
+    let rows = common::csv_records(&case.ok(&["compare", "cheonan", "--format", "csv"]));
+    let at = rows[0].iter().position(|h| h == "figures").unwrap();
+    let figures = &rows[1][at];
+    assert!(figures.contains("spread in sailors: 46 to 50 (1.1×)"), "{figures}");
+    assert!(
+        figures.ends_with("not compared, the only figure in its unit: KP's 47 people, US's 0.047 thousand"),
+        "{figures}"
+    );
+    assert!(!figures.contains("1,000"), "no spread across units: {figures}");
+}

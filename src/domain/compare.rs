@@ -217,16 +217,19 @@ impl Account {
 pub fn figures_text(row: &Row, separator: &str) -> String {
     let mut parts = Vec::new();
     // Figures by unit: only figures in one unit are compared.
-    let mut units: Vec<(String, String, Vec<Figure>)> = Vec::new();
+    // (the unit as grouped, as written first, and who gave which figure)
+    type Unit = (String, String, Vec<(String, Figure)>);
+    let mut units: Vec<Unit> = Vec::new();
     let mut add = |who: &str, figure: Figure, unit: &str, parts: &mut Vec<String>| {
         let part = format!("{who}: {}", figure.with_unit(unit));
         if !parts.contains(&part) {
             parts.push(part);
         }
         let key = unit_key(unit);
+        let entry = (who.to_string(), figure);
         match units.iter_mut().find(|(k, _, _)| *k == key) {
-            Some((_, _, figures)) => figures.push(figure),
-            None => units.push((key, unit.trim().to_string(), vec![figure])),
+            Some((_, _, figures)) => figures.push(entry),
+            None => units.push((key, unit.trim().to_string(), vec![entry])),
         }
     };
     if let Some(f) = row.figure {
@@ -238,9 +241,15 @@ pub fn figures_text(row: &Row, separator: &str) -> String {
         }
     }
     let several_units = units.len() > 1;
+    let mut alone = Vec::new();
     for (_, unit, figures) in &units {
-        let low = figures.iter().map(|f| f.low).fold(f64::INFINITY, f64::min);
-        let high = figures.iter().map(|f| f.high).fold(f64::NEG_INFINITY, f64::max);
+        if several_units && figures.len() == 1 {
+            let (who, figure) = &figures[0];
+            alone.push(format!("{who}'s {}", figure.with_unit(unit)));
+            continue;
+        }
+        let low = figures.iter().map(|(_, f)| f.low).fold(f64::INFINITY, f64::min);
+        let high = figures.iter().map(|(_, f)| f.high).fold(f64::NEG_INFINITY, f64::max);
         if high <= low {
             continue;
         }
@@ -260,12 +269,8 @@ pub fn figures_text(row: &Row, separator: &str) -> String {
             crate::model::grouped(high)
         ));
     }
-    if several_units {
-        let named: Vec<String> = units
-            .iter()
-            .map(|(_, unit, _)| if unit.is_empty() { "no unit".to_string() } else { unit.clone() })
-            .collect();
-        parts.push(format!("not compared across units: {}", named.join(", ")));
+    if !alone.is_empty() {
+        parts.push(format!("not compared, the only figure in its unit: {}", alone.join(", ")));
     }
     parts.join(separator)
 }
@@ -324,7 +329,7 @@ mod tests {
         assert_eq!(
             figures_text(&row, "; "),
             "claim: 46 sailors; KR: 46 sailor; KP: 47 people; US: 0.047 thousand; JP: 50 Sailors; \
-             spread in sailors: 46 to 50 (1.1×); not compared across units: sailors, people, thousand"
+             spread in sailors: 46 to 50 (1.1×); not compared, the only figure in its unit: KP's 47 people, US's 0.047 thousand"
         );
         let one_unit = Row {
             accounts: vec![
