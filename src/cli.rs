@@ -24,6 +24,10 @@ pub struct Cli {
     #[arg(long = "as", global = true, value_name = "NAME")]
     pub analyst: Option<String>,
 
+    /// Write to the terminal directly, never through the pager ($PAGER, else less -FRX) that output goes through on a terminal.
+    #[arg(long, global = true)]
+    pub no_pager: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }

@@ -105,6 +105,24 @@ pub enum Subject {
     },
 }
 
+impl Subject {
+    /// The file the report goes to, if not stdout.
+    pub fn output(&self) -> Option<&Path> {
+        let out = match self {
+            Subject::Parties { out, .. }
+            | Subject::Sources { out, .. }
+            | Subject::Claims { out, .. }
+            | Subject::Statements { out, .. }
+            | Subject::Evidence { out, .. }
+            | Subject::Hypotheses { out, .. }
+            | Subject::Ratings { out, .. }
+            | Subject::Places { out, .. }
+            | Subject::Names { out, .. } => out,
+        };
+        out.output.as_deref()
+    }
+}
+
 /// Where and how a report is written.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ReportArgs {
