@@ -246,7 +246,9 @@ fn overview(case: &Case, filter: &ClaimFilter, scope: &Scope, input: &Input<'_>)
     // The claim of each event, while the timeline shows them one by one.
     let mut event_claims: Vec<i64> = Vec::new();
     let mut tally = Tally::default();
-    let mut ranked: Top<(Contest, bool), i64> = Top::new(IN_FULL);
+    // Ranked as the summary ranks the most contested, so that those it names
+    // are on the page.
+    let mut ranked: Top<Contest, i64> = Top::new(IN_FULL);
     let mut claims = 0;
     case.list_claims(filter, scope, &mut |id, cells| {
         claims += 1;
@@ -284,14 +286,13 @@ fn overview(case: &Case, filter: &ClaimFilter, scope: &Scope, input: &Input<'_>)
             };
             timeline.add(event, id, &mut event_claims);
         }
-        let disputed = verdict == "disputed";
         let contest = tally.add(ClaimStances {
             claim: name,
             id: anchor_id,
             verdict,
             stances,
         });
-        ranked.add((contest, disputed), id);
+        ranked.add(contest, id);
         Ok(())
     })?;
     let mut in_full = ranked.into_best();
@@ -307,7 +308,7 @@ fn overview(case: &Case, filter: &ClaimFilter, scope: &Scope, input: &Input<'_>)
         let all = crate::model::grouped(claims as f64);
         summary.left_out = Some(format!(
             "This page shows {} of these {all} claims in full: the {} most contested (the most parties on another side than the largest, \
-             then the most parties, then those marked disputed). The verdict counts and the timeline cover all {all}. To see others in full, \
+             then the most parties, then the earliest handle). The verdict counts and the timeline cover all {all}. To see others in full, \
              narrow the report with {}; --format csv writes every claim.",
             in_full.len(),
             in_full.len(),

@@ -76,7 +76,7 @@ impl<'a> Html<'a> {
             writeln!(self.out, "</ul>")?;
         }
         if let Some(left_out) = &summary.left_out {
-            writeln!(self.out, "<p class=\"left-out\">{}</p>", escape(left_out))?;
+            writeln!(self.out, "<p class=\"left-out\">{}</p>", keep_dates_whole(&escape(left_out)))?;
         }
         if summary.contested.is_empty() {
             writeln!(self.out, "<p>No claim has parties on different sides.</p>")?;
@@ -324,8 +324,9 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// Escaped text with each date in it (2019-07-23, 2019-07) kept on one line:
-/// browsers may break after a hyphen, and a date cut in two misreads.
+/// Escaped text with each date in it (2019-07-23, 2019-07) and each flag
+/// (--since) kept on one line: browsers may break after a hyphen, and a date
+/// or a flag cut in two misreads.
 fn keep_dates_whole(text: &str) -> std::borrow::Cow<'_, str> {
     fn is_date(word: &str) -> bool {
         let word = word.trim_end_matches([':', ',', ';', '.', ')']);
@@ -336,13 +337,16 @@ fn keep_dates_whole(text: &str) -> std::borrow::Cow<'_, str> {
                 .enumerate()
                 .all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
     }
-    if !text.split(' ').any(is_date) {
+    let is_flag = |word: &str| word.starts_with("--") && word.len() > 2;
+    if !text.split(' ').any(|word| is_date(word) || is_flag(word)) {
         return text.into();
     }
     text.split(' ')
         .map(|word| {
             if is_date(word) {
                 format!("<span class=\"date\">{word}</span>")
+            } else if is_flag(word) {
+                format!("<span class=\"flag\">{word}</span>")
             } else {
                 word.to_string()
             }
@@ -969,7 +973,7 @@ dl.fields { display: grid; grid-template-columns: max-content 1fr; gap: .15rem .
 dl.fields dt { font-weight: 600; }
 dl.fields dd { margin: 0; }
 a { color: #0b57a4; }
-.date { white-space: nowrap; }
+.date, .flag { white-space: nowrap; }
 .word { display: inline-block; padding: 0 .35rem; border-radius: .25rem; font-size: .85em; font-weight: 600; background: #eeeeee; color: #333333; white-space: nowrap; }
 .w-supported, .w-affirms, .w-supports { background: #d7f0d9; color: #1b5e20; }
 .w-refuted, .w-denies, .w-refutes { background: #f8d7d7; color: #8e1c1c; }
@@ -1197,6 +1201,10 @@ mod tests {
             "denies <span class=\"date\">2019-07-23:</span> words <span class=\"date\">(2019-07)</span> 12345-67"
         );
         assert_eq!(keep_dates_whole("no date here"), "no date here");
+        assert_eq!(
+            keep_dates_whole("narrow with --since/--until; -- alone"),
+            "narrow with <span class=\"flag\">--since/--until;</span> -- alone"
+        );
     }
 
     #[test]
