@@ -116,6 +116,15 @@ fn a_report_of_more_claims_than_a_page_shows_says_what_it_leaves_out() {
     let years = timeline.lines().filter(|l| l.starts_with("- ")).count();
     assert!((1..=40).contains(&years), "a line a year: {timeline}");
 
+    // The help says it too.
+    let help = case.ok(&["report", "claims", "--help"]);
+    assert!(
+        help.contains(&format!(
+            "A Markdown or HTML page shows at most {IN_FULL} claims in full, the most contested"
+        )),
+        "{help}"
+    );
+
     // Narrowed to fewer claims than a page holds, the report shows them all.
     let disputed = case.count("SELECT count(*) FROM claim WHERE status = 'disputed'") as usize;
     assert!(disputed < IN_FULL);

@@ -42,9 +42,9 @@ pub enum Subject {
         #[command(flatten)]
         out: ReportArgs,
     },
-    /// Claims: one row a claim with its verdict, evidence counts and best grades, and each party's stance; in Markdown and HTML the whole case for readers.
+    /// Claims: one row a claim with its verdict, evidence counts and best grades, and each party's stance; in Markdown and HTML a page for readers.
     #[command(
-        after_help = "Columns after the claim's fields: supporting, supporting_best, refuting, refuting_best (best grade: source reliability then credibility, A1 best), then stance:CODE for each party (a state includes its bodies).\n\nExamples:\n  crosscheck report claims --format csv --output claims.csv\n  crosscheck report claims --status disputed,misleading --format html \\\n    --output contested.html\n  crosscheck report claims --topic air-patrol-2019 --parties RU,CN,JP,KR \\\n    --format md"
+        after_help = "Columns after the claim's fields: supporting, supporting_best, refuting, refuting_best (best grade: source reliability then credibility, A1 best), then stance:CODE for each party (a state includes its bodies).\n\nA Markdown or HTML page shows at most 200 claims in full, the most contested, and its summary says what it leaves out; its verdict counts and timeline cover every claim. CSV, TSV and JSON write every claim.\n\nExamples:\n  crosscheck report claims --format csv --output claims.csv\n  crosscheck report claims --status disputed,misleading --format html \\\n    --output contested.html\n  crosscheck report claims --topic air-patrol-2019 --parties RU,CN,JP,KR \\\n    --format md"
     )]
     Claims {
         #[command(flatten)]
@@ -304,44 +304,44 @@ fn claims(
     let format = out.format()?;
     // Check every value before anything is written.
     let checked = filter.checked()?;
-    let speakers = case.speakers(&checked)?;
     let named: Option<Vec<PartyColumn>> = parties.map(|list| claims_report::named_parties(case, list)).transpose()?;
-    if format.listing().is_some() {
-        let columns = named.as_ref().unwrap_or(&speakers);
-        let fill = |id: i64, cells: &mut Vec<Cell>| claims_report::fill(case, columns, id, cells);
-        let written = Rc::new(std::cell::Cell::new(0));
-        report::write_to(target, |writer| {
-            claim::rows(
-                case,
-                &checked,
-                &out.scope.scope(),
-                claims_report::columns(columns),
-                report_to(format, out, (&title, &intro), &written, writer),
-                fill,
-            )
-        })?;
-        wrote(out, written.get(), "claims");
-        return Ok(());
-    }
-    // For readers: the page is written in two passes over the claims, in
-    // one read transaction, so that both see the same case.
-    let input = claims_report::Input {
-        title,
-        intro,
-        speakers: &speakers,
-        compare: named.as_deref(),
-        narrow: "--status, --topic, --party or --since/--until",
-    };
+    // One read transaction: the party columns, and for readers both passes
+    // over the claims, see the same case whoever writes meanwhile.
     let written = case.snapshot(|case| {
+        let speakers = case.speakers(&checked)?;
+        if format.listing().is_some() {
+            let columns = named.as_ref().unwrap_or(&speakers);
+            let fill = |id: i64, cells: &mut Vec<Cell>| claims_report::fill(case, columns, id, cells);
+            let written = Rc::new(std::cell::Cell::new(0));
+            report::write_to(target, |writer| {
+                claim::rows(
+                    case,
+                    &checked,
+                    &out.scope.scope(),
+                    claims_report::columns(columns),
+                    report_to(format, out, (&title, &intro), &written, writer),
+                    fill,
+                )
+            })?;
+            let claims = written.get() as usize;
+            return Ok(claims_report::Written { claims, in_full: claims });
+        }
+        let input = claims_report::Input {
+            title: title.clone(),
+            intro: intro.clone(),
+            speakers: &speakers,
+            compare: named.as_deref(),
+            narrow: "--status, --topic, --party or --since/--until",
+        };
         let mut written = None;
         report::write_to(target, |writer| {
             let mut renderer = report::renderer(format, Box::new(writer));
             written = Some(claims_report::write(case, &checked, &out.scope.scope(), &input, renderer.as_mut())?);
             Ok(())
         })?;
-        Ok(written)
+        Ok(written.unwrap_or(claims_report::Written { claims: 0, in_full: 0 }))
     })?;
-    if let (Some(path), Some(written)) = (&out.output, written) {
+    if let Some(path) = &out.output {
         let claims = crate::model::grouped(written.claims as f64);
         let path = crate::output::inert(&path.display().to_string());
         if written.in_full < written.claims {
