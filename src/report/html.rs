@@ -1013,12 +1013,11 @@ mod tests {
         let mut page = Vec::new();
         {
             let mut html = Html::new(Box::new(&mut page));
-            let document = super::super::Document {
-                title: "T".into(),
-                intro: Vec::new(),
-                blocks,
-            };
-            super::super::render(&document, &mut html).unwrap();
+            html.begin("T", &[]).unwrap();
+            for block in &blocks {
+                html.block(block).unwrap();
+            }
+            html.end().unwrap();
         }
         String::from_utf8(page).unwrap()
     }

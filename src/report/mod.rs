@@ -1,6 +1,7 @@
-//! Reports to publish or hand on. A report for readers is built once as a
-//! `Document` and rendered as HTML or Markdown, so that both say the same;
-//! tables of records stream through the same renderers as `output::Sink`s.
+//! Reports to publish or hand on. A report for readers is written block by
+//! block, as its records are read, through a `Renderer` for HTML or
+//! Markdown, so that both say the same; tables of records stream through the
+//! same renderers as `output::Sink`s.
 //! Also here: the date range that list and report filters share, and
 //! writing a file atomically.
 
@@ -135,15 +136,6 @@ pub enum Block {
     Summary(Summary),
 }
 
-/// A report for readers.
-#[derive(Debug, Clone)]
-pub struct Document {
-    pub title: String,
-    /// Lines under the title: what the report covers, when it was made.
-    pub intro: Vec<Rich>,
-    pub blocks: Vec<Block>,
-}
-
 /// The report at a glance: how many claims have each verdict, and the claims
 /// on which most parties disagree.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -201,10 +193,18 @@ pub type Contest = (usize, usize);
 
 /// The summary gathered claim by claim, in memory that does not grow with
 /// the number of claims: the verdict counts, and the most contested claims.
-#[derive(Default)]
 pub struct Tally {
     counts: BTreeMap<String, usize>,
     contested: Top<Contest, Contested>,
+}
+
+impl Default for Tally {
+    fn default() -> Self {
+        Tally {
+            counts: BTreeMap::new(),
+            contested: Top::new(Summary::CONTESTED),
+        }
+    }
 }
 
 impl Tally {
@@ -268,12 +268,6 @@ pub struct Top<K: Ord, T> {
     passed: usize,
     /// The least kept on top.
     heap: std::collections::BinaryHeap<std::cmp::Reverse<Ranked<K, T>>>,
-}
-
-impl<K: Ord, T> Default for Top<K, T> {
-    fn default() -> Self {
-        Top::new(Summary::CONTESTED)
-    }
 }
 
 impl<K: Ord, T> Top<K, T> {
@@ -444,15 +438,6 @@ pub fn renderer<'a>(format: ReportFormat, out: Box<dyn Write + 'a>) -> Box<dyn R
         ReportFormat::Html => Box::new(html::Html::new(out)),
         _ => Box::new(markdown::Markdown::new(out)),
     }
-}
-
-/// Writes a whole document.
-pub fn render(document: &Document, renderer: &mut dyn Renderer) -> std::io::Result<()> {
-    renderer.begin(&document.title, &document.intro)?;
-    for block in &document.blocks {
-        renderer.block(block)?;
-    }
-    renderer.end()
 }
 
 /// Writes a table block through the renderer's table calls.
@@ -676,6 +661,65 @@ mod tests {
         let sides = |c: &Contested| c.sides.iter().map(|(s, p)| format!("{s}: {}", p.join(" "))).collect::<Vec<_>>();
         assert_eq!(sides(&summary.contested[0]), ["denies: RU CN", "affirms: KR JP"]);
         assert_eq!(sides(&summary.contested[1]), ["disputes: GB voa JP", "affirms: RU"]);
+    }
+
+    #[test]
+    fn the_most_contested_are_kept_however_many_pass() {
+        let mut top = Top::new(3);
+        for (i, key) in [(1, 2), (0, 0), (2, 3), (1, 2), (2, 3), (0, 0), (1, 3)].into_iter().enumerate() {
+            top.add(key, i);
+        }
+        // The greatest keys, the earliest first among equals.
+        assert_eq!(top.into_best(), [2, 4, 6]);
+    }
+
+    #[test]
+    fn a_timeline_of_many_statements_counts_them_by_party_stance_and_month() {
+        let mut timeline = Timeline {
+            lanes: Timeline::lanes(&["RU".to_string(), "KR".to_string()]),
+            ..Timeline::default()
+        };
+        let mut claims = Vec::new();
+        let event = |date: &str, lane: usize, stance: &str| Event {
+            date: date.into(),
+            lane,
+            party: "RU-MOD".into(),
+            stance: stance.into(),
+            claim_id: "c".into(),
+            claim: "C1".into(),
+            words: "words".into(),
+            count: 1,
+        };
+        for i in 0..Timeline::ONE_BY_ONE {
+            timeline.add(
+                event(&format!("2019-07-{:02}", i % 28 + 1), i % 2, "affirms"),
+                i as i64,
+                &mut claims,
+            );
+        }
+        assert!(!timeline.grouped);
+        assert_eq!((timeline.events.len(), claims.len()), (Timeline::ONE_BY_ONE, Timeline::ONE_BY_ONE));
+        timeline.add(event("2019", 1, "denies"), 0, &mut claims);
+        assert!(timeline.grouped && claims.is_empty());
+        let counts: Vec<(&str, usize, &str, usize)> = timeline
+            .events
+            .iter()
+            .map(|e| (e.date.as_str(), e.lane, e.stance.as_str(), e.count))
+            .collect();
+        assert_eq!(
+            counts,
+            [
+                ("2019-07", 0, "affirms", 500),
+                ("2019-07", 1, "affirms", 500),
+                ("2019", 1, "denies", 1)
+            ]
+        );
+        assert_eq!(timeline.events[1].party, "KR", "a count is its lane's");
+        // Beyond 24 parties, the rest share one lane.
+        let parties: Vec<String> = (0..30).map(|i| format!("P{i}")).collect();
+        let lanes = Timeline::lanes(&parties);
+        assert_eq!(lanes.len(), Timeline::LANES);
+        assert_eq!(lanes.last().unwrap(), "7 others");
     }
 
     #[test]
