@@ -25,6 +25,10 @@ pub struct Cli {
     #[arg(skip)]
     pub analyst: Option<String>,
 
+    /// Write to the terminal directly, never through the pager ($PAGER, else less -FRX) that output goes through on a terminal.
+    #[arg(long, global = true)]
+    pub no_pager: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }

@@ -12,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod model;
 pub mod output;
+pub mod pager;
 pub mod report;
 pub mod seed;
 pub mod store;

@@ -151,8 +151,12 @@ pub struct Terminal {
 
 impl Terminal {
     /// Reads the terminal: colour only on a terminal and never with NO_COLOR;
-    /// the width from the terminal, else from COLUMNS, else 120.
+    /// the width from the terminal, else from COLUMNS, else 120. Output that
+    /// goes through the pager is laid out for the terminal behind it.
     pub fn detect() -> Terminal {
+        if let Some(terminal) = crate::pager::terminal() {
+            return terminal;
+        }
         let tty = std::io::stdout().is_terminal();
         let no_colour = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let columns = || {

@@ -353,3 +353,14 @@ fn a_case_of_long_words_reads_well_at_1280_pixels() {
     let layout = measure(&report(&case));
     assert_reads_well(&layout, "long words");
 }
+
+/// A case larger than a page shows in full (400 claims, 1,200 statements):
+/// its summary, its folded sections and its counted timeline read well too.
+#[test]
+fn a_large_case_reads_well_at_1280_pixels() {
+    let case = Case::corpus(400);
+    let layout = measure(&report(&case));
+    assert_reads_well(&layout, "a large case");
+    // No close-up: the corpus's dates spread evenly over 35 years.
+    assert_eq!(layout.all("svg").len(), 1, "{layout:#?}");
+}

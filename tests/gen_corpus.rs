@@ -3,21 +3,12 @@
 
 mod common;
 
-#[allow(dead_code)]
-#[path = "../examples/gen_corpus.rs"]
-mod gen_corpus;
-
-use common::Case;
+use common::{Case, gen_corpus};
 
 #[test]
 fn a_small_corpus_imports_and_is_searchable() {
-    let case = Case::new();
+    let case = Case::corpus(20);
     let dir = case.path("corpus");
-    gen_corpus::generate(20, &dir).unwrap();
-    for entity in ["parties", "sources", "claims", "statements", "evidence"] {
-        let file = dir.join(format!("{entity}.csv"));
-        case.ok(&["import", file.to_str().unwrap(), "--into", entity]);
-    }
     assert_eq!(case.count("SELECT count(*) FROM source"), 100);
     assert_eq!(case.count("SELECT count(*) FROM claim"), 20);
     assert_eq!(case.count("SELECT count(*) FROM statement"), 60);

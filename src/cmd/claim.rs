@@ -105,6 +105,7 @@ impl Filter {
             topic: self.topic.clone(),
             party: self.party.clone(),
             claimed: self.claimed.dates()?,
+            only: None,
         })
     }
 }
@@ -157,21 +158,20 @@ pub fn run(command: Command, case: &mut Case, ctx: &Ctx) -> Result<()> {
 
 /// The claim listing: the handle, then the fields the importer reads back.
 pub fn list(case: &Case, filter: &Filter, scope: &Scope, to: output::To<'_>) -> Result<()> {
-    rows(case, filter, scope, Vec::new(), to, |_, _| Ok(()))
+    rows(case, &filter.checked()?, scope, Vec::new(), to, |_, _| Ok(()))
 }
 
 /// The claim listing with more columns after the fields (the claims report's
 /// counts and stances), which `extend` fills for each claim by its id.
 pub fn rows(
     case: &Case,
-    filter: &Filter,
+    filter: &ClaimFilter,
     scope: &Scope,
     extra: Vec<Column>,
     to: output::To<'_>,
     extend: impl FnMut(i64, &mut Vec<Cell>) -> Result<()>,
 ) -> Result<()> {
-    let filter = filter.checked()?;
-    super::stream::<Claim>(to, extra, |each| case.list_claims(&filter, scope, each), extend)
+    super::stream::<Claim>(to, extra, |each| case.list_claims(filter, scope, each), extend)
 }
 
 fn show(case: &Case, text: &str, scope: super::ScopeArgs) -> Result<()> {

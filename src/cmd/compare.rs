@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::domain::compare::{self, Account, Row};
+use crate::domain::compare::{self, Account, Plan};
 use crate::domain::names::{self, Gazetteer};
 use crate::output::{self, Cell, Column, Format, OutputArgs, shorten};
 use crate::store::{Case, Kind, format_handle};
@@ -27,15 +27,26 @@ pub struct Args {
 }
 
 pub fn run(args: Args, case: &Case) -> Result<()> {
-    let (rows, parties) = compare::build(case, &args.claims, args.topic.as_deref(), args.parties.as_deref())?;
-    if rows.is_empty() {
-        crate::say!(
-            "no claims to compare: none has statements that differ; name claims, or add statements with `crosscheck statement add`"
-        );
-        return Ok(());
-    }
-    let gazetteer = if args.names { Some(Gazetteer::load(case)?) } else { None };
-    print(&rows, &parties, gazetteer.as_ref(), &args.output)
+    let claims = if !args.claims.is_empty() {
+        compare::Claims::Named(&args.claims)
+    } else if let Some(topic) = &args.topic {
+        compare::Claims::Topic(topic)
+    } else {
+        compare::Claims::Contested
+    };
+    // The columns are chosen in a first pass and the rows read in a second:
+    // both see the same case, whoever writes meanwhile.
+    case.snapshot(|case| {
+        let plan = compare::plan(case, claims, args.parties.as_deref())?;
+        if plan.ids.is_empty() {
+            crate::say!(
+                "no claims to compare: none has statements that differ; name claims, or add statements with `crosscheck statement add`"
+            );
+            return Ok(());
+        }
+        let gazetteer = if args.names { Some(Gazetteer::load(case)?) } else { None };
+        print(case, &plan, gazetteer.as_ref(), &args.output)
+    })
 }
 
 /// One account as cell text. Tables get a short quote; files get all of it.
@@ -55,9 +66,11 @@ fn account_text(a: &Account, short: bool, show_party: bool, gazetteer: Option<&G
     text
 }
 
-pub fn print(rows: &[Row], parties: &[String], gazetteer: Option<&Gazetteer>, args: &OutputArgs) -> Result<()> {
+/// Writes the comparison row by row as the claims are read.
+pub fn print(case: &Case, plan: &Plan, gazetteer: Option<&Gazetteer>, args: &OutputArgs) -> Result<()> {
+    let parties = &plan.columns;
     if matches!(args.format, Format::Json | Format::Jsonl) {
-        return print_structured(rows, parties, gazetteer, args.format == Format::Jsonl);
+        return print_structured(case, plan, gazetteer, args.format == Format::Jsonl);
     }
     let table = args.format == Format::Table;
     let mut columns = vec![Column {
@@ -78,18 +91,18 @@ pub fn print(rows: &[Row], parties: &[String], gazetteer: Option<&Gazetteer>, ar
         name: p.clone(),
         in_table: true,
     }));
-    columns.push(Column {
-        name: "figures".into(),
-        in_table: true,
-    });
-    let show_figures = rows
-        .iter()
-        .any(|r| r.figure.is_some() || r.accounts.iter().any(|a| a.figure.is_some()));
-    if table && !show_figures {
-        columns.pop();
+    // A table leaves out the figures column when no claim has a figure.
+    let show_figures = !table || case.any_figure(&plan.ids)?;
+    if show_figures {
+        columns.push(Column {
+            name: "figures".into(),
+            in_table: true,
+        });
     }
     let separator = if table { "\n" } else { "; " };
-    let cells = rows.iter().map(|row| {
+    let mut sink = output::sink(args, columns, Box::new(std::io::BufWriter::new(std::io::stdout().lock())))?;
+    let mut seen = names::Seen::default();
+    plan.each(case, |row| {
         let handle = format_handle(Kind::Claim, row.claim_id);
         let mut cells = if table {
             let name = if row.slug.is_empty() {
@@ -111,14 +124,16 @@ pub fn print(rows: &[Row], parties: &[String], gazetteer: Option<&Gazetteer>, ar
                 .collect();
             cells.push(Cell::Text(accounts.join(if table { "\n\n" } else { "\n" })));
         }
-        if !table || show_figures {
-            cells.push(Cell::Text(compare::figures_text(row, separator)));
+        if show_figures {
+            cells.push(Cell::Text(compare::figures_text(&row, separator)));
         }
-        cells
-    });
-    let mut all: Vec<Vec<Cell>> = cells.collect();
+        if let Some(gazetteer) = gazetteer {
+            seen.add(gazetteer, &row);
+        }
+        sink.row(cells)
+    })?;
     if let Some(gazetteer) = gazetteer {
-        for place in names::in_comparison(gazetteer, rows) {
+        for place in names::in_comparison(gazetteer, &seen) {
             let unclaimed = place.unclaimed();
             let mut cells = if table {
                 let mut head = vec![place.place.clone(), "names each party uses".to_string()];
@@ -134,71 +149,81 @@ pub fn print(rows: &[Row], parties: &[String], gazetteer: Option<&Gazetteer>, ar
                 ]
             };
             for party in parties {
-                cells.push(Cell::Text(place.cell(gazetteer, rows, party, parties, separator)));
+                cells.push(Cell::Text(place.cell(&seen, party, parties, separator)));
             }
-            if !table || show_figures {
+            if show_figures {
                 cells.push(Cell::Text(String::new()));
             }
-            all.push(cells);
+            sink.row(cells)?;
         }
     }
-    output::print(args, columns, all)
+    sink.finish()
 }
 
 /// For scripts: one object a claim, each party's accounts as objects with
 /// stable fields (stance, date, speaker, quote and its kind, summary,
 /// source, figure), not the text a table shows.
-fn print_structured(rows: &[Row], parties: &[String], gazetteer: Option<&Gazetteer>, lines: bool) -> Result<()> {
+fn print_structured(case: &Case, plan: &Plan, gazetteer: Option<&Gazetteer>, lines: bool) -> Result<()> {
     use serde_json::{Map, Value, json};
-    let claims: Vec<Value> = rows
-        .iter()
-        .map(|row| {
-            let mut columns = Map::new();
-            for party in parties {
-                let accounts: Vec<Value> = row
-                    .accounts
-                    .iter()
-                    .filter(|a| &a.column == party)
-                    .map(|a| {
-                        json!({
-                            "statement_uuid": a.uuid,
-                            "party": a.party,
-                            "stance": a.stance,
-                            "said_on": a.said_on,
-                            "speaker": a.speaker,
-                            "quote": if a.is_quote { a.words.as_str() } else { "" },
-                            "quote_kind": a.quote_kind.as_str(),
-                            "summary": a.summary,
-                            "source": a.source_handle,
-                            "source_slug": a.source,
-                            "source_title": a.source_title,
-                            "source_publisher": a.publisher,
-                            "figure": a.figure.map(|f| json!({"low": f.low, "high": f.high, "unit": a.unit})),
-                            // With --names: the names of places its words use.
-                            "names_used": gazetteer.map(|g| names::used(g, &a.words)),
-                        })
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut first = true;
+    plan.each(case, |row| {
+        let mut columns = Map::new();
+        for party in &plan.columns {
+            let accounts: Vec<Value> = row
+                .accounts
+                .iter()
+                .filter(|a| &a.column == party)
+                .map(|a| {
+                    json!({
+                        "statement_uuid": a.uuid,
+                        "party": a.party,
+                        "stance": a.stance,
+                        "said_on": a.said_on,
+                        "speaker": a.speaker,
+                        "quote": if a.is_quote { a.words.as_str() } else { "" },
+                        "quote_kind": a.quote_kind.as_str(),
+                        "summary": a.summary,
+                        "source": a.source_handle,
+                        "source_slug": a.source,
+                        "source_title": a.source_title,
+                        "source_publisher": a.publisher,
+                        "figure": a.figure.map(|f| json!({"low": f.low, "high": f.high, "unit": a.unit})),
+                        // With --names: the names of places its words use.
+                        "names_used": gazetteer.map(|g| names::used(g, &a.words)),
                     })
-                    .collect();
-                columns.insert(party.clone(), Value::Array(accounts));
-            }
-            json!({
-                "claim": format_handle(Kind::Claim, row.claim_id),
-                "slug": row.slug,
-                "text": row.text,
-                "status": row.status,
-                "figure": row.figure.map(|f| json!({"low": f.low, "high": f.high, "unit": row.unit})),
-                "figures": compare::figures_text(row, "; "),
-                "parties": Value::Object(columns),
-            })
-        })
-        .collect();
-    let mut out = std::io::stdout().lock();
-    if lines {
-        for claim in &claims {
-            writeln!(out, "{claim}")?;
+                })
+                .collect();
+            columns.insert(party.clone(), Value::Array(accounts));
         }
-    } else {
-        writeln!(out, "{}", serde_json::to_string_pretty(&Value::Array(claims))?)?;
+        let claim = json!({
+            "claim": format_handle(Kind::Claim, row.claim_id),
+            "slug": row.slug,
+            "text": row.text,
+            "status": row.status,
+            "figure": row.figure.map(|f| json!({"low": f.low, "high": f.high, "unit": row.unit})),
+            "figures": compare::figures_text(&row, "; "),
+            "parties": Value::Object(columns),
+        });
+        if lines {
+            writeln!(out, "{claim}")?;
+        } else {
+            // One pretty array, written an element at a time: each element
+            // indented as serde_json indents the elements of an array.
+            out.write_all(if first { b"[\n" } else { b",\n" })?;
+            let text = serde_json::to_string_pretty(&claim)?;
+            for (i, line) in text.lines().enumerate() {
+                if i > 0 {
+                    out.write_all(b"\n")?;
+                }
+                write!(out, "  {line}")?;
+            }
+        }
+        first = false;
+        Ok(())
+    })?;
+    if !lines {
+        out.write_all(if first { b"[]\n" } else { b"\n]\n" })?;
     }
     out.flush()?;
     Ok(())

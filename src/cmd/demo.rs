@@ -57,11 +57,11 @@ pub fn run(_: Args, _: &Ctx) -> Result<()> {
         "\nContested claims side by side:\nwhat each party said, when, and where it is recorded\n"
     )?;
     drop(out);
-    let (rows, parties) = compare::build(&case, &[], None, Some("RU,CN,JP,KR,others"))?;
+    let plan = compare::plan(&case, compare::Claims::Contested, Some("RU,CN,JP,KR,others"))?;
     let gazetteer = crate::domain::names::Gazetteer::load(&case)?;
     super::compare::print(
-        &rows,
-        &parties,
+        &case,
+        &plan,
         Some(&gazetteer),
         &OutputArgs {
             format: Format::Table,

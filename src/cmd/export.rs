@@ -19,6 +19,15 @@ pub struct Args {
     pub format: ExportFormat,
 }
 
+impl Args {
+    /// The file the export goes to, if not stdout.
+    pub fn output(&self) -> Option<&std::path::Path> {
+        match &self.format {
+            ExportFormat::Claimreview(args) => args.output.as_deref(),
+        }
+    }
+}
+
 #[derive(Debug, clap::Subcommand)]
 pub enum ExportFormat {
     /// schema.org ClaimReview JSON-LD for claims with a verdict: one array of reviews, safe to paste into a <script type="application/ld+json"> element.

@@ -133,6 +133,49 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// Whether a command's output goes through the pager when stdout is a
+/// terminal: what a reading command prints for a reader, unless
+/// `--no-pager` or an `--output` file. Never a command that changes the
+/// case (its output is a handle or a note), nor one that writes bytes or
+/// scripts (`source extract`, `completions`, `man`).
+pub fn pages(cli: &Cli) -> bool {
+    if cli.no_pager {
+        return false;
+    }
+    match &cli.command {
+        Command::Party(c) => matches!(c, party::Command::List(_)),
+        Command::Source(c) => matches!(c, source::Command::List(_) | source::Command::Show(_)),
+        Command::Claim(c) => matches!(c, claim::Command::List(_) | claim::Command::Show(_)),
+        Command::Statement(c) => matches!(c, statement::Command::List(_)),
+        Command::Evidence(c) => matches!(c, evidence::Command::List(_)),
+        Command::Hypothesis(c) => matches!(c, hypothesis::Command::List(_)),
+        Command::Place(c) => matches!(c, place::Command::List(_) | place::Command::Show(_)),
+        Command::Name(c) => matches!(c, name::Command::List(_)),
+        Command::Report(args) => args.subject.output().is_none(),
+        Command::Export(args) => args.output().is_none(),
+        Command::Search(args) => !args.rebuild,
+        Command::Rating(_)
+        | Command::Demo(_)
+        | Command::History(_)
+        | Command::Compare(_)
+        | Command::Ach(_)
+        | Command::Verify(_)
+        | Command::Diff(_) => true,
+        Command::Init(_)
+        | Command::Rate(_)
+        | Command::Mark(_)
+        | Command::Retract(_)
+        | Command::Restore(_)
+        | Command::Import(_)
+        | Command::Merge(_)
+        | Command::Anchor(_)
+        | Command::Backup(_)
+        | Command::Upgrade(_)
+        | Command::Completions(_)
+        | Command::Man(_) => false,
+    }
+}
+
 /// True for the commands that change the case.
 fn writes(command: &Command) -> bool {
     match command {

@@ -3,7 +3,6 @@
 //! the columns of `X list`, from the same query, so that any of them imports
 //! back; Markdown and HTML are for readers.
 
-use std::cell::RefCell;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -13,11 +12,11 @@ use anyhow::Result;
 use super::{Ctx, claim, evidence, hypothesis, name, party, place, rating, source, statement};
 use crate::atomic::{Replaces, Target};
 use crate::error::UserError;
-use crate::output::{self, Cell, Column, OutputArgs, Sink};
-use crate::report::claims::{self as claims_report, Line};
+use crate::output::{self, Cell, OutputArgs, Sink};
+use crate::report::claims as claims_report;
 use crate::report::{self, ReportFormat, Rich};
+use crate::store::Case;
 use crate::store::queries::PartyColumn;
-use crate::store::{Case, Kind, parse_typed};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -43,9 +42,9 @@ pub enum Subject {
         #[command(flatten)]
         out: ReportArgs,
     },
-    /// Claims: one row a claim with its verdict, evidence counts and best grades, and each party's stance; in Markdown and HTML the whole case for readers.
+    /// Claims: one row a claim with its verdict, evidence counts and best grades, and each party's stance; in Markdown and HTML a page for readers.
     #[command(
-        after_help = "Columns after the claim's fields: supporting, supporting_best, refuting, refuting_best (best grade: source reliability then credibility, A1 best), then stance:CODE for each party (a state includes its bodies).\n\nExamples:\n  crosscheck report claims --format csv --output claims.csv\n  crosscheck report claims --status disputed,misleading --format html \\\n    --output contested.html\n  crosscheck report claims --topic air-patrol-2019 --parties RU,CN,JP,KR \\\n    --format md"
+        after_help = "Columns after the claim's fields: supporting, supporting_best, refuting, refuting_best (best grade: source reliability then credibility, A1 best), then stance:CODE for each party (a state includes its bodies).\n\nA Markdown or HTML page shows at most 200 claims in full, the most contested, and its summary says what it leaves out; its verdict counts and timeline cover every claim. CSV, TSV and JSON write every claim.\n\nExamples:\n  crosscheck report claims --format csv --output claims.csv\n  crosscheck report claims --status disputed,misleading --format html \\\n    --output contested.html\n  crosscheck report claims --topic air-patrol-2019 --parties RU,CN,JP,KR \\\n    --format md"
     )]
     Claims {
         #[command(flatten)]
@@ -104,6 +103,24 @@ pub enum Subject {
         #[command(flatten)]
         out: ReportArgs,
     },
+}
+
+impl Subject {
+    /// The file the report goes to, if not stdout.
+    pub fn output(&self) -> Option<&Path> {
+        let out = match self {
+            Subject::Parties { out, .. }
+            | Subject::Sources { out, .. }
+            | Subject::Claims { out, .. }
+            | Subject::Statements { out, .. }
+            | Subject::Evidence { out, .. }
+            | Subject::Hypotheses { out, .. }
+            | Subject::Ratings { out, .. }
+            | Subject::Places { out, .. }
+            | Subject::Names { out, .. } => out,
+        };
+        out.output.as_deref()
+    }
 }
 
 /// Where and how a report is written.
@@ -286,79 +303,56 @@ fn claims(
 ) -> Result<()> {
     let format = out.format()?;
     // Check every value before anything is written.
-    let speakers = case.speakers(&filter.checked()?)?;
+    let checked = filter.checked()?;
     let named: Option<Vec<PartyColumn>> = parties.map(|list| claims_report::named_parties(case, list)).transpose()?;
-    if format.listing().is_some() {
-        let columns = named.as_ref().unwrap_or(&speakers);
-        let fill = |id: i64, cells: &mut Vec<Cell>| claims_report::fill(case, columns, id, cells);
-        let written = Rc::new(std::cell::Cell::new(0));
-        report::write_to(target, |writer| {
-            claim::rows(
-                case,
-                filter,
-                &out.scope.scope(),
-                claims_report::columns(columns),
-                report_to(format, out, (&title, &intro), &written, writer),
-                fill,
-            )
-        })?;
-        wrote(out, written.get(), "claims");
-        return Ok(());
-    }
-    // For readers: collect the rows with every party's stance, then build
-    // the document around them.
-    let fill = |id: i64, cells: &mut Vec<Cell>| claims_report::fill(case, &speakers, id, cells);
-    let extra = claims_report::columns(&speakers);
-    let collected: Collected = Rc::new(RefCell::new((Vec::new(), Vec::new())));
-    let into = collected.clone();
-    let collect: output::To<'_> = Box::new(move |columns| Ok(Box::new(Collect { into, columns }) as Box<dyn Sink>));
-    claim::rows(case, filter, &out.scope.scope(), extra, collect, fill)?;
-    let (all_columns, cells) = collected.take();
-    let lines: Vec<Line> = cells
-        .into_iter()
-        .map(|cells: Vec<Cell>| {
-            let id = parse_typed(&cells[0].text())
-                .filter(|(k, _)| *k == Kind::Claim)
-                .map_or(0, |(_, id)| id);
-            Line { id, cells }
-        })
-        .collect();
-    let document = claims_report::document(
-        case,
-        claims_report::Input {
-            title,
-            intro,
-            columns: &all_columns,
-            lines: &lines,
+    // One read transaction: the party columns, and for readers both passes
+    // over the claims, see the same case whoever writes meanwhile.
+    let written = case.snapshot(|case| {
+        let speakers = case.speakers(&checked)?;
+        if format.listing().is_some() {
+            let columns = named.as_ref().unwrap_or(&speakers);
+            let fill = |id: i64, cells: &mut Vec<Cell>| claims_report::fill(case, columns, id, cells);
+            let written = Rc::new(std::cell::Cell::new(0));
+            report::write_to(target, |writer| {
+                claim::rows(
+                    case,
+                    &checked,
+                    &out.scope.scope(),
+                    claims_report::columns(columns),
+                    report_to(format, out, (&title, &intro), &written, writer),
+                    fill,
+                )
+            })?;
+            let claims = written.get() as usize;
+            return Ok(claims_report::Written { claims, in_full: claims });
+        }
+        let input = claims_report::Input {
+            title: title.clone(),
+            intro: intro.clone(),
             speakers: &speakers,
             compare: named.as_deref(),
-        },
-    )?;
-    report::write_to(target, |writer| {
-        let mut renderer = report::renderer(format, Box::new(writer));
-        Ok(report::render(&document, renderer.as_mut())?)
+            narrow: "--status, --topic, --party or --since/--until",
+        };
+        let mut written = None;
+        report::write_to(target, |writer| {
+            let mut renderer = report::renderer(format, Box::new(writer));
+            written = Some(claims_report::write(case, &checked, &out.scope.scope(), &input, renderer.as_mut())?);
+            Ok(())
+        })?;
+        Ok(written.unwrap_or(claims_report::Written { claims: 0, in_full: 0 }))
     })?;
-    wrote(out, lines.len() as u64, "claims");
+    if let Some(path) = &out.output {
+        let claims = crate::model::grouped(written.claims as f64);
+        let path = crate::output::inert(&path.display().to_string());
+        if written.in_full < written.claims {
+            crate::say!(
+                "wrote {claims} claims to {path}, {} of them in full (a page shows at most {} in full)",
+                crate::model::grouped(written.in_full as f64),
+                claims_report::IN_FULL
+            );
+        } else {
+            crate::say!("wrote {claims} claims to {path}");
+        }
+    }
     Ok(())
-}
-
-/// The columns and rows a `Collect` sink kept.
-type Collected = Rc<RefCell<(Vec<Column>, Vec<Vec<Cell>>)>>;
-
-/// A sink that keeps the rows, for reports built around them.
-struct Collect {
-    into: Collected,
-    columns: Vec<Column>,
-}
-
-impl Sink for Collect {
-    fn row(&mut self, cells: Vec<Cell>) -> Result<()> {
-        self.into.borrow_mut().1.push(cells);
-        Ok(())
-    }
-
-    fn finish(self: Box<Self>) -> Result<()> {
-        self.into.borrow_mut().0 = self.columns;
-        Ok(())
-    }
 }

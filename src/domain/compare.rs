@@ -2,8 +2,6 @@
 //! one column per party. `compare`, `demo` and the claims report build it
 //! here.
 
-use std::collections::BTreeMap;
-
 use anyhow::Result;
 
 use crate::error::UserError;
@@ -53,14 +51,42 @@ pub struct Row {
 /// named in --parties.
 pub const OTHERS: &str = "others";
 
-/// Picks the claims and parties, and reads every account.
-pub fn build(case: &Case, claims: &[String], topic: Option<&str>, parties: Option<&str>) -> Result<(Vec<Row>, Vec<String>)> {
-    let ids: Vec<i64> = if !claims.is_empty() {
-        claims.iter().map(|c| case.resolve(Kind::Claim, c)).collect::<Result<_>>()?
-    } else if let Some(topic) = topic {
-        case.claims_on_topic(topic)?
-    } else {
-        case.contested_claims()?
+/// Which claims a comparison takes.
+#[derive(Debug, Clone)]
+pub enum Claims<'a> {
+    /// These, as the user typed them (C3, slugs or UUIDs).
+    Named(&'a [String]),
+    /// The live claims on a topic that have live statements.
+    Topic(&'a str),
+    /// The contested claims: differing stances, or marked disputed.
+    Contested,
+    /// These claims, by id.
+    Ids(Vec<i64>),
+}
+
+/// A comparison chosen before any row is read: its claims, in order, and
+/// its columns. The rows then come one at a time (`each`), so that a
+/// comparison of every claim in a large case holds one claim at a time.
+#[derive(Debug)]
+pub struct Plan {
+    pub ids: Vec<i64>,
+    /// The party columns, left to right.
+    pub columns: Vec<String>,
+    /// The parties named in --parties, with their ids.
+    chosen: Option<Vec<(String, i64)>>,
+    /// Whether --parties named `others`.
+    others_named: bool,
+}
+
+/// Picks the claims and the columns. By default the columns are every state
+/// that spoke, those with most statements first (then the one that spoke
+/// on an earlier claim, then by code), and one column for everyone else.
+pub fn plan(case: &Case, claims: Claims<'_>, parties: Option<&str>) -> Result<Plan> {
+    let ids: Vec<i64> = match claims {
+        Claims::Named(claims) => claims.iter().map(|c| case.resolve(Kind::Claim, c)).collect::<Result<_>>()?,
+        Claims::Topic(topic) => case.claims_on_topic(topic)?,
+        Claims::Contested => case.contested_claims()?,
+        Claims::Ids(ids) => ids,
     };
     // The chosen columns: a party and, for a state, its bodies.
     let others_named = parties.is_some_and(|list| split_list(list).iter().any(|c| c.eq_ignore_ascii_case(OTHERS)));
@@ -83,24 +109,58 @@ pub fn build(case: &Case, claims: &[String], topic: Option<&str>, parties: Optio
             )
         }
     };
-    let mut rows = Vec::new();
-    let mut seen: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    for id in ids {
+    let columns = match &chosen {
+        Some(list) => {
+            let mut columns: Vec<String> = list.iter().map(|(code, _)| code.clone()).collect();
+            if others_named {
+                columns.push(OTHERS.to_string());
+            }
+            columns
+        }
+        None if ids.is_empty() => Vec::new(),
+        None => {
+            let mut states = case.speaking_states(&ids)?;
+            let others = states.iter().any(|(code, _, _)| code.is_none());
+            states.retain(|(code, _, _)| code.is_some());
+            states.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)).then(a.0.cmp(&b.0)));
+            let mut columns: Vec<String> = states.into_iter().filter_map(|(code, _, _)| code).collect();
+            if others {
+                columns.push(OTHERS.to_string());
+            }
+            columns
+        }
+    };
+    Ok(Plan {
+        ids,
+        columns,
+        chosen,
+        others_named,
+    })
+}
+
+impl Plan {
+    /// Reads each claim with its accounts, in order, and hands it on.
+    pub fn each(&self, case: &Case, mut each: impl FnMut(Row) -> Result<()>) -> Result<()> {
+        for id in &self.ids {
+            each(self.row(case, *id)?)?;
+        }
+        Ok(())
+    }
+
+    fn row(&self, case: &Case, id: i64) -> Result<Row> {
         let head = case.claim_head(id)?;
         let mut accounts = Vec::new();
         for r in case.accounts(id)? {
-            let column = match &chosen {
+            let column = match &self.chosen {
                 Some(list) => match list.iter().find(|(_, pid)| *pid == r.party_id || *pid == r.root_id) {
                     Some((code, _)) => code.clone(),
-                    None if others_named => OTHERS.to_string(),
+                    None if self.others_named => OTHERS.to_string(),
                     None => continue,
                 },
                 None if r.root_kind == "state" => r.root.clone(),
                 None => OTHERS.to_string(),
             };
             let is_quote = !r.quote.is_empty();
-            let entry = seen.entry(column.clone()).or_insert((0, rows.len()));
-            entry.0 += 1;
             accounts.push(Account {
                 column,
                 party: r.party,
@@ -120,7 +180,7 @@ pub fn build(case: &Case, claims: &[String], topic: Option<&str>, parties: Optio
                 unit: r.unit,
             });
         }
-        rows.push(Row {
+        Ok(Row {
             claim_id: id,
             slug: head.slug,
             text: head.text,
@@ -128,28 +188,19 @@ pub fn build(case: &Case, claims: &[String], topic: Option<&str>, parties: Optio
             figure: head.figure,
             unit: head.unit,
             accounts,
-        });
+        })
     }
-    let parties = match chosen {
-        Some(list) => {
-            let mut columns: Vec<String> = list.into_iter().map(|(code, _)| code).collect();
-            if others_named {
-                columns.push(OTHERS.to_string());
-            }
-            columns
-        }
-        None => {
-            // States that spoke most come first; everyone else last.
-            let mut states: Vec<(String, (usize, usize))> = seen.into_iter().filter(|(c, _)| c != OTHERS).collect();
-            states.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.1.1.cmp(&b.1.1)).then(a.0.cmp(&b.0)));
-            let mut columns: Vec<String> = states.into_iter().map(|(c, _)| c).collect();
-            if rows.iter().any(|r| r.accounts.iter().any(|a| a.column == OTHERS)) {
-                columns.push(OTHERS.to_string());
-            }
-            columns
-        }
-    };
-    Ok((rows, parties))
+}
+
+/// The whole comparison at once, for the few claims of a page.
+pub fn build(case: &Case, claims: Claims<'_>, parties: Option<&str>) -> Result<(Vec<Row>, Vec<String>)> {
+    let plan = plan(case, claims, parties)?;
+    let mut rows = Vec::new();
+    plan.each(case, |row| {
+        rows.push(row);
+        Ok(())
+    })?;
+    Ok((rows, plan.columns))
 }
 
 /// Splits a comma-separated list flag: `RU,CN,JP`.

@@ -83,13 +83,17 @@ impl Gazetteer {
         for text in texts {
             for line in self.found_in(text) {
                 if !places.iter().any(|(_, p)| *p == line.place_id) {
-                    let first = self.names.iter().position(|(l, _)| l.place_id == line.place_id).unwrap_or(0);
-                    places.push((first, line.place_id));
+                    places.push((self.first_name(line.place_id), line.place_id));
                 }
             }
         }
         places.sort_unstable();
         places.into_iter().map(|(_, p)| p).collect()
+    }
+
+    /// The position of a place's first recorded name.
+    fn first_name(&self, place: i64) -> usize {
+        self.names.iter().position(|(l, _)| l.place_id == place).unwrap_or(0)
     }
 
     /// Who calls a place what.
@@ -119,17 +123,69 @@ impl Gazetteer {
     }
 }
 
+/// What a comparison's rows name, gathered as they pass: the places their
+/// claims and statements name, and the names each column's statements use.
+/// It grows with the case's names, not with its rows, so that a comparison
+/// of every claim streams.
+#[derive(Debug, Default)]
+pub struct Seen {
+    /// The places named, by the position of their first recorded name.
+    places: Vec<(usize, i64)>,
+    /// Each (place, column): the names its statements use, as (text, label),
+    /// in the order first used.
+    used: Vec<((i64, String), Vec<UsedName>)>,
+}
+
+/// A name as a statement uses it: its text, and its label (`Dokdo (KR)`).
+type UsedName = (String, String);
+
+impl Seen {
+    /// What these rows name.
+    pub fn of(gazetteer: &Gazetteer, rows: &[crate::domain::compare::Row]) -> Seen {
+        let mut seen = Seen::default();
+        for row in rows {
+            seen.add(gazetteer, row);
+        }
+        seen
+    }
+
+    /// Adds what one row's claim and statements name.
+    pub fn add(&mut self, gazetteer: &Gazetteer, row: &crate::domain::compare::Row) {
+        for place in gazetteer.places_in(std::iter::once(row.text.as_str())) {
+            self.place(gazetteer, place);
+        }
+        for account in &row.accounts {
+            for line in gazetteer.found_in(&account.words) {
+                self.place(gazetteer, line.place_id);
+                let key = (line.place_id, account.column.clone());
+                let at = match self.used.iter().position(|(k, _)| *k == key) {
+                    Some(at) => at,
+                    None => {
+                        self.used.push((key, Vec::new()));
+                        self.used.len() - 1
+                    }
+                };
+                let name = (line.text.clone(), label(line));
+                if !self.used[at].1.contains(&name) {
+                    self.used[at].1.push(name);
+                }
+            }
+        }
+    }
+
+    fn place(&mut self, gazetteer: &Gazetteer, place: i64) {
+        if !self.places.iter().any(|(_, p)| *p == place) {
+            self.places.push((gazetteer.first_name(place), place));
+        }
+    }
+}
+
 /// The places a comparison's claims and statements name, with who calls
 /// each what.
-pub fn in_comparison(gazetteer: &Gazetteer, rows: &[crate::domain::compare::Row]) -> Vec<PlaceNames> {
-    let texts = rows
-        .iter()
-        .flat_map(|row| std::iter::once(row.text.as_str()).chain(row.accounts.iter().map(|a| a.words.as_str())));
-    gazetteer
-        .places_in(texts)
-        .into_iter()
-        .map(|place| gazetteer.place_names(place))
-        .collect()
+pub fn in_comparison(gazetteer: &Gazetteer, seen: &Seen) -> Vec<PlaceNames> {
+    let mut places = seen.places.clone();
+    places.sort_unstable();
+    places.into_iter().map(|(_, place)| gazetteer.place_names(place)).collect()
 }
 
 /// A name as readers see it, with whose it is: `Dokdo (KR)`,
@@ -183,24 +239,13 @@ impl PlaceNames {
     /// parties use for the place, then the names of others that the
     /// column's statements use (a Russian statement that says "Sea of
     /// Japan"), each with whose it is.
-    pub fn cell(
-        &self,
-        gazetteer: &Gazetteer,
-        rows: &[crate::domain::compare::Row],
-        column: &str,
-        columns: &[String],
-        separator: &str,
-    ) -> String {
+    pub fn cell(&self, seen: &Seen, column: &str, columns: &[String], separator: &str) -> String {
         let own = self.in_column(column, columns);
         let mut others: Vec<String> = Vec::new();
-        for account in rows.iter().flat_map(|r| &r.accounts).filter(|a| a.column == column) {
-            for line in gazetteer.found_in(&account.words) {
-                if line.place_id == self.place_id && !own.contains(&line.text) {
-                    let shown = label(line);
-                    if !others.contains(&shown) {
-                        others.push(shown);
-                    }
-                }
+        let key = (self.place_id, column.to_string());
+        for (text, shown) in seen.used.iter().filter(|(k, _)| *k == key).flat_map(|(_, names)| names) {
+            if !own.contains(text) && !others.contains(shown) {
+                others.push(shown.clone());
             }
         }
         let mut parts = Vec::new();

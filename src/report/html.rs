@@ -75,6 +75,9 @@ impl<'a> Html<'a> {
             }
             writeln!(self.out, "</ul>")?;
         }
+        if let Some(left_out) = &summary.left_out {
+            writeln!(self.out, "<p class=\"left-out\">{}</p>", keep_dates_whole(&escape(left_out)))?;
+        }
         if summary.contested.is_empty() {
             writeln!(self.out, "<p>No claim has parties on different sides.</p>")?;
         } else {
@@ -111,28 +114,35 @@ impl<'a> Html<'a> {
     }
 
     fn timeline(&mut self, timeline: &Timeline) -> Result<()> {
-        let dated: Vec<Dated> = timeline
-            .events
-            .iter()
-            .filter_map(|event| period(&event.date).map(|(from, to)| Dated { event, from, to }))
-            .collect();
+        let dated = dated(&timeline.events);
         if dated.is_empty() {
             return writeln!(self.out, "<p>No dated statements.</p>");
         }
         let (from, to) = whole_range(&dated);
-        writeln!(
-            self.out,
-            "<figure class=\"timeline\"><div class=\"scroll\">{}</div>",
+        // Counts by month where a month is narrower than a mark would run
+        // together into one bar a lane: the whole range counts by year.
+        let month = (PLOT_RIGHT - PLOT_LEFT) / ((to - from) as f64 / 30.44);
+        let yearly = if timeline.grouped && month < 2.0 * DOT {
+            by_year(&timeline.events)
+        } else {
+            Vec::new()
+        };
+        let whole = if yearly.is_empty() {
             chart(timeline, &dated, from, to, true)
-        )?;
+        } else {
+            chart(timeline, &self::dated(&yearly), from, to, true)
+        };
+        writeln!(self.out, "<figure class=\"timeline\"><div class=\"scroll\">{whole}</div>")?;
+        let all: usize = dated.iter().map(|d| d.event.count).sum();
         for (start, end) in close_ups(&dated, from, to) {
-            let shown = dated.iter().filter(|d| d.from < end && d.to > start).count();
+            let shown: usize = dated.iter().filter(|d| d.from < end && d.to > start).map(|d| d.event.count).sum();
             writeln!(
                 self.out,
-                "<p class=\"chart-title\">Close-up of {} to {}: {shown} of the {} dated statements</p>",
+                "<p class=\"chart-title\">Close-up of {} to {}: {} of the {} dated statements</p>",
                 month_year(start),
                 month_year(end - 1),
-                dated.len()
+                crate::model::grouped(shown as f64),
+                crate::model::grouped(all as f64)
             )?;
             writeln!(
                 self.out,
@@ -146,6 +156,15 @@ impl<'a> Html<'a> {
              A dot is dated to the day; a bar spans the month or year a statement is dated to only; a number counts statements too close together to draw apart. \
              Point at a mark for the words; follow it to the claim."
         )?;
+        if timeline.grouped {
+            write!(
+                self.out,
+                " There are {} dated statements, too many to draw one by one: each mark counts a party's statements in one month, or in one year \
+                 where a chart spans too many years to draw months apart (and for statements dated only to the year); marks that would \
+                 overlap are counted together.",
+                crate::model::grouped(all as f64)
+            )?;
+        }
         if timeline.undated > 0 {
             write!(self.out, " {} statements without a date are not shown.", timeline.undated)?;
         }
@@ -204,15 +223,16 @@ impl Renderer for Html<'_> {
 
     fn block(&mut self, block: &Block) -> Result<()> {
         match block {
-            Block::Heading { level, text, id } => {
+            Block::Heading { level, text, id, folded } => {
                 let level = (*level).clamp(2, 6);
                 // A section and a claim's section fold (no script: <details>),
-                // open, so that the page reads and prints whole.
+                // open unless asked, so that the page reads and prints whole.
                 let folds = level <= 3;
                 if folds {
                     self.close_sections(level)?;
                     self.sections.push(level);
-                    write!(self.out, "<details class=\"section\" open><summary>")?;
+                    let open = if *folded { "" } else { " open" };
+                    write!(self.out, "<details class=\"section\"{open}><summary>")?;
                 }
                 match id {
                     Some(id) => write!(self.out, "<h{level} id=\"{}\">", escape(id))?,
@@ -304,8 +324,9 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// Escaped text with each date in it (2019-07-23, 2019-07) kept on one line:
-/// browsers may break after a hyphen, and a date cut in two misreads.
+/// Escaped text with each date in it (2019-07-23, 2019-07) and each flag
+/// (--since) kept on one line: browsers may break after a hyphen, and a date
+/// or a flag cut in two misreads.
 fn keep_dates_whole(text: &str) -> std::borrow::Cow<'_, str> {
     fn is_date(word: &str) -> bool {
         let word = word.trim_end_matches([':', ',', ';', '.', ')']);
@@ -316,13 +337,16 @@ fn keep_dates_whole(text: &str) -> std::borrow::Cow<'_, str> {
                 .enumerate()
                 .all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
     }
-    if !text.split(' ').any(is_date) {
+    let is_flag = |word: &str| word.starts_with("--") && word.len() > 2;
+    if !text.split(' ').any(|word| is_date(word) || is_flag(word)) {
         return text.into();
     }
     text.split(' ')
         .map(|word| {
             if is_date(word) {
                 format!("<span class=\"date\">{word}</span>")
+            } else if is_flag(word) {
+                format!("<span class=\"flag\">{word}</span>")
             } else {
                 word.to_string()
             }
@@ -381,6 +405,36 @@ struct Dated<'a> {
     event: &'a Event,
     from: i64,
     to: i64,
+}
+
+/// The events with the days they cover; those whose date cannot be read are
+/// left out.
+fn dated(events: &[Event]) -> Vec<Dated<'_>> {
+    events
+        .iter()
+        .filter_map(|event| period(&event.date).map(|(from, to)| Dated { event, from, to }))
+        .collect()
+}
+
+/// The counts of a grouped timeline by year instead of month: one event a
+/// lane, stance and year.
+fn by_year(events: &[Event]) -> Vec<Event> {
+    let mut years: Vec<Event> = Vec::new();
+    let mut at: std::collections::HashMap<(usize, &str, &str), usize> = std::collections::HashMap::new();
+    for event in events {
+        let year = event.date.get(..4).unwrap_or(&event.date);
+        match at.get(&(event.lane, event.stance.as_str(), year)) {
+            Some(i) => years[*i].count += event.count,
+            None => {
+                at.insert((event.lane, &event.stance, year), years.len());
+                years.push(Event {
+                    date: year.to_string(),
+                    ..event.clone()
+                });
+            }
+        }
+    }
+    years
 }
 
 /// Days since 1970-01-01 of a date in the proleptic Gregorian calendar
@@ -449,19 +503,24 @@ fn whole_range(dated: &[Dated]) -> (i64, i64) {
 /// than a third of the whole range. At most three, in order of time.
 fn close_ups(dated: &[Dated], from: i64, to: i64) -> Vec<(i64, i64)> {
     // A year-long date would join every run within its year.
-    let mut spans: Vec<(i64, i64)> = dated.iter().filter(|d| d.to - d.from <= 31).map(|d| (d.from, d.to)).collect();
+    let mut spans: Vec<(i64, i64, usize)> = dated
+        .iter()
+        .filter(|d| d.to - d.from <= 31)
+        .map(|d| (d.from, d.to, d.event.count))
+        .collect();
     spans.sort();
     let mut runs: Vec<(i64, i64, usize)> = Vec::new();
-    for (start, end) in spans {
+    for (start, end, count) in spans {
         match runs.last_mut() {
             Some(run) if start <= run.1 + 45 => {
                 run.1 = run.1.max(end);
-                run.2 += 1;
+                run.2 += count;
             }
-            _ => runs.push((start, end, 1)),
+            _ => runs.push((start, end, count)),
         }
     }
-    let least = (dated.len().div_ceil(6)).max(4);
+    let all: usize = dated.iter().map(|d| d.event.count).sum();
+    let least = (all.div_ceil(6)).max(4);
     let mut chosen: Vec<(i64, i64, usize)> = runs
         .into_iter()
         .filter(|run| run.2 >= least)
@@ -492,7 +551,10 @@ const CHARACTER: f64 = 7.0;
 struct Mark {
     left: f64,
     right: f64,
+    /// The events it stands for, by their place in `dated`.
     members: Vec<usize>,
+    /// The statements it stands for.
+    count: usize,
 }
 
 impl Mark {
@@ -500,12 +562,12 @@ impl Mark {
     fn count_width(&self) -> f64 {
         (self.right - self.left + 2.0 * (COUNT - DOT))
             .max(2.0 * COUNT)
-            .max(self.members.len().to_string().len() as f64 * 7.0 + 8.0)
+            .max(self.count.to_string().len() as f64 * 7.0 + 8.0)
     }
 
     /// Where a dot mark is drawn: a dot, or a count, which is wider.
     fn drawn(&self) -> (f64, f64) {
-        if self.members.len() == 1 {
+        if self.count == 1 {
             (self.left, self.right)
         } else {
             let centre = (self.left + self.right) / 2.0;
@@ -514,18 +576,30 @@ impl Mark {
     }
 }
 
-/// Marks from intervals, merged while any two would overlap as drawn (a
-/// count is wider than the dots it stands for, so merging can make more).
-fn marks(mut spans: Vec<(f64, f64, usize)>, counts_grow: bool) -> Vec<Mark> {
+/// Marks from intervals (left, right, event, statements), merged while any
+/// two would overlap as drawn (a count is wider than the dots it stands for,
+/// so merging can make more). However many statements there are, a lane
+/// holds no more marks than fit side by side across the chart.
+fn marks(mut spans: Vec<(f64, f64, usize, usize)>, counts_grow: bool) -> Vec<Mark> {
     spans.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut marks: Vec<Mark> = spans
-        .into_iter()
-        .map(|(left, right, i)| Mark {
-            left,
-            right,
-            members: vec![i],
-        })
-        .collect();
+    let mut marks: Vec<Mark> = Vec::new();
+    for (left, right, i, count) in spans {
+        // Merging as they come keeps this linear in the marks; the loop
+        // below settles what a grown count reaches back to.
+        match marks.last_mut() {
+            Some(last) if !counts_grow && left < last.right - 1.0 => {
+                last.right = last.right.max(right);
+                last.members.push(i);
+                last.count += count;
+            }
+            _ => marks.push(Mark {
+                left,
+                right,
+                members: vec![i],
+                count,
+            }),
+        }
+    }
     loop {
         let extent = |mark: &Mark| if counts_grow { mark.drawn() } else { (mark.left, mark.right) };
         let Some(i) = (1..marks.len()).find(|i| extent(&marks[*i]).0 < extent(&marks[i - 1]).1 - 1.0) else {
@@ -535,6 +609,7 @@ fn marks(mut spans: Vec<(f64, f64, usize)>, counts_grow: bool) -> Vec<Mark> {
         let mark = &mut marks[i - 1];
         mark.right = mark.right.max(next.right);
         mark.members.extend(next.members);
+        mark.count += next.count;
     }
 }
 
@@ -633,13 +708,14 @@ fn chart(timeline: &Timeline, dated: &[Dated], from: i64, to: i64, legend: bool)
         let mut dots = Vec::new();
         for i in shown.iter().copied().filter(|i| dated[*i].event.lane == *lane) {
             let (start, end) = (dated[i].from.max(from), dated[i].to.min(to));
+            let count = dated[i].event.count;
             if dated[i].to - dated[i].from == 1 {
                 let centre = (x(start) + x(end)) / 2.0;
-                dots.push((centre - DOT, centre + DOT, i));
+                dots.push((centre - DOT, centre + DOT, i, count));
             } else {
                 let (left, right) = (x(start), x(end));
                 let widen = ((2.0 * DOT - (right - left)) / 2.0).max(0.0);
-                bars.push((left - widen, right + widen, i));
+                bars.push((left - widen, right + widen, i, count));
             }
         }
         for mark in marks(bars, false) {
@@ -706,9 +782,20 @@ fn legend_svg(out: &mut String) -> f64 {
     y + 12.0
 }
 
-/// The words shown when pointing at a statement's mark.
+/// The words shown when pointing at a statement's mark; for a count of
+/// statements, what they are.
 fn tip(dated: &[Dated], i: usize) -> String {
     let event = dated[i].event;
+    if event.count > 1 || event.claim.is_empty() {
+        return escape(&format!(
+            "{} · {} {}: {} {}",
+            event.date,
+            event.party,
+            event.stance,
+            crate::model::grouped(event.count as f64),
+            if event.count == 1 { "statement" } else { "statements" }
+        ));
+    }
     escape(&format!(
         "{} · {} {} · {}: {}",
         event.date,
@@ -718,6 +805,22 @@ fn tip(dated: &[Dated], i: usize) -> String {
         crate::output::shorten(&event.words, 240)
     ))
 }
+
+/// A mark's shape as a link to its statement's claim, where the page shows
+/// that claim, with the statement's words to point at.
+fn linked(dated: &[Dated], i: usize, shape: &str, close: &str) -> String {
+    let id = &dated[i].event.claim_id;
+    let shape = format!("{shape}><title>{}</title></{close}>", tip(dated, i));
+    if id.is_empty() {
+        shape
+    } else {
+        format!("<a href=\"#{}\">{shape}</a>", escape(id))
+    }
+}
+
+/// The most events a mark gives one slice each (see `slices`); a mark of
+/// more says what it counts, by stance, when pointed at.
+const SLICES: usize = 12;
 
 /// The colour of a mark: its stance's, or dark grey when its statements
 /// differ.
@@ -730,22 +833,53 @@ fn mark_colour(dated: &[Dated], mark: &Mark) -> &'static str {
     }
 }
 
-/// Over a count, one invisible slice a statement, left to right in date
-/// order: pointing along the mark shows each statement's words, and each
-/// slice links to its own claim.
+/// Over a count, one invisible slice a statement (or count of them), left
+/// to right in date order: pointing along the mark shows each statement's
+/// words, and each slice links to its own claim. A mark of more than
+/// `SLICES` has one title instead, which counts its statements by stance,
+/// so that a chart stays small however many statements it counts.
 fn slices(dated: &[Dated], mark: &Mark, (left, right): (f64, f64), top: f64, height: f64) -> String {
     let mut members = mark.members.clone();
     members.sort_by_key(|i| (dated[*i].from, *i));
+    if members.len() > SLICES {
+        let mut stances: Vec<(&str, usize)> = Vec::new();
+        for i in &members {
+            let event = dated[*i].event;
+            match stances.iter_mut().find(|(s, _)| *s == event.stance) {
+                Some((_, n)) => *n += event.count,
+                None => stances.push((&event.stance, event.count)),
+            }
+        }
+        let (first, last) = (&dated[members[0]].event, &dated[members[members.len() - 1]].event);
+        let by_stance: Vec<String> = stances
+            .iter()
+            .map(|(s, n)| format!("{} {s}", crate::model::grouped(*n as f64)))
+            .collect();
+        return format!(
+            "<title>{}</title>",
+            escape(&format!(
+                "{} to {} · {} · {} statements: {}",
+                first.date,
+                last.date,
+                first.party,
+                crate::model::grouped(mark.count as f64),
+                by_stance.join(", ")
+            ))
+        );
+    }
     let width = (right - left) / members.len() as f64;
     members
         .iter()
         .enumerate()
         .map(|(k, i)| {
-            format!(
-                "<a href=\"#{}\"><rect x=\"{:.2}\" y=\"{top:.1}\" width=\"{width:.2}\" height=\"{height:.1}\" fill=\"#ffffff\" fill-opacity=\"0\"><title>{}</title></rect></a>",
-                escape(&dated[*i].event.claim_id),
-                left + k as f64 * width,
-                tip(dated, *i)
+            linked(
+                dated,
+                *i,
+                &format!(
+                    "<rect x=\"{:.2}\" y=\"{top:.1}\" width=\"{width:.2}\" height=\"{height:.1}\" fill=\"#ffffff\" fill-opacity=\"0\"",
+                    left + k as f64 * width
+                ),
+                "rect",
             )
         })
         .collect()
@@ -759,18 +893,14 @@ fn bar_svg(dated: &[Dated], mark: &Mark, y: f64) -> String {
         y - 6.0,
         mark.right - mark.left
     );
-    if let [i] = mark.members[..] {
-        return format!(
-            "<a href=\"#{}\">{shape}><title>{}</title></rect></a>",
-            escape(&dated[i].event.claim_id),
-            tip(dated, i)
-        );
+    if let ([i], 1) = (&mark.members[..], mark.count) {
+        return linked(dated, *i, &shape, "rect");
     }
     format!(
         "<g>{shape}/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"9\" font-weight=\"700\" fill=\"{colour}\">{}</text>{}</g>",
         (mark.left + mark.right) / 2.0,
         y + 3.2,
-        mark.members.len(),
+        mark.count,
         slices(dated, mark, (mark.left, mark.right), y - 6.0, 12.0)
     )
 }
@@ -778,11 +908,12 @@ fn bar_svg(dated: &[Dated], mark: &Mark, y: f64) -> String {
 fn dot_svg(dated: &[Dated], mark: &Mark, y: f64) -> String {
     let colour = mark_colour(dated, mark);
     let centre = (mark.left + mark.right) / 2.0;
-    if let [i] = mark.members[..] {
-        return format!(
-            "<a href=\"#{}\"><circle cx=\"{centre:.1}\" cy=\"{y:.1}\" r=\"{DOT}\" fill=\"{colour}\" stroke=\"#ffffff\" stroke-width=\"1.5\"><title>{}</title></circle></a>",
-            escape(&dated[i].event.claim_id),
-            tip(dated, i)
+    if let ([i], 1) = (&mark.members[..], mark.count) {
+        return linked(
+            dated,
+            *i,
+            &format!("<circle cx=\"{centre:.1}\" cy=\"{y:.1}\" r=\"{DOT}\" fill=\"{colour}\" stroke=\"#ffffff\" stroke-width=\"1.5\""),
+            "circle",
         );
     }
     let (left, right) = mark.drawn();
@@ -792,7 +923,7 @@ fn dot_svg(dated: &[Dated], mark: &Mark, y: f64) -> String {
         right - left,
         2.0 * COUNT,
         y + 3.5,
-        mark.members.len(),
+        mark.count,
         slices(dated, mark, (left, right), y - COUNT, 2.0 * COUNT)
     )
 }
@@ -819,6 +950,7 @@ details.section > summary:has(h2) { border-bottom: 1px solid #cccccc; padding-bo
 .summary ul.verdicts { list-style: none; margin: 0 0 .6rem; padding: 0; display: flex; flex-wrap: wrap; gap: .3rem 1.1rem; }
 .summary .count { font-weight: 700; }
 .summary .lead { margin: .3rem 0; }
+.summary .left-out { margin: .3rem 0 .6rem; }
 .summary ol.contested { margin: 0; padding-left: 1.6rem; }
 .summary ol.contested li { margin: .2rem 0; white-space: normal; }
 .summary .side { white-space: nowrap; }
@@ -841,7 +973,7 @@ dl.fields { display: grid; grid-template-columns: max-content 1fr; gap: .15rem .
 dl.fields dt { font-weight: 600; }
 dl.fields dd { margin: 0; }
 a { color: #0b57a4; }
-.date { white-space: nowrap; }
+.date, .flag { white-space: nowrap; }
 .word { display: inline-block; padding: 0 .35rem; border-radius: .25rem; font-size: .85em; font-weight: 600; background: #eeeeee; color: #333333; white-space: nowrap; }
 .w-supported, .w-affirms, .w-supports { background: #d7f0d9; color: #1b5e20; }
 .w-refuted, .w-denies, .w-refutes { background: #f8d7d7; color: #8e1c1c; }
@@ -863,6 +995,7 @@ footer { margin-top: 3rem; color: #777777; font-size: .8rem; }
   .table, .timeline .scroll { overflow: visible; }
   .timeline svg { min-width: 0; }
   summary::before { content: none; }
+  details::details-content { content-visibility: visible; display: block; }
   table { font-size: 8.5pt; }
   tr, blockquote, dl.fields, figure, .summary { break-inside: avoid; }
   thead { display: table-header-group; }
@@ -880,12 +1013,11 @@ mod tests {
         let mut page = Vec::new();
         {
             let mut html = Html::new(Box::new(&mut page));
-            let document = super::super::Document {
-                title: "T".into(),
-                intro: Vec::new(),
-                blocks,
-            };
-            super::super::render(&document, &mut html).unwrap();
+            html.begin("T", &[]).unwrap();
+            for block in &blocks {
+                html.block(block).unwrap();
+            }
+            html.end().unwrap();
         }
         String::from_utf8(page).unwrap()
     }
@@ -895,6 +1027,7 @@ mod tests {
             level,
             text: Rich::text(text),
             id: Some(anchor(text)),
+            folded: false,
         }
     }
 
@@ -939,6 +1072,7 @@ mod tests {
     #[test]
     fn the_summary_names_verdicts_and_contested_claims_escaped() {
         let summary = Summary {
+            left_out: None,
             verdicts: vec![("supported".into(), 13), ("disputed".into(), 2)],
             contested: vec![super::super::Contested {
                 claim: "C6 <b>troops</b>".into(),
@@ -983,6 +1117,7 @@ mod tests {
             claim_id: "c".into(),
             claim: "C1".into(),
             words: "words".into(),
+            count: 1,
         }
     }
 
@@ -1020,7 +1155,7 @@ mod tests {
         let timeline = Timeline {
             lanes: vec!["RU".into()],
             events: events.clone(),
-            undated: 0,
+            ..Timeline::default()
         };
         // Three weeks and seven weeks apart are drawn three and seven weeks apart.
         let svg = chart(&timeline, &dated, days(2018, 8, 1), days(2018, 10, 1), false);
@@ -1037,12 +1172,15 @@ mod tests {
 
     #[test]
     fn overlapping_marks_merge_and_a_count_takes_room_from_its_neighbours() {
-        let merged = marks(vec![(0.0, 12.0, 0), (5.0, 17.0, 1), (40.0, 52.0, 2)], true);
+        let merged = marks(vec![(0.0, 12.0, 0, 1), (5.0, 17.0, 1, 1), (40.0, 52.0, 2, 1)], true);
         assert_eq!(merged.iter().map(|m| m.members.clone()).collect::<Vec<_>>(), [vec![0, 1], vec![2]]);
         // Apart as dots, but the count of the first two reaches the third.
-        let merged = marks(vec![(0.0, 12.0, 0), (5.0, 17.0, 1), (18.0, 30.0, 2)], true);
+        let merged = marks(vec![(0.0, 12.0, 0, 1), (5.0, 17.0, 1, 1), (18.0, 30.0, 2, 1)], true);
         assert_eq!(merged.len(), 1);
-        assert_eq!(marks(vec![(0.0, 12.0, 0), (5.0, 17.0, 1), (18.0, 30.0, 2)], false).len(), 2);
+        assert_eq!(
+            marks(vec![(0.0, 12.0, 0, 1), (5.0, 17.0, 1, 1), (18.0, 30.0, 2, 1)], false).len(),
+            2
+        );
     }
 
     #[test]
@@ -1062,6 +1200,10 @@ mod tests {
             "denies <span class=\"date\">2019-07-23:</span> words <span class=\"date\">(2019-07)</span> 12345-67"
         );
         assert_eq!(keep_dates_whole("no date here"), "no date here");
+        assert_eq!(
+            keep_dates_whole("narrow with --since/--until; -- alone"),
+            "narrow with <span class=\"flag\">--since/--until;</span> -- alone"
+        );
     }
 
     #[test]

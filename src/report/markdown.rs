@@ -47,6 +47,9 @@ impl<'a> Markdown<'a> {
         if timeline.events.is_empty() {
             return writeln!(self.out, "No dated statements.\n");
         }
+        if timeline.grouped {
+            return self.counted_timeline(timeline);
+        }
         let mut events: Vec<&super::Event> = timeline.events.iter().collect();
         events.sort_by(|a, b| a.date.cmp(&b.date).then(a.lane.cmp(&b.lane)));
         for event in events {
@@ -68,6 +71,59 @@ impl<'a> Markdown<'a> {
 }
 
 impl Markdown<'_> {
+    /// Too many statements to list one by one: a line a year, with each
+    /// party's number of statements and their stances.
+    fn counted_timeline(&mut self, timeline: &Timeline) -> Result<()> {
+        // (year, lane) -> stances with their counts, in the order of STANCES.
+        let mut years: std::collections::BTreeMap<(&str, usize), Vec<(&str, usize)>> = std::collections::BTreeMap::new();
+        let mut total = 0;
+        for event in &timeline.events {
+            total += event.count;
+            let year = event.date.get(..4).unwrap_or(&event.date);
+            let stances = years.entry((year, event.lane)).or_default();
+            match stances.iter_mut().find(|(s, _)| *s == event.stance) {
+                Some((_, n)) => *n += event.count,
+                None => stances.push((&event.stance, event.count)),
+            }
+        }
+        writeln!(
+            self.out,
+            "{} dated statements, too many to list one by one: each year's, by party, with their stances.\n",
+            crate::model::grouped(total as f64)
+        )?;
+        let mut line = String::new();
+        let mut current = "";
+        for ((year, lane), stances) in &mut years {
+            if *year != current {
+                if !line.is_empty() {
+                    writeln!(self.out, "{line}")?;
+                }
+                current = year;
+                line = format!("- {}:", escape(year));
+            } else {
+                line.push(';');
+            }
+            stances.sort_by_key(|(stance, _)| {
+                crate::model::Stance::ALL
+                    .iter()
+                    .position(|s| s.as_str() == *stance)
+                    .unwrap_or(usize::MAX)
+            });
+            let count: usize = stances.iter().map(|(_, n)| n).sum();
+            let parts: Vec<String> = stances.iter().map(|(s, n)| format!("{n} {}", escape(s))).collect();
+            line.push_str(&format!(
+                " **{}** {count} ({})",
+                escape(timeline.lanes.get(*lane).map_or("", String::as_str)),
+                parts.join(", ")
+            ));
+        }
+        writeln!(self.out, "{line}")?;
+        if timeline.undated > 0 {
+            writeln!(self.out, "\n{} statements without a date are not counted.", timeline.undated)?;
+        }
+        writeln!(self.out)
+    }
+
     fn summary(&mut self, summary: &Summary) -> Result<()> {
         writeln!(self.out, "## At a glance\n")?;
         if !summary.verdicts.is_empty() {
@@ -77,6 +133,9 @@ impl Markdown<'_> {
                 .map(|(verdict, count)| format!("{count} **{}**", escape(verdict)))
                 .collect();
             writeln!(self.out, "{}\n", verdicts.join(", "))?;
+        }
+        if let Some(left_out) = &summary.left_out {
+            writeln!(self.out, "{}\n", escape(left_out))?;
         }
         if summary.contested.is_empty() {
             return writeln!(self.out, "No claim has parties on different sides.\n");
@@ -221,6 +280,7 @@ mod tests {
             let mut md = Markdown::new(Box::new(&mut out));
             md.summary(&Summary {
                 verdicts: vec![("supported".into(), 13), ("disputed".into(), 2)],
+                left_out: None,
                 contested: vec![super::super::Contested {
                     claim: "C6 vostok_troops".into(),
                     id: "vostok_troops".into(),

@@ -1,9 +1,11 @@
-//! Reports to publish or hand on. A report for readers is built once as a
-//! `Document` and rendered as HTML or Markdown, so that both say the same;
-//! tables of records stream through the same renderers as `output::Sink`s.
+//! Reports to publish or hand on. A report for readers is written block by
+//! block, as its records are read, through a `Renderer` for HTML or
+//! Markdown, so that both say the same; tables of records stream through the
+//! same renderers as `output::Sink`s.
 //! Also here: the date range that list and report filters share, and
 //! writing a file atomically.
 
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::Path;
 
@@ -114,11 +116,13 @@ impl Rich {
 /// A block of a document.
 #[derive(Debug, Clone)]
 pub enum Block {
-    /// A heading, level 2 or more (the title is level 1), with an id to link to.
+    /// A heading, level 2 or more (the title is level 1), with an id to link
+    /// to. In HTML a section of level 2 or 3 folds; `folded` starts it closed.
     Heading {
         level: u8,
         text: Rich,
         id: Option<String>,
+        folded: bool,
     },
     Paragraph(Rich),
     /// Named values: "Verdict: supported".
@@ -132,15 +136,6 @@ pub enum Block {
     Summary(Summary),
 }
 
-/// A report for readers.
-#[derive(Debug, Clone)]
-pub struct Document {
-    pub title: String,
-    /// Lines under the title: what the report covers, when it was made.
-    pub intro: Vec<Rich>,
-    pub blocks: Vec<Block>,
-}
-
 /// The report at a glance: how many claims have each verdict, and the claims
 /// on which most parties disagree.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -150,6 +145,9 @@ pub struct Summary {
     pub verdicts: Vec<(String, usize)>,
     /// At most `Summary::CONTESTED` claims, the most contested first.
     pub contested: Vec<Contested>,
+    /// What the page leaves out, and how to see it, when it does not show
+    /// every claim in full.
+    pub left_out: Option<String>,
 }
 
 /// A claim on which parties take different stances.
@@ -178,58 +176,150 @@ impl Summary {
     /// How many contested claims the summary names.
     pub const CONTESTED: usize = 5;
 
-    /// Counts the verdicts and ranks the contested claims: those where at
-    /// least two parties take different stances, by the number of parties
-    /// outside the largest side (two against two before one against four),
-    /// then by the number of parties, then in the order given.
+    /// Counts the verdicts and ranks the contested claims (see `Tally`).
     pub fn new(claims: impl IntoIterator<Item = ClaimStances>) -> Summary {
-        let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
-        let mut ranked: Vec<(usize, usize, Contested)> = Vec::new();
+        let mut tally = Tally::default();
         for claim in claims {
-            *counts.entry(claim.verdict.clone()).or_default() += 1;
-            let mut sides: Vec<(String, Vec<String>)> = Vec::new();
-            for (party, stance) in &claim.stances {
-                let side = match sides.iter().position(|(s, _)| s == stance) {
-                    Some(i) => i,
-                    None => {
-                        sides.push((stance.clone(), Vec::new()));
-                        sides.len() - 1
-                    }
-                };
-                if !sides[side].1.contains(party) {
-                    sides[side].1.push(party.clone());
+            tally.add(claim);
+        }
+        tally.summary()
+    }
+}
+
+/// How contested a claim is, to rank claims by: the number of parties
+/// outside the largest side (two against two before one against four), then
+/// the number of parties; (0, 0) for a claim whose parties agree.
+pub type Contest = (usize, usize);
+
+/// The summary gathered claim by claim, in memory that does not grow with
+/// the number of claims: the verdict counts, and the most contested claims.
+pub struct Tally {
+    counts: BTreeMap<String, usize>,
+    contested: Top<Contest, Contested>,
+}
+
+impl Default for Tally {
+    fn default() -> Self {
+        Tally {
+            counts: BTreeMap::new(),
+            contested: Top::new(Summary::CONTESTED),
+        }
+    }
+}
+
+impl Tally {
+    /// Counts one claim and ranks it: it is contested when at least two
+    /// parties take different stances. Returns how contested it is.
+    pub fn add(&mut self, claim: ClaimStances) -> Contest {
+        *self.counts.entry(claim.verdict.clone()).or_default() += 1;
+        let mut sides: Vec<(String, Vec<String>)> = Vec::new();
+        for (party, stance) in &claim.stances {
+            let side = match sides.iter().position(|(s, _)| s == stance) {
+                Some(i) => i,
+                None => {
+                    sides.push((stance.clone(), Vec::new()));
+                    sides.len() - 1
                 }
-            }
-            // Stable: among sides of one size, the stance taken first leads.
-            sides.sort_by_key(|(_, parties)| std::cmp::Reverse(parties.len()));
-            let mut parties: Vec<&String> = sides.iter().flat_map(|(_, p)| p).collect();
-            parties.sort();
-            parties.dedup();
-            let outside = parties.iter().filter(|p| !sides[0].1.contains(p)).count();
-            if sides.len() > 1 && parties.len() > 1 && outside > 0 {
-                let total = parties.len();
-                ranked.push((
-                    outside,
-                    total,
-                    Contested {
-                        claim: claim.claim,
-                        id: claim.id,
-                        verdict: claim.verdict,
-                        sides,
-                    },
-                ));
+            };
+            if !sides[side].1.contains(party) {
+                sides[side].1.push(party.clone());
             }
         }
-        ranked.sort_by_key(|(outside, total, _)| std::cmp::Reverse((*outside, *total)));
+        // Stable: among sides of one size, the stance taken first leads.
+        sides.sort_by_key(|(_, parties)| std::cmp::Reverse(parties.len()));
+        let mut parties: Vec<&String> = sides.iter().flat_map(|(_, p)| p).collect();
+        parties.sort();
+        parties.dedup();
+        let outside = parties.iter().filter(|p| !sides[0].1.contains(p)).count();
+        if sides.len() < 2 || parties.len() < 2 || outside == 0 {
+            return (0, 0);
+        }
+        let contest = (outside, parties.len());
+        self.contested.add(
+            contest,
+            Contested {
+                claim: claim.claim,
+                id: claim.id,
+                verdict: claim.verdict,
+                sides,
+            },
+        );
+        contest
+    }
+
+    pub fn summary(mut self) -> Summary {
         let mut verdicts: Vec<(String, usize)> = crate::model::Status::ALL
             .iter()
-            .filter_map(|s| counts.remove(s.as_str()).map(|n| (s.as_str().to_string(), n)))
+            .filter_map(|s| self.counts.remove(s.as_str()).map(|n| (s.as_str().to_string(), n)))
             .collect();
-        verdicts.extend(counts);
+        verdicts.extend(self.counts);
         Summary {
             verdicts,
-            contested: ranked.into_iter().take(Summary::CONTESTED).map(|(_, _, c)| c).collect(),
+            contested: self.contested.into_best(),
+            left_out: None,
         }
+    }
+}
+
+/// The `keep` items with the greatest keys of any number that pass, the
+/// earliest first among equal keys.
+pub struct Top<K: Ord, T> {
+    keep: usize,
+    passed: usize,
+    /// The least kept on top.
+    heap: std::collections::BinaryHeap<std::cmp::Reverse<Ranked<K, T>>>,
+}
+
+impl<K: Ord, T> Top<K, T> {
+    pub fn new(keep: usize) -> Self {
+        Top {
+            keep,
+            passed: 0,
+            heap: std::collections::BinaryHeap::new(),
+        }
+    }
+
+    pub fn add(&mut self, key: K, item: T) {
+        self.passed += 1;
+        self.heap.push(std::cmp::Reverse(Ranked {
+            key,
+            order: std::cmp::Reverse(self.passed),
+            item,
+        }));
+        if self.heap.len() > self.keep {
+            self.heap.pop();
+        }
+    }
+
+    /// The items kept, the greatest first.
+    pub fn into_best(self) -> Vec<T> {
+        let mut kept: Vec<Ranked<K, T>> = self.heap.into_iter().map(|r| r.0).collect();
+        kept.sort_by(|a, b| b.cmp(a));
+        kept.into_iter().map(|r| r.item).collect()
+    }
+}
+
+/// An item ranked by its key, then by the order it came in (earlier first).
+pub struct Ranked<K, T> {
+    key: K,
+    order: std::cmp::Reverse<usize>,
+    item: T,
+}
+
+impl<K: Ord, T> PartialEq for Ranked<K, T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == std::cmp::Ordering::Equal
+    }
+}
+impl<K: Ord, T> Eq for Ranked<K, T> {}
+impl<K: Ord, T> PartialOrd for Ranked<K, T> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl<K: Ord, T> Ord for Ranked<K, T> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (&self.key, self.order).cmp(&(&other.key, other.order))
     }
 }
 
@@ -241,9 +331,81 @@ pub struct Timeline {
     pub events: Vec<Event>,
     /// Statements left out because they carry no date.
     pub undated: usize,
+    /// Whether there were too many dated statements to show one by one
+    /// (more than `Timeline::ONE_BY_ONE`): each event then counts the
+    /// statements of one lane, one stance and one month (or year).
+    pub grouped: bool,
+    /// The event of each (lane, stance, period), while grouping.
+    groups: HashMap<(usize, String, String), usize>,
 }
 
-/// One statement on the timeline.
+impl Timeline {
+    /// The most dated statements a timeline shows one by one.
+    pub const ONE_BY_ONE: usize = 1000;
+    /// The most lanes: the parties with most statements, then one lane for
+    /// all the others.
+    pub const LANES: usize = 24;
+
+    /// The lanes for these parties, most statements first: one each, or,
+    /// beyond `LANES`, one for all the rest.
+    pub fn lanes(parties: &[String]) -> Vec<String> {
+        if parties.len() <= Timeline::LANES {
+            return parties.to_vec();
+        }
+        let mut lanes = parties[..Timeline::LANES - 1].to_vec();
+        lanes.push(format!("{} others", parties.len() - (Timeline::LANES - 1)));
+        lanes
+    }
+
+    /// The lane of the party at this position among the parties.
+    pub fn lane_of(&self, party: usize) -> usize {
+        party.min(self.lanes.len().saturating_sub(1))
+    }
+
+    /// Adds a statement: one event while there are few, else to the count
+    /// of its lane, stance and month (its year when it is dated only to
+    /// one). `claim` is its claim's id, kept in `claims` beside the events.
+    pub fn add(&mut self, event: Event, claim: i64, claims: &mut Vec<i64>) {
+        if !self.grouped && self.events.len() < Timeline::ONE_BY_ONE {
+            self.events.push(event);
+            claims.push(claim);
+            return;
+        }
+        if !self.grouped {
+            self.grouped = true;
+            claims.clear();
+            let events = std::mem::take(&mut self.events);
+            for event in events {
+                self.count(&event);
+            }
+        }
+        self.count(&event);
+    }
+
+    fn count(&mut self, event: &Event) {
+        let period = event.date.get(..7).unwrap_or(&event.date).to_string();
+        let key = (event.lane, event.stance.clone(), period);
+        match self.groups.get(&key) {
+            Some(at) => self.events[*at].count += event.count,
+            None => {
+                self.groups.insert(key.clone(), self.events.len());
+                self.events.push(Event {
+                    date: key.2,
+                    lane: event.lane,
+                    party: self.lanes.get(event.lane).cloned().unwrap_or_default(),
+                    stance: key.1,
+                    claim_id: String::new(),
+                    claim: String::new(),
+                    words: String::new(),
+                    count: event.count,
+                });
+            }
+        }
+    }
+}
+
+/// One statement on the timeline, or, in a grouped timeline, the number of
+/// statements of one lane, stance and period.
 #[derive(Debug, Clone)]
 pub struct Event {
     /// YYYY, YYYY-MM or YYYY-MM-DD.
@@ -251,10 +413,13 @@ pub struct Event {
     pub lane: usize,
     pub party: String,
     pub stance: String,
-    /// The claim, as its section's id, and its name.
+    /// The claim, as its section's id (empty when the page does not show
+    /// it), and its name.
     pub claim_id: String,
     pub claim: String,
     pub words: String,
+    /// How many statements: 1 for a statement.
+    pub count: usize,
 }
 
 /// What writes documents and tables in one format.
@@ -273,15 +438,6 @@ pub fn renderer<'a>(format: ReportFormat, out: Box<dyn Write + 'a>) -> Box<dyn R
         ReportFormat::Html => Box::new(html::Html::new(out)),
         _ => Box::new(markdown::Markdown::new(out)),
     }
-}
-
-/// Writes a whole document.
-pub fn render(document: &Document, renderer: &mut dyn Renderer) -> std::io::Result<()> {
-    renderer.begin(&document.title, &document.intro)?;
-    for block in &document.blocks {
-        renderer.block(block)?;
-    }
-    renderer.end()
 }
 
 /// Writes a table block through the renderer's table calls.
@@ -505,6 +661,65 @@ mod tests {
         let sides = |c: &Contested| c.sides.iter().map(|(s, p)| format!("{s}: {}", p.join(" "))).collect::<Vec<_>>();
         assert_eq!(sides(&summary.contested[0]), ["denies: RU CN", "affirms: KR JP"]);
         assert_eq!(sides(&summary.contested[1]), ["disputes: GB voa JP", "affirms: RU"]);
+    }
+
+    #[test]
+    fn the_most_contested_are_kept_however_many_pass() {
+        let mut top = Top::new(3);
+        for (i, key) in [(1, 2), (0, 0), (2, 3), (1, 2), (2, 3), (0, 0), (1, 3)].into_iter().enumerate() {
+            top.add(key, i);
+        }
+        // The greatest keys, the earliest first among equals.
+        assert_eq!(top.into_best(), [2, 4, 6]);
+    }
+
+    #[test]
+    fn a_timeline_of_many_statements_counts_them_by_party_stance_and_month() {
+        let mut timeline = Timeline {
+            lanes: Timeline::lanes(&["RU".to_string(), "KR".to_string()]),
+            ..Timeline::default()
+        };
+        let mut claims = Vec::new();
+        let event = |date: &str, lane: usize, stance: &str| Event {
+            date: date.into(),
+            lane,
+            party: "RU-MOD".into(),
+            stance: stance.into(),
+            claim_id: "c".into(),
+            claim: "C1".into(),
+            words: "words".into(),
+            count: 1,
+        };
+        for i in 0..Timeline::ONE_BY_ONE {
+            timeline.add(
+                event(&format!("2019-07-{:02}", i % 28 + 1), i % 2, "affirms"),
+                i as i64,
+                &mut claims,
+            );
+        }
+        assert!(!timeline.grouped);
+        assert_eq!((timeline.events.len(), claims.len()), (Timeline::ONE_BY_ONE, Timeline::ONE_BY_ONE));
+        timeline.add(event("2019", 1, "denies"), 0, &mut claims);
+        assert!(timeline.grouped && claims.is_empty());
+        let counts: Vec<(&str, usize, &str, usize)> = timeline
+            .events
+            .iter()
+            .map(|e| (e.date.as_str(), e.lane, e.stance.as_str(), e.count))
+            .collect();
+        assert_eq!(
+            counts,
+            [
+                ("2019-07", 0, "affirms", 500),
+                ("2019-07", 1, "affirms", 500),
+                ("2019", 1, "denies", 1)
+            ]
+        );
+        assert_eq!(timeline.events[1].party, "KR", "a count is its lane's");
+        // Beyond 24 parties, the rest share one lane.
+        let parties: Vec<String> = (0..30).map(|i| format!("P{i}")).collect();
+        let lanes = Timeline::lanes(&parties);
+        assert_eq!(lanes.len(), Timeline::LANES);
+        assert_eq!(lanes.last().unwrap(), "7 others");
     }
 
     #[test]

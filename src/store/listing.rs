@@ -156,6 +156,8 @@ pub struct ClaimFilter {
     /// Claims this party (a state with its bodies) made a statement on.
     pub party: Option<String>,
     pub claimed: Dates,
+    /// Only these claims, by id (a report's page of claims shown in full).
+    pub only: Option<Vec<i64>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -210,6 +212,10 @@ impl ClaimFilter {
             ));
         }
         parts.push(date_condition("t.claimed_on", &self.claimed, params));
+        if let Some(ids) = &self.only {
+            params.push(Value::Text(serde_json::to_string(ids)?));
+            parts.push(format!("t.id IN (SELECT value FROM json_each(?{}))", params.len()));
+        }
         Ok(parts.join(" AND "))
     }
 }

@@ -14,6 +14,11 @@ use super::{Case, Claim, Record};
 use crate::error::UserError;
 use crate::model::{Figure, QuoteKind, Status};
 
+/// The condition on `claim` that makes a claim contested: live, and marked
+/// disputed or with live statements whose stances differ.
+const CONTESTED: &str = "claim.retracted = '' AND (claim.status = 'disputed'
+    OR (SELECT count(DISTINCT stance) FROM statement s WHERE s.claim_id = claim.id AND s.retracted = '') > 1)";
+
 /// The reason a record was retracted, or "" while it is live.
 pub fn retracted(conn: &Connection, kind: Kind, id: i64) -> Result<String> {
     let table = kind.table();
@@ -411,13 +416,45 @@ impl Case {
     /// The live claims that are contested: marked disputed, or with live
     /// statements whose stances differ.
     pub fn contested_claims(&self) -> Result<Vec<i64>> {
+        self.ids(&format!("SELECT id FROM claim WHERE {CONTESTED} ORDER BY id"), &[])
+    }
+
+    /// Those of these claims that are contested, in the order given.
+    pub fn contested_among(&self, claims: &[i64]) -> Result<Vec<i64>> {
         self.ids(
-            "SELECT id FROM claim
-             WHERE retracted = '' AND (status = 'disputed'
-                OR (SELECT count(DISTINCT stance) FROM statement s WHERE s.claim_id = claim.id AND s.retracted = '') > 1)
-             ORDER BY id",
-            &[],
+            &format!("SELECT claim.id FROM json_each(?1) j JOIN claim ON claim.id = j.value WHERE {CONTESTED} ORDER BY j.key"),
+            &[&serde_json::to_string(claims)?],
         )
+    }
+
+    /// For the columns of a comparison of these claims: each state whose
+    /// live statements (its own or its bodies') are on them, then `None` for
+    /// every other party together, with the number of statements and the
+    /// position of the first claim, in `claims`, that has one.
+    pub fn speaking_states(&self, claims: &[i64]) -> Result<Vec<(Option<String>, usize, usize)>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT CASE WHEN coalesce(pp.kind, p.kind) = 'state' THEN coalesce(pp.code, p.code) END, count(*), min(j.key)
+             FROM json_each(?1) j JOIN statement s ON s.claim_id = j.value AND s.retracted = ''
+             JOIN party p ON p.id = s.party_id LEFT JOIN party pp ON pp.id = p.parent_id
+             GROUP BY 1",
+        )?;
+        let rows = stmt
+            .query_map([serde_json::to_string(claims)?], |r| {
+                Ok((r.get(0)?, r.get::<_, i64>(1)? as usize, r.get::<_, i64>(2)? as usize))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Whether any of these claims, or any live statement on them, carries a figure.
+    pub fn any_figure(&self, claims: &[i64]) -> Result<bool> {
+        Ok(self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM json_each(?1) j JOIN claim c ON c.id = j.value WHERE c.figure_low IS NOT NULL)
+                 OR EXISTS (SELECT 1 FROM json_each(?1) j JOIN statement s ON s.claim_id = j.value
+                            WHERE s.retracted = '' AND s.figure_low IS NOT NULL)",
+            [serde_json::to_string(claims)?],
+            |r| r.get(0),
+        )?)
     }
 
     /// The live claims on a topic that have live statements.
@@ -579,8 +616,9 @@ impl Case {
         .collect())
     }
 
-    /// Every source the live evidence and statements of these claims cite.
-    pub fn sources_of(&self, claims: &[i64]) -> Result<Vec<SourceLine>> {
+    /// Every source the live evidence and statements of these claims cite,
+    /// one at a time.
+    pub fn sources_of(&self, claims: &[i64], each: &mut dyn FnMut(SourceLine) -> Result<()>) -> Result<()> {
         let ids = serde_json::to_string(claims)?;
         let mut stmt = self.conn().prepare(
             "SELECT coalesce(slug, 'S' || id), title, publisher, published, language, kind, reliability, url, copy_url FROM source
@@ -588,22 +626,21 @@ impl Case {
                           UNION SELECT source_id FROM statement WHERE retracted = '' AND claim_id IN (SELECT value FROM json_each(?1)))
              ORDER BY id",
         )?;
-        let rows = stmt
-            .query_map([ids], |r| {
-                Ok(SourceLine {
-                    reference: r.get(0)?,
-                    title: r.get(1)?,
-                    publisher: r.get(2)?,
-                    published: r.get(3)?,
-                    language: r.get(4)?,
-                    kind: r.get(5)?,
-                    reliability: r.get(6)?,
-                    url: r.get(7)?,
-                    copy_url: r.get(8)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+        let mut rows = stmt.query([ids])?;
+        while let Some(r) = rows.next()? {
+            each(SourceLine {
+                reference: r.get(0)?,
+                title: r.get(1)?,
+                publisher: r.get(2)?,
+                published: r.get(3)?,
+                language: r.get(4)?,
+                kind: r.get(5)?,
+                reliability: r.get(6)?,
+                url: r.get(7)?,
+                copy_url: r.get(8)?,
+            })?;
+        }
+        Ok(())
     }
 
     /// The history entry that retracted a record last: (analyst, at).

@@ -6,6 +6,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+#[allow(dead_code)]
+#[path = "../../examples/gen_corpus.rs"]
+pub mod gen_corpus;
+
 pub struct Case {
     pub dir: tempfile::TempDir,
 }
@@ -46,6 +50,20 @@ impl Case {
     pub fn seeded() -> Case {
         let case = Case::empty();
         case.ok(&["init", "--seed"]);
+        case
+    }
+
+    /// A case file with the benchmark's synthetic corpus of `claims` claims
+    /// (and five times as many sources, three times as many statements, twice
+    /// as many evidence links), imported.
+    pub fn corpus(claims: usize) -> Case {
+        let case = Case::new();
+        let dir = case.path("corpus");
+        gen_corpus::generate(claims, &dir).unwrap();
+        for entity in ["parties", "sources", "claims", "statements", "evidence"] {
+            let file = dir.join(format!("{entity}.csv"));
+            case.ok(&["import", file.to_str().unwrap(), "--into", entity]);
+        }
         case
     }
 
