@@ -30,6 +30,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0009_capture_content_last.sql",
         include_str!("../../migrations/0009_capture_content_last.sql"),
     ),
+    (
+        "0010_slugs_partial_index.sql",
+        include_str!("../../migrations/0010_slugs_partial_index.sql"),
+    ),
 ];
 
 /// How long a writer waits for another process's lock before giving up,
