@@ -556,3 +556,23 @@ fn records_without_a_slug_import_side_by_side_and_a_taken_slug_is_refused() {
     }
     case.ok(&["verify"]);
 }
+
+#[test]
+fn each_import_indexes_its_own_rows_for_search_once() {
+    let case = Case::new();
+    case.write(
+        "first.csv",
+        "title,publisher\nAlpha report,Common Press\nНовости учений,Интерфакс\n",
+    );
+    case.write("second.csv", "title,publisher\nBeta report,Common Press\n竹島の領空,防衛省\n");
+    case.ok(&["import", "first.csv", "--into", "sources"]);
+    case.ok(&["source", "add", "Gamma report", "--publisher", "Common Press"]);
+    case.ok(&["import", "second.csv", "--into", "sources"]);
+    // One entry in the index for each source, whichever way it came in.
+    assert_eq!(case.count("SELECT count(*) FROM search_index_docsize"), 5);
+    assert_eq!(case.found("report"), ["S4", "S3", "S1"]);
+    assert_eq!(case.found("\"Common Press\""), ["S4", "S3", "S1"]);
+    assert_eq!(case.found("учений"), ["S2"]);
+    assert_eq!(case.found("領空"), ["S5"]);
+    assert_eq!(case.found("防衛"), ["S5"]);
+}

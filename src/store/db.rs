@@ -331,12 +331,24 @@ fn add_functions(conn: &Connection) -> Result<()> {
             Ok(figure.map(|f| f.with_unit(&unit)).unwrap_or_default())
         },
     )?;
-    // cc_search_text(text): the text as the search index holds it (store/search.rs).
+    // cc_search_text(text): the text as the search index holds it
+    // (store/search.rs). Text without CJK, most of it, is given back as it
+    // is: SQLite copies it, neither checked nor copied in Rust.
     conn.create_scalar_function(
         "cc_search_text",
         1,
         FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-        |ctx| Ok(super::search::index_text(ctx.get_raw(0).as_str_or_null()?.unwrap_or_default()).into_owned()),
+        |ctx| {
+            use rusqlite::types::{ToSqlOutput, Value, ValueRef};
+            let value = ctx.get_raw(0);
+            if let ValueRef::Text(text) = value
+                && !super::search::may_hold_cjk(text)
+            {
+                return Ok(ToSqlOutput::Arg(0));
+            }
+            let text = value.as_str_or_null()?.unwrap_or_default();
+            Ok(ToSqlOutput::Owned(Value::Text(super::search::index_text(text).into_owned())))
+        },
     )?;
     // cc_rank(search_index, weights...): search's ranking across the names of a place.
     super::search::add_rank_function(conn)?;
