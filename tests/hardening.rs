@@ -199,8 +199,10 @@ fn init_makes_a_marked_case_of_a_new_path_or_an_empty_file() {
     case.ok(&["init"]);
     assert_eq!(case.count("PRAGMA application_id"), APPLICATION_ID);
     assert_eq!(case.count("PRAGMA user_version"), latest());
+    assert_eq!(case.count("PRAGMA page_size"), crosscheck::store::db::PAGE_SIZE);
     let fresh = Case::new();
     assert_eq!(fresh.count("PRAGMA application_id"), APPLICATION_ID);
+    assert_eq!(fresh.count("PRAGMA page_size"), 16384);
     // The mark is where `file` and any SQLite tool look: bytes 68 to 71.
     assert_eq!(&std::fs::read(fresh.db()).unwrap()[68..72], b"xchk");
 }
