@@ -199,8 +199,10 @@ fn init_makes_a_marked_case_of_a_new_path_or_an_empty_file() {
     case.ok(&["init"]);
     assert_eq!(case.count("PRAGMA application_id"), APPLICATION_ID);
     assert_eq!(case.count("PRAGMA user_version"), latest());
+    assert_eq!(case.count("PRAGMA page_size"), crosscheck::store::db::PAGE_SIZE);
     let fresh = Case::new();
     assert_eq!(fresh.count("PRAGMA application_id"), APPLICATION_ID);
+    assert_eq!(fresh.count("PRAGMA page_size"), 16384);
     // The mark is where `file` and any SQLite tool look: bytes 68 to 71.
     assert_eq!(&std::fs::read(fresh.db()).unwrap()[68..72], b"xchk");
 }
@@ -266,6 +268,159 @@ fn older_case() -> Case {
     .unwrap();
     drop(conn);
     case
+}
+
+/// A case as crosscheck made it at schema version 9, when the slug of
+/// every source and claim, given or not, had an entry in its UNIQUE index:
+/// sources and claims with and without slugs, a statement and evidence
+/// that refer to them, and their history. This crosscheck makes the records;
+/// they are then copied into a file made by migrations 1 to 9.
+fn schema_9_case() -> Case {
+    use rusqlite::functions::FunctionFlags;
+    let case = Case::new();
+    case.ok(&[
+        "source",
+        "add",
+        "Joint patrol over the East Sea",
+        "--publisher",
+        "防衛省",
+        "--slug",
+        "mod-patrol",
+    ]);
+    case.ok(&["source", "add", "Российские и китайские самолеты", "--publisher", "Интерфакс"]);
+    case.ok(&["source", "add", "竹島の領空を侵犯", "--publisher", "NHK"]);
+    case.ok(&["claim", "add", "Bombers flew a joint patrol", "--slug", "bombers"]);
+    case.ok(&["claim", "add", "The airspace was violated"]);
+    case.ok(&[
+        "statement",
+        "add",
+        "bombers",
+        "RU",
+        "affirms",
+        "--source",
+        "mod-patrol",
+        "--quote",
+        "a joint air patrol",
+    ]);
+    case.ok(&["evidence", "add", "C2", "S3", "supports", "--excerpt", "violated the airspace"]);
+    let old = case.path("old.db");
+    let conn = rusqlite::Connection::open(&old).unwrap();
+    conn.create_scalar_function("cc_search_text", 1, FunctionFlags::SQLITE_UTF8, |ctx| {
+        Ok(crosscheck::store::search::index_text(&ctx.get::<String>(0)?).into_owned())
+    })
+    .unwrap();
+    for (_, sql) in &crosscheck::store::db::MIGRATIONS[..9] {
+        conn.execute_batch(sql).unwrap();
+    }
+    conn.execute_batch("PRAGMA foreign_keys = OFF; DELETE FROM party;").unwrap();
+    conn.execute("ATTACH ?1 AS current", [case.db().to_str().unwrap()]).unwrap();
+    for table in [
+        "import",
+        "party",
+        "source",
+        "claim",
+        "statement",
+        "evidence",
+        "hypothesis",
+        "rating",
+        "place",
+        "name",
+        "capture",
+        "history",
+    ] {
+        conn.execute_batch(&format!("INSERT INTO main.{table} SELECT * FROM current.{table}"))
+            .unwrap();
+    }
+    conn.execute_batch(
+        "INSERT INTO search_index (rowid, main, more) SELECT key, cc_search_text(main), cc_search_text(more) FROM search_text;
+         DETACH current;",
+    )
+    .unwrap();
+    conn.pragma_update(None, "user_version", 9).unwrap();
+    conn.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
+    let _: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).unwrap();
+    drop(conn);
+    std::fs::rename(&old, case.db()).unwrap();
+    case
+}
+
+#[test]
+fn a_schema_9_case_upgrades_to_slugs_indexed_where_given_and_still_verifies() {
+    let case = schema_9_case();
+    assert_eq!(case.count("PRAGMA user_version"), 9);
+    let indexes = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('source', 'claim') ORDER BY name";
+    assert_eq!(
+        case.sql(indexes),
+        [
+            ["claim_status"],
+            ["claim_topic"],
+            ["sqlite_autoindex_claim_1"],
+            ["sqlite_autoindex_claim_2"],
+            ["sqlite_autoindex_source_1"],
+            ["sqlite_autoindex_source_2"]
+        ]
+    );
+    let records = ["source", "claim", "statement", "evidence"].map(|t| case.sql(&format!("SELECT * FROM {t} ORDER BY id")));
+    let run = case.run(&["upgrade"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let said = format!(
+        "upgraded case file {} from schema version 9 to {}; it passes verify",
+        case.db().display(),
+        latest()
+    );
+    assert!(run.stderr.contains(&said), "{said:?} not in\n{}", run.stderr);
+    assert_eq!(case.count("PRAGMA user_version"), latest());
+    // The same rows under the same ids, and the slug indexed only where given.
+    assert_eq!(
+        ["source", "claim", "statement", "evidence"].map(|t| case.sql(&format!("SELECT * FROM {t} ORDER BY id"))),
+        records
+    );
+    assert_eq!(
+        case.sql(indexes),
+        [
+            ["claim_slug"],
+            ["claim_status"],
+            ["claim_topic"],
+            ["source_slug"],
+            ["sqlite_autoindex_claim_1"],
+            ["sqlite_autoindex_source_1"]
+        ]
+    );
+    assert_eq!(
+        case.sql("SELECT sql FROM sqlite_master WHERE name = 'source_slug'"),
+        [["CREATE UNIQUE INDEX source_slug ON source (slug) WHERE slug IS NOT NULL"]]
+    );
+    case.ok(&["verify"]);
+
+    // Search finds what it found, by title, publisher and CJK text.
+    for (query, handle) in [
+        ("防衛", "S1"),
+        ("Интерфакс", "S2"),
+        ("領空", "S3"),
+        ("Bombers", "C1"),
+        ("\"air patrol\"", "ST1"),
+    ] {
+        assert_eq!(case.found(query), [handle], "search {query}");
+    }
+    // Slugs still name one record each, without regard to case.
+    assert!(
+        case.ok(&["source", "show", "MOD-PATROL"])
+            .contains("Joint patrol over the East Sea")
+    );
+    assert_eq!(
+        case.fails(2, &["source", "add", "Another report", "--slug", "Mod-Patrol"]),
+        "crosscheck: source slug \"Mod-Patrol\" is already taken in this case; choose another\n"
+    );
+    assert_eq!(
+        case.fails(2, &["claim", "add", "Another claim", "--slug", "BOMBERS"]),
+        "crosscheck: claim slug \"BOMBERS\" is already taken in this case; choose another\n"
+    );
+    case.ok(&["source", "add", "A second source without a slug"]);
+    case.ok(&["claim", "add", "A second claim without a slug"]);
+    case.write("sources.csv", "title\nImported without a slug\nAnd another\n");
+    case.ok(&["import", "sources.csv", "--into", "sources"]);
+    assert_eq!(case.count("SELECT count(*) FROM source WHERE slug IS NULL"), 5);
+    case.ok(&["verify"]);
 }
 
 #[test]

@@ -490,3 +490,89 @@ fn references_follow_uuids_between_case_files() {
     );
     assert_eq!(on, [["second", "A source"], ["second", "A source"]]);
 }
+
+#[test]
+fn records_without_a_slug_import_side_by_side_and_a_taken_slug_is_refused() {
+    let case = Case::new();
+    // Schema version 10 indexes only the slugs that are given: any number
+    // of sources and claims may have none, and a given one stays unique,
+    // without regard to case, within a file, across files and by hand.
+    case.write(
+        "sources.csv",
+        "title,publisher,slug\n\
+         Joint patrol over the East Sea,防衛省,\n\
+         Российские и китайские самолеты,Интерфакс,\n\
+         竹島の領空を侵犯,NHK,nhk-airspace\n",
+    );
+    let run = case.run(&["import", "sources.csv", "--into", "sources"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "imported sources.csv into sources: 3 rows: 3 new, 0 updated, 0 unchanged\n"
+    );
+    case.ok(&["source", "add", "Added by hand without a slug"]);
+    assert_eq!(case.count("SELECT count(*) FROM source WHERE slug IS NULL"), 3);
+
+    case.write("taken.csv", "title,slug\nAnother report,NHK-Airspace\n");
+    assert_eq!(
+        case.fails(2, &["import", "taken.csv", "--into", "sources"]),
+        "crosscheck: taken.csv, line 2: source slug \"NHK-Airspace\" is already taken in this case; choose another. \
+         Nothing was imported: fix the row, or import the valid rows with --skip-invalid REJECTS.csv\n"
+    );
+    case.write("twice.csv", "title,slug\nFirst,twice\nSecond,\nThird,Twice\n");
+    assert_eq!(
+        case.fails(2, &["import", "twice.csv", "--into", "sources"]),
+        "crosscheck: twice.csv, line 4: source slug \"Twice\" is already taken in this case; choose another. \
+         Nothing was imported: fix the row, or import the valid rows with --skip-invalid REJECTS.csv\n"
+    );
+    assert_eq!(
+        case.fails(2, &["source", "add", "By hand", "--slug", "nhk-AIRSPACE"]),
+        "crosscheck: source slug \"nhk-AIRSPACE\" is already taken in this case; choose another\n"
+    );
+    assert_eq!(case.count("SELECT count(*) FROM source"), 4);
+
+    case.write("claims.csv", "text,slug\nFirst claim,\nSecond claim,\nThird claim,c-three\n");
+    case.ok(&["import", "claims.csv", "--into", "claims"]);
+    case.ok(&["claim", "add", "Fourth claim"]);
+    assert_eq!(case.count("SELECT count(*) FROM claim WHERE slug IS NULL"), 3);
+    assert_eq!(
+        case.fails(2, &["claim", "add", "Fifth claim", "--slug", "C-THREE"]),
+        "crosscheck: claim slug \"C-THREE\" is already taken in this case; choose another\n"
+    );
+    // The slug still finds its record.
+    assert!(case.ok(&["source", "show", "NHK-AIRSPACE"]).contains("竹島の領空を侵犯"));
+    assert!(case.ok(&["claim", "show", "c-three"]).contains("Third claim"));
+
+    // Imported sources are found by title, by publisher and by CJK text
+    // inside a sentence.
+    for (query, handle) in [
+        ("patrol", "S1"),
+        ("防衛", "S1"),
+        ("Интерфакс", "S2"),
+        ("самолеты", "S2"),
+        ("領空", "S3"),
+    ] {
+        assert_eq!(case.found(query), [handle], "search {query}");
+    }
+    case.ok(&["verify"]);
+}
+
+#[test]
+fn each_import_indexes_its_own_rows_for_search_once() {
+    let case = Case::new();
+    case.write(
+        "first.csv",
+        "title,publisher\nAlpha report,Common Press\nНовости учений,Интерфакс\n",
+    );
+    case.write("second.csv", "title,publisher\nBeta report,Common Press\n竹島の領空,防衛省\n");
+    case.ok(&["import", "first.csv", "--into", "sources"]);
+    case.ok(&["source", "add", "Gamma report", "--publisher", "Common Press"]);
+    case.ok(&["import", "second.csv", "--into", "sources"]);
+    // One entry in the index for each source, whichever way it came in.
+    assert_eq!(case.count("SELECT count(*) FROM search_index_docsize"), 5);
+    assert_eq!(case.found("report"), ["S4", "S3", "S1"]);
+    assert_eq!(case.found("\"Common Press\""), ["S4", "S3", "S1"]);
+    assert_eq!(case.found("учений"), ["S2"]);
+    assert_eq!(case.found("領空"), ["S5"]);
+    assert_eq!(case.found("防衛"), ["S5"]);
+}

@@ -30,6 +30,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0009_capture_content_last.sql",
         include_str!("../../migrations/0009_capture_content_last.sql"),
     ),
+    (
+        "0010_slugs_partial_index.sql",
+        include_str!("../../migrations/0010_slugs_partial_index.sql"),
+    ),
 ];
 
 /// How long a writer waits for another process's lock before giving up,
@@ -252,6 +256,8 @@ pub fn create(path: &Path) -> Result<(Connection, Schema, bool)> {
     }
     let mut conn = Connection::open(path).with_context(|| format!("cannot create case file {}", path.display()))?;
     conn.busy_timeout(lock_wait())?;
+    // Set before the file has its first page, which fixes it for good.
+    conn.pragma_update(None, "page_size", PAGE_SIZE)?;
     use_wal(&conn, path)?;
     prepare(&conn)?;
     migrate(&mut conn, path, None).with_context(|| format!("cannot create case file {}", path.display()))?;
@@ -261,6 +267,16 @@ pub fn create(path: &Path) -> Result<(Connection, Schema, bool)> {
     };
     Ok((conn, schema, true))
 }
+
+/// The size of the pages of a new case file, where SQLite's default is
+/// 4 KiB. A case grows by imports of whole files, and an import writes
+/// every page it fills twice, to the write-ahead log and then into the
+/// file, and reads most of them back from the log, one system call a page:
+/// with pages four times as large an import of a million sources took 13%
+/// less CPU time (medians of four runs: 6.07 s against 7.00 s; 8 KiB pages
+/// 6.42 s), its system time most of all. Case files made before keep the
+/// size they have.
+pub const PAGE_SIZE: i64 = 16384;
 
 /// An SQLite database with nothing in it and no program's mark.
 fn is_blank(conn: &Connection) -> rusqlite::Result<bool> {
@@ -331,12 +347,24 @@ fn add_functions(conn: &Connection) -> Result<()> {
             Ok(figure.map(|f| f.with_unit(&unit)).unwrap_or_default())
         },
     )?;
-    // cc_search_text(text): the text as the search index holds it (store/search.rs).
+    // cc_search_text(text): the text as the search index holds it
+    // (store/search.rs). Text without CJK, most of it, is given back as it
+    // is: SQLite copies it, neither checked nor copied in Rust.
     conn.create_scalar_function(
         "cc_search_text",
         1,
         FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-        |ctx| Ok(super::search::index_text(ctx.get_raw(0).as_str_or_null()?.unwrap_or_default()).into_owned()),
+        |ctx| {
+            use rusqlite::types::{ToSqlOutput, Value, ValueRef};
+            let value = ctx.get_raw(0);
+            if let ValueRef::Text(text) = value
+                && !super::search::may_hold_cjk(text)
+            {
+                return Ok(ToSqlOutput::Arg(0));
+            }
+            let text = value.as_str_or_null()?.unwrap_or_default();
+            Ok(ToSqlOutput::Owned(Value::Text(super::search::index_text(text).into_owned())))
+        },
     )?;
     // cc_rank(search_index, weights...): search's ranking across the names of a place.
     super::search::add_rank_function(conn)?;

@@ -1283,7 +1283,9 @@ impl Merge<'_, '_> {
         let copied: Vec<i64> = self.imports.values().filter(|(_, copied)| *copied).map(|(id, _)| *id).collect();
         for id in copied {
             for kind in Kind::ALL {
-                super::search::index_import(self.conn, kind, id)?;
+                // Every row of the table is looked at: the copied rows may
+                // be anywhere in it.
+                super::search::index_import(self.conn, kind, id, 0)?;
             }
         }
         Ok(())

@@ -107,12 +107,19 @@ fn last_char(run: &str) -> &str {
     &run[start..]
 }
 
+/// False when UTF-8 text holds no CJK letter, told from its bytes alone:
+/// every CJK letter is U+1100 or above, so its UTF-8 starts with a byte of
+/// 0xE1 or more. Most text is passed on without a look at its letters.
+pub fn may_hold_cjk(text: &[u8]) -> bool {
+    // The largest byte, without stopping early: the compiler makes it a
+    // few vector instructions, where `any` tests a byte at a time.
+    text.iter().copied().max().unwrap_or(0) >= 0xE1
+}
+
 /// The text as the index holds it: CJK runs as overlapping two-character
 /// words followed by their last character, everything else unchanged.
 pub fn index_text(text: &str) -> Cow<'_, str> {
-    // Every CJK letter is U+1100 or above, so its UTF-8 starts with a byte
-    // of 0xE1 or more: most text is passed on without a look at its letters.
-    if text.bytes().all(|b| b < 0xE1) || !text.chars().any(is_cjk) {
+    if !may_hold_cjk(text.as_bytes()) || !text.chars().any(is_cjk) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() * 2);
@@ -299,7 +306,9 @@ fn write<R: Record>(conn: &Connection, values: &[ToSqlOutput<'_>], id: i64, inse
 /// Indexes the rows an import inserted, in one statement: FTS5 takes a
 /// batch of rows at a time at half the cost of one INSERT a row. The text
 /// is the same `searched_text` gives (the columns joined with a newline).
-pub fn index_import(conn: &Connection, kind: Kind, import_id: i64) -> Result<()> {
+/// The rows are those after row `after` (the last before the import: new
+/// rows come after it), so that the table is read from there on only.
+pub fn index_import(conn: &Connection, kind: Kind, import_id: i64, after: i64) -> Result<()> {
     let (Some(code), Some((main, more))) = (kind.search_code(), kind.spec().search) else {
         return Ok(());
     };
@@ -310,20 +319,16 @@ pub fn index_import(conn: &Connection, kind: Kind, import_id: i64) -> Result<()>
             columns.join(" || char(10) || ")
         }
     };
-    // Text in ASCII (its length in bytes is its length in characters) is
-    // indexed as it is, without a call into Rust for each value.
-    let text = |columns: &[&str]| {
-        let value = join(columns);
-        format!("CASE WHEN length(CAST({value} AS BLOB)) = length({value}) THEN {value} ELSE cc_search_text({value}) END")
-    };
+    // cc_search_text gives back text without CJK as it is, without a copy
+    // in Rust: cheaper than telling ASCII apart in SQL first, as this did.
     let sql = format!(
         "INSERT INTO search_index (rowid, main, more)
-         SELECT id * {STRIDE} + {code}, {}, {} FROM {} WHERE import_id = ?1",
-        text(main),
-        text(more),
+         SELECT id * {STRIDE} + {code}, cc_search_text({}), cc_search_text({}) FROM {} WHERE id > ?2 AND import_id = ?1",
+        join(main),
+        join(more),
         kind.table()
     );
-    conn.execute(&sql, [import_id])
+    conn.execute(&sql, [import_id, after])
         .map_err(damaged)
         .context("cannot update the search index for the imported rows")?;
     Ok(())

@@ -136,6 +136,12 @@ impl Case {
         self.sql(query)[0][0].parse().expect("a number")
     }
 
+    /// The handles `crosscheck search QUERY` finds, best first.
+    pub fn found(&self, query: &str) -> Vec<String> {
+        let records = csv_records(&self.ok(&["search", query, "--format", "csv"]));
+        records.into_iter().skip(1).map(|record| record[0].clone()).collect()
+    }
+
     pub fn write(&self, name: &str, contents: &str) -> PathBuf {
         let path = self.path(name);
         std::fs::write(&path, contents).unwrap();
