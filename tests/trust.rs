@@ -865,14 +865,15 @@ fn a_case_file_without_write_permission_refuses_writes_clearly() {
 #[ignore = "needs root to mount a tmpfs; .ci/run runs it with --ignored"]
 fn a_full_disk_fails_clearly_and_keeps_the_case_whole() {
     let case = Case::empty();
-    let _mount = Mount::tmpfs(case.dir.path(), "1m", "a_full_disk_fails_clearly_and_keeps_the_case_whole");
+    // An empty case file is 54 pages of 16 KiB, with room for its write-ahead log.
+    let _mount = Mount::tmpfs(case.dir.path(), "4m", "a_full_disk_fails_clearly_and_keeps_the_case_whole");
     case.ok(&["init"]);
     case.ok(&["source", "add", "Report"]);
     let before = snapshot(&case);
     // Made outside the small disk, then attached: larger than the room left.
     let outside = tempfile::tempdir().unwrap();
     let big = outside.path().join("big.bin");
-    std::fs::write(&big, binary_bytes(2 * 1024 * 1024)).unwrap();
+    std::fs::write(&big, binary_bytes(8 * 1024 * 1024)).unwrap();
     let stderr = case.fails(1, &["source", "attach", "S1", big.to_str().unwrap()]);
     assert!(
         stderr.contains("cannot store the capture in the case file: database or disk is full"),
@@ -883,7 +884,7 @@ fn a_full_disk_fails_clearly_and_keeps_the_case_whole() {
     verify_passes(&case);
     // A backup onto the full disk leaves no partial file behind.
     let filler = case.path("filler");
-    let _ = std::fs::write(&filler, vec![0u8; 2 * 1024 * 1024]);
+    let _ = std::fs::write(&filler, vec![0u8; 8 * 1024 * 1024]);
     let stderr = case.fails(1, &["backup", case.path("copy.db").to_str().unwrap()]);
     assert!(stderr.contains("cannot"), "{stderr}");
     let names: Vec<String> = std::fs::read_dir(case.dir.path())
