@@ -970,13 +970,13 @@ impl Merge<'_, '_> {
         if wanted.is_empty() || ours.is_some_and(|o| o.get(key) == wanted) {
             return Ok(None);
         }
-        let Some((holder_kind, holder, holder_uuid)) = key_holder(self.conn, R::KIND, key, &wanted)? else {
+        let Some((holder_kind, holder, holder_uuid)) = key_holder(self.conn, R::KIND, &wanted)? else {
             return Ok(None);
         };
         if holder_uuid == uuid {
             return Ok(None);
         }
-        let variant = free_variant(self.conn, R::KIND, key, &wanted)?;
+        let variant = free_variant(self.conn, R::KIND, &wanted)?;
         if self.options.prefer != Some(Prefer::Theirs) {
             fields.set(key, variant.clone());
         }
@@ -1594,29 +1594,22 @@ fn describe<R: Record>(fields: &Fields) -> String {
         .unwrap_or_default()
 }
 
-/// The record that holds a slug or code here, of kind `kind` (whose key
-/// column is `key`) or any other, with its UUID.
-fn key_holder(conn: &Connection, kind: Kind, key: &str, value: &str) -> Result<Option<(Kind, i64, String)>> {
-    let table = kind.table();
-    let sql = statement_text(table, "holder of key", || format!("SELECT id, uuid FROM {table} WHERE {key} = ?1"));
-    let own: Option<(i64, String)> = conn
-        .prepare_cached(sql)?
-        .query_row([value], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    if let Some((id, uuid)) = own {
-        return Ok(Some((kind, id, uuid)));
-    }
-    match super::handle::key_holders(conn, value, Some(kind))?.first() {
-        Some(&(other, id)) => Ok(Some((other, id, super::handle::uuid_of(conn, other, id)?))),
-        None => Ok(None),
-    }
+/// The record that holds a slug or code here, of any kind (of `kind` first,
+/// in a file written before a key named one record across kinds), with its
+/// UUID.
+fn key_holder(conn: &Connection, kind: Kind, value: &str) -> Result<Option<(Kind, i64, String)>> {
+    let holders = super::handle::key_holders(conn, value, None)?;
+    let Some(&(holder, id)) = holders.iter().find(|(k, _)| *k == kind).or(holders.first()) else {
+        return Ok(None);
+    };
+    Ok(Some((holder, id, super::handle::uuid_of(conn, holder, id)?)))
 }
 
 /// The first of `value-2`, `value-3`... that no record holds.
-fn free_variant(conn: &Connection, kind: Kind, key: &str, value: &str) -> Result<String> {
+fn free_variant(conn: &Connection, kind: Kind, value: &str) -> Result<String> {
     for n in 2.. {
         let candidate = format!("{value}-{n}");
-        if key_holder(conn, kind, key, &candidate)?.is_none() {
+        if key_holder(conn, kind, &candidate)?.is_none() {
             return Ok(candidate);
         }
     }
