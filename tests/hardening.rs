@@ -973,10 +973,11 @@ fn rewrite_history(case: &Case, from: i64) {
     conn.execute_batch("DROP TRIGGER history_no_update").unwrap();
     conn.execute("UPDATE history SET reason = 'rewritten' WHERE id = ?1", [from])
         .unwrap();
+    let conn = crosscheck::store::sql::Connection::from(conn);
     let entries: Vec<Entry> = conn
         .prepare(&format!("SELECT {} FROM history ORDER BY id", Entry::COLUMNS))
         .unwrap()
-        .query_map([], Entry::from_row)
+        .query_map((), Entry::from_row)
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();

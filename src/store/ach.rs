@@ -2,8 +2,8 @@
 //! hypothesis (through the one write path, so that every rating and every
 //! change of one is in the history), and what the matrix is read from.
 
+use super::sql::{OptionalExtension, params};
 use anyhow::Result;
-use rusqlite::{OptionalExtension, params};
 
 use super::handle;
 use super::kind::{Kind, handle as format_handle};
@@ -178,7 +178,7 @@ impl Case {
                 let relevance: String = r.get(4)?;
                 Ok((item, r.get::<_, i64>(2)?, rating, relevance))
             })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<super::sql::Result<Vec<_>>>()?;
         let mut items: Vec<RatedItem> = Vec::new();
         for (item, hypothesis, rating, relevance) in rows {
             let rating = (hypothesis, Consistency::parse(&rating)?, Relevance::parse(&relevance)?);
@@ -195,7 +195,7 @@ impl Case {
     }
 
     fn rated_item(&self, item: Item) -> Result<RatedItem> {
-        let source = |r: &rusqlite::Row<'_>, at: usize| -> rusqlite::Result<Option<(i64, String, String, String)>> {
+        let source = |r: &super::sql::Row<'_>, at: usize| -> super::sql::Result<Option<(i64, String, String, String)>> {
             Ok(match r.get::<_, Option<i64>>(at)? {
                 None => None,
                 Some(id) => Some((id, r.get(at + 1)?, r.get(at + 2)?, r.get(at + 3)?)),

@@ -4,8 +4,8 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use super::sql::Connection;
 use anyhow::{Context, Result};
-use rusqlite::Connection;
 use rusqlite::backup::{Backup, StepResult};
 
 use super::Case;
@@ -19,14 +19,21 @@ impl Case {
     /// exist yet: the caller gives a temporary name), leaves it as one file
     /// with no write-ahead log, and checks the copy.
     pub fn backup_to(&self, path: &Path) -> Result<Findings> {
-        let mut copy = Connection::open(path).with_context(|| format!("cannot create {}", path.display()))?;
-        copy_all(self.conn(), &mut copy)?;
+        let Some(from) = self.conn().sqlite() else {
+            return super::export::to_file(self, path);
+        };
+        let mut copy = rusqlite::Connection::open(path).with_context(|| format!("cannot create {}", path.display()))?;
+        copy_all(from, &mut copy)?;
         // The copy stands alone: one file, no write-ahead log beside it.
-        let _mode: String = copy.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
-        let tx = copy.transaction()?;
-        let findings = super::verify::check(&tx)?;
-        tx.finish()?;
-        copy.close().map_err(|(_, e)| e)?;
+        let _mode: String = copy.query_row("PRAGMA journal_mode = DELETE", (), |r| r.get(0))?;
+        let copy = Connection::from(copy);
+        let findings = {
+            let tx = copy.begin(false)?;
+            let findings = super::verify::check(&tx)?;
+            tx.rollback()?;
+            findings
+        };
+        drop(copy);
         Ok(findings)
     }
 }
@@ -35,7 +42,7 @@ impl Case {
 /// transaction, so the copy is the state of one moment; in WAL mode writers
 /// go on meanwhile. (Copying a few pages at a time would start over each
 /// time another process writes, and might never finish on a busy case.)
-fn copy_all(from: &Connection, to: &mut Connection) -> Result<()> {
+fn copy_all(from: &rusqlite::Connection, to: &mut rusqlite::Connection) -> Result<()> {
     let backup = Backup::new(from, to)?;
     let started = Instant::now();
     loop {

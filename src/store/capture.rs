@@ -1,11 +1,12 @@
-//! Captures: a source's preserved copies, kept byte for byte in the case
-//! file. Content streams in and out through SQLite's incremental blob I/O,
-//! so that no file has to fit in memory.
+//! Captures: a source's preserved copies, kept byte for byte in the case.
+//! Content streams in and out, through SQLite's incremental blob I/O or, on
+//! PostgreSQL, in rows of `capture_chunk` of `CHUNK` bytes each, so that no
+//! file has to fit in memory.
 
 use std::io::{Read, Write};
 
+use super::sql::{Connection, OptionalExtension, params};
 use anyhow::{Context, Result};
-use rusqlite::{Connection, MAIN_DB, OptionalExtension, params};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -111,15 +112,13 @@ impl Writer<'_> {
         }
         let uuid = super::record::new_uuid();
         let actor = self.actor();
-        conn.execute(
-            "INSERT INTO capture (uuid, source_id, sha256, size, media_type, file_name, content, attached_by, attached_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, zeroblob(?4), ?7, ?8)",
+        let id = new_capture(
+            conn,
             params![uuid, source_id, sha256, size as i64, media_type, file_name, actor.analyst, actor.at],
         )
         .context("cannot store the capture in the case file")?;
-        let id = conn.last_insert_rowid();
         let (again, written) = {
-            let mut blob = conn.blob_open(MAIN_DB, "capture", "content", id, false)?;
+            let mut blob = content_writer(conn, id)?;
             let mut room = size;
             let result = stream(&mut *open()?, |chunk| {
                 if chunk.len() as u64 > room {
@@ -130,7 +129,7 @@ impl Writer<'_> {
                 blob.write_all(chunk).context("cannot store the capture in the case file")
             })
             .with_context(|| format!("cannot read {file_name}"))?;
-            blob.close()?;
+            blob.flush().context("cannot store the capture in the case file")?;
             result
         };
         if again != sha256 || written != size {
@@ -226,9 +225,117 @@ impl Write for HashSink<'_> {
     }
 }
 
+/// Writes a capture's row, its content to come through `content_writer`;
+/// returns its id. The values are those of the columns uuid, source_id,
+/// sha256, size, media_type, file_name, attached_by and attached_at.
+pub(crate) fn new_capture(conn: &Connection, values: &[&dyn super::sql::ToSql]) -> Result<i64> {
+    let sql = conn.pick(
+        "INSERT INTO capture (uuid, source_id, sha256, size, media_type, file_name, content, attached_by, attached_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, zeroblob(?4), ?7, ?8) RETURNING id",
+        "INSERT INTO capture (uuid, source_id, sha256, size, media_type, file_name, attached_by, attached_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+    );
+    Ok(conn.query_row(sql, values, |r| r.get(0))?)
+}
+
+/// Where a new capture's content is written, in order, `size` bytes in
+/// all. Call `flush` at the end.
+pub(crate) fn content_writer(conn: &Connection, id: i64) -> Result<Box<dyn Write + '_>> {
+    Ok(match conn.sqlite() {
+        Some(lite) => Box::new(lite.blob_open(rusqlite::MAIN_DB, "capture", "content", id, false)?),
+        None => Box::new(Chunks {
+            conn,
+            id,
+            seq: 0,
+            buf: Vec::with_capacity(CHUNK),
+        }),
+    })
+}
+
+/// A capture's content, read from the start.
+pub(crate) fn content_reader(conn: &Connection, id: i64) -> Result<Box<dyn Read + '_>> {
+    Ok(match conn.sqlite() {
+        Some(lite) => Box::new(lite.blob_open(rusqlite::MAIN_DB, "capture", "content", id, true)?),
+        None => Box::new(Chunks {
+            conn,
+            id,
+            seq: 0,
+            buf: Vec::new(),
+        }),
+    })
+}
+
+/// A capture's content as rows of `capture_chunk`, written or read one
+/// chunk at a time.
+struct Chunks<'c> {
+    conn: &'c Connection,
+    id: i64,
+    seq: i64,
+    buf: Vec<u8>,
+}
+
+fn io_error(e: impl std::fmt::Display) -> std::io::Error {
+    std::io::Error::other(e.to_string())
+}
+
+impl Write for Chunks<'_> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        let n = data.len().min(CHUNK - self.buf.len());
+        self.buf.extend_from_slice(&data[..n]);
+        if self.buf.len() == CHUNK {
+            self.flush()?;
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        self.conn
+            .execute(
+                "INSERT INTO capture_chunk (capture_id, seq, data) VALUES (?1, ?2, ?3)",
+                params![self.id, self.seq, self.buf],
+            )
+            .map_err(io_error)?;
+        self.seq += 1;
+        self.buf.clear();
+        Ok(())
+    }
+}
+
+impl Read for Chunks<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.buf.is_empty() {
+            let chunk: Option<Vec<u8>> = self
+                .conn
+                .query_row(
+                    "SELECT data FROM capture_chunk WHERE capture_id = ?1 AND seq = ?2",
+                    params![self.id, self.seq],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(io_error)?;
+            match chunk {
+                Some(data) => {
+                    self.buf = data;
+                    self.buf.reverse();
+                    self.seq += 1;
+                }
+                None => return Ok(0),
+            }
+        }
+        let n = out.len().min(self.buf.len());
+        for slot in &mut out[..n] {
+            *slot = self.buf.pop().unwrap_or_default();
+        }
+        Ok(n)
+    }
+}
+
 /// Streams a capture's content to `out`; returns how many bytes it wrote.
 pub fn copy_content(conn: &Connection, id: i64, out: &mut dyn Write) -> Result<u64> {
-    let mut blob = conn.blob_open(MAIN_DB, "capture", "content", id, true)?;
+    let mut blob = content_reader(conn, id)?;
     let mut buf = vec![0u8; CHUNK];
     let mut total = 0u64;
     loop {
@@ -259,7 +366,7 @@ fn captures_of(conn: &Connection, source_id: i64) -> Result<Vec<Capture>> {
                 file_name,
             })
         })
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<super::sql::Result<Vec<_>>>()?;
     Ok(all)
 }
 

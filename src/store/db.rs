@@ -6,8 +6,9 @@
 use std::path::Path;
 use std::time::Duration;
 
+use super::sql::{Connection, Transaction};
 use anyhow::{Context, Result};
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::OpenFlags;
 
 use super::history::{self, Actor};
 use crate::error::UserError;
@@ -94,24 +95,26 @@ pub fn open(path: &Path) -> Result<(Connection, Schema)> {
 fn connect(path: &Path) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
     let conn = match read_only(path) {
-        None => Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_READ_WRITE),
+        None => rusqlite::Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_READ_WRITE),
         // A case file that cannot be written is opened for reading, so that
         // lists, show, verify and backup still work; `write` refuses clearly.
         // On a read-only file system nobody can change it, and no WAL index
         // can be made beside it: SQLite reads it as immutable.
-        Some(ReadOnly::FileSystem) => Connection::open_with_flags(immutable_uri(path), flags | OpenFlags::SQLITE_OPEN_READ_ONLY),
-        Some(ReadOnly::Permission) => Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_READ_ONLY).and_then(|conn| {
-            // Without write access to its directory either, no WAL index can
-            // be made beside the file: read it as it is on disk.
-            match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
-                Ok(_) => Ok(conn),
-                Err(_) => Connection::open_with_flags(immutable_uri(path), flags | OpenFlags::SQLITE_OPEN_READ_ONLY),
-            }
-        }),
+        Some(ReadOnly::FileSystem) => rusqlite::Connection::open_with_flags(immutable_uri(path), flags | OpenFlags::SQLITE_OPEN_READ_ONLY),
+        Some(ReadOnly::Permission) => {
+            rusqlite::Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_READ_ONLY).and_then(|conn| {
+                // Without write access to its directory either, no WAL index can
+                // be made beside the file: read it as it is on disk.
+                match conn.query_row("SELECT count(*) FROM sqlite_master", (), |r| r.get::<_, i64>(0)) {
+                    Ok(_) => Ok(conn),
+                    Err(_) => rusqlite::Connection::open_with_flags(immutable_uri(path), flags | OpenFlags::SQLITE_OPEN_READ_ONLY),
+                }
+            })
+        }
     }
     .with_context(|| format!("cannot open case file {}", path.display()))?;
     conn.busy_timeout(lock_wait())?;
-    Ok(conn)
+    Ok(Connection::from(conn))
 }
 
 /// The first bytes of every SQLite database file.
@@ -160,12 +163,12 @@ const CASE_TABLES: [&str; 8] = ["party", "source", "claim", "statement", "eviden
 /// crosscheck, an older case from before the mark (known by its tables), or
 /// anything else, which is refused.
 fn identify(conn: &Connection, path: &Path) -> Result<Schema> {
-    let read = || -> rusqlite::Result<(i32, i64, i64)> {
-        let id = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
-        let version = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let read = || -> super::sql::Result<(i32, i64, i64)> {
+        let id = conn.query_row("PRAGMA application_id", (), |r| r.get(0))?;
+        let version = conn.query_row("PRAGMA user_version", (), |r| r.get(0))?;
         let tables = conn.query_row(
             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            rusqlite::params_from_iter(CASE_TABLES),
+            super::sql::params_from_iter(CASE_TABLES),
             |r| r.get(0),
         )?;
         Ok((id, version, tables))
@@ -254,8 +257,9 @@ pub fn create(path: &Path) -> Result<(Connection, Schema, bool)> {
     if !folder.is_dir() {
         return Err(UserError::no_folder(folder).into());
     }
-    let mut conn = Connection::open(path).with_context(|| format!("cannot create case file {}", path.display()))?;
+    let conn = rusqlite::Connection::open(path).with_context(|| format!("cannot create case file {}", path.display()))?;
     conn.busy_timeout(lock_wait())?;
+    let mut conn = Connection::from(conn);
     // Set before the file has its first page, which fixes it for good.
     conn.pragma_update(None, "page_size", PAGE_SIZE)?;
     use_wal(&conn, path)?;
@@ -279,16 +283,16 @@ pub fn create(path: &Path) -> Result<(Connection, Schema, bool)> {
 pub const PAGE_SIZE: i64 = 16384;
 
 /// An SQLite database with nothing in it and no program's mark.
-fn is_blank(conn: &Connection) -> rusqlite::Result<bool> {
-    let id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    let objects: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+fn is_blank(conn: &Connection) -> super::sql::Result<bool> {
+    let id: i32 = conn.query_row("PRAGMA application_id", (), |r| r.get(0))?;
+    let version: i64 = conn.query_row("PRAGMA user_version", (), |r| r.get(0))?;
+    let objects: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", (), |r| r.get(0))?;
     Ok(id == 0 && version == 0 && objects == 0)
 }
 
 /// An in-memory case, for `demo` and tests.
 pub fn memory() -> Result<Connection> {
-    let mut conn = Connection::open_in_memory()?;
+    let mut conn = Connection::from(rusqlite::Connection::open_in_memory()?);
     prepare(&conn)?;
     migrate(&mut conn, Path::new(":memory:"), None)?;
     Ok(conn)
@@ -308,11 +312,11 @@ fn prepare(conn: &Connection) -> Result<()> {
 /// process writes. Writing commands do this first: a backup is a single
 /// file in rollback mode, and reading it leaves it so.
 pub fn use_wal(conn: &Connection, path: &Path) -> Result<()> {
-    if conn.is_readonly(rusqlite::MAIN_DB)? {
+    if conn.is_readonly()? || conn.is_postgres() {
         return Ok(());
     }
     let _mode: String = conn
-        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .query_row("PRAGMA journal_mode = WAL", (), |r| r.get(0))
         .map_err(|e| busy(e, path))
         .with_context(|| format!("cannot use case file {}", path.display()))?;
     Ok(())
@@ -320,7 +324,7 @@ pub fn use_wal(conn: &Connection, path: &Path) -> Result<()> {
 
 /// Says plainly that another process holds the case, where SQLite says
 /// "database is locked".
-pub fn busy(err: rusqlite::Error, path: &Path) -> anyhow::Error {
+pub fn busy(err: super::sql::Error, path: &Path) -> anyhow::Error {
     match err.sqlite_error_code() {
         Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => anyhow::anyhow!(
             "another crosscheck (or another program) is writing case file {} and held it for {} second{}; nothing was changed: try again when it is done (CROSSCHECK_LOCK_WAIT sets how many seconds to wait)",
@@ -336,6 +340,9 @@ pub fn busy(err: rusqlite::Error, path: &Path) -> anyhow::Error {
 /// connections; the schema never depends on them.
 fn add_functions(conn: &Connection) -> Result<()> {
     use rusqlite::functions::FunctionFlags;
+    let Some(conn) = conn.sqlite() else {
+        return Ok(());
+    };
     // cc_figure(low, high, unit): "300,000 servicemen", "50,000–100,000 servicemen", or "".
     conn.create_scalar_function(
         "cc_figure",
@@ -390,7 +397,7 @@ pub fn with_bulk_writes<T>(conn: &Connection, work: impl FnOnce() -> Result<T>) 
     // (medians of five runs: 5.28 s against 5.68 s), and one of a million
     // sources with random UUIDs the same (18.98 s against 19.05 s). The
     // setting is kept in the index's own config table.
-    conn.execute("INSERT INTO search_index (search_index, rank) VALUES ('hashsize', 16777216)", [])?;
+    conn.execute("INSERT INTO search_index (search_index, rank) VALUES ('hashsize', 16777216)", ())?;
     // Every value an import writes has passed the same checks as `add`
     // (record.rs), which the schema's CHECK constraints repeat. SQLite
     // evaluates a CHECK of the form `x IN (...)` by building a temporary
@@ -410,7 +417,7 @@ pub fn with_bulk_writes<T>(conn: &Connection, work: impl FnOnce() -> Result<T>) 
 
 /// True while writes skip the CHECK constraints (during an import).
 pub fn checks_ignored(conn: &Connection) -> Result<bool> {
-    Ok(conn.query_row("PRAGMA ignore_check_constraints", [], |r| r.get(0))?)
+    Ok(conn.query_row("PRAGMA ignore_check_constraints", (), |r| r.get(0))?)
 }
 
 /// The schema version this build of crosscheck writes.
@@ -438,13 +445,11 @@ pub fn migrate(conn: &mut Connection, path: &Path, by: Option<&Actor>) -> Result
     // outside the transaction and check them all before it commits.
     conn.pragma_update(None, "foreign_keys", false)?;
     let result = (|| -> Result<Option<Upgraded>> {
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| busy(e, path))?;
+        let tx = conn.begin(true).map_err(|e| busy(e, path))?;
         // Read inside the write lock: another process may have upgraded
         // the file meanwhile.
-        let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        let id: i32 = tx.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        let current: i64 = tx.query_row("PRAGMA user_version", (), |r| r.get(0))?;
+        let id: i32 = tx.query_row("PRAGMA application_id", (), |r| r.get(0))?;
         if current > latest_version() {
             anyhow::bail!(
                 "this case file has schema version {current}, newer than this crosscheck reads ({}); use a newer crosscheck",
@@ -458,13 +463,13 @@ pub fn migrate(conn: &mut Connection, path: &Path, by: Option<&Actor>) -> Result
             // The SQL itself stays out of the message: it is crosscheck's, not the user's.
             tx.execute_batch(sql).map_err(|e| {
                 let why = match e {
-                    rusqlite::Error::SqlInputError { msg, .. } => msg,
+                    super::sql::Error::Sqlite(rusqlite::Error::SqlInputError { msg, .. }) => msg,
                     other => other.to_string(),
                 };
                 anyhow::anyhow!("migration {name} failed: {why}; nothing was changed")
             })?;
         }
-        let broken: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+        let broken: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", (), |r| r.get(0))?;
         if broken > 0 {
             anyhow::bail!("the upgrade would leave {broken} rows referring to records that do not exist; nothing was changed");
         }
@@ -502,20 +507,19 @@ pub fn migrate(conn: &mut Connection, path: &Path, by: Option<&Actor>) -> Result
 /// Starts the one transaction a writing command runs in. IMMEDIATE takes the
 /// write lock at once, so that the history chain is read and extended by one
 /// process at a time.
-pub fn write<'a>(conn: &'a mut Connection, path: &Path) -> Result<Transaction<'a>> {
-    if conn.is_readonly(rusqlite::MAIN_DB)? {
+pub fn write<'a>(conn: &'a Connection, path: &Path) -> Result<Transaction<'a>> {
+    if conn.is_readonly()? {
         anyhow::bail!(
             "case file {} is read-only (the file or its file system cannot be written): nothing was changed; listing, show, verify and backup still work, and a copy made with `crosscheck backup COPY` can be changed",
             path.display()
         );
     }
-    conn.transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(|e| busy(e, path))
+    conn.begin(true).map_err(|e| busy(e, path))
 }
 
 /// The current UTC time, as stored in every timestamp column.
 pub fn now(conn: &Connection) -> Result<String> {
-    Ok(conn.query_row("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')", [], |r| r.get(0))?)
+    Ok(conn.query_row("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')", (), |r| r.get(0))?)
 }
 
 #[cfg(test)]
@@ -525,10 +529,10 @@ mod tests {
     #[test]
     fn migrations_apply_to_a_fresh_database_and_set_the_version() {
         let conn = memory().unwrap();
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        let version: i64 = conn.query_row("PRAGMA user_version", (), |r| r.get(0)).unwrap();
         assert_eq!(version, latest_version());
         let states: i64 = conn
-            .query_row("SELECT count(*) FROM party WHERE kind = 'state'", [], |r| r.get(0))
+            .query_row("SELECT count(*) FROM party WHERE kind = 'state'", (), |r| r.get(0))
             .unwrap();
         assert_eq!(states, 249);
     }
@@ -537,7 +541,7 @@ mod tests {
     fn migrating_twice_changes_nothing() {
         let mut conn = memory().unwrap();
         assert_eq!(migrate(&mut conn, Path::new(":memory:"), None).unwrap(), None);
-        let parties: i64 = conn.query_row("SELECT count(*) FROM party", [], |r| r.get(0)).unwrap();
+        let parties: i64 = conn.query_row("SELECT count(*) FROM party", (), |r| r.get(0)).unwrap();
         assert_eq!(parties, 249);
     }
 }

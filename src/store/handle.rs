@@ -1,8 +1,8 @@
 //! Handles people type: a prefix and a number (P7, S12, C3, ST4, E5), a claim
 //! or source slug, a party code (RU, RU-MOD), or the record's UUID.
 
+use super::sql::{Connection, OptionalExtension, params};
 use anyhow::Result;
-use rusqlite::{Connection, OptionalExtension, params};
 
 use super::kind::{Kind, parse_typed};
 use super::record::statement_text;

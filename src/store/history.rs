@@ -1,8 +1,8 @@
 //! The record of every change, as a hash chain: each entry's hash is the
 //! SHA-256 of its own content and the previous entry's hash.
 
+use super::sql::{Connection, OptionalExtension, params};
 use anyhow::Result;
-use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -58,7 +58,7 @@ impl Entry {
     pub const COLUMNS: &'static str =
         "id, uuid, at, analyst, action, entity, entity_uuid, handle, claim_uuid, before, after, reason, prev_hash, hash, origin_hash";
 
-    pub fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
+    pub fn from_row(r: &super::sql::Row<'_>) -> super::sql::Result<Entry> {
         Ok(Entry {
             id: r.get(0)?,
             uuid: r.get(1)?,
@@ -143,7 +143,7 @@ fn content_hash(
 pub fn last_hash(conn: &Connection) -> Result<String> {
     let hash: Option<String> = conn
         .prepare_cached("SELECT hash FROM history ORDER BY id DESC LIMIT 1")?
-        .query_row([], |r| r.get(0))
+        .query_row((), |r| r.get(0))
         .optional()?;
     Ok(hash.unwrap_or_else(|| GENESIS.to_string()))
 }
@@ -163,7 +163,7 @@ pub fn head(conn: &Connection) -> Result<Option<Head>> {
     Ok(conn
         .query_row(
             "SELECT id, hash, at, (SELECT count(*) FROM history) FROM history ORDER BY id DESC LIMIT 1",
-            [],
+            (),
             |r| {
                 Ok(Head {
                     id: r.get(0)?,
@@ -314,7 +314,7 @@ pub fn verify_chain(conn: &Connection) -> Result<(usize, Vec<Break>)> {
     // origin_hash column: its entries have none.
     let has_origin: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM pragma_table_info('history') WHERE name = 'origin_hash')",
-        [],
+        (),
         |r| r.get(0),
     )?;
     let columns = if has_origin {
@@ -323,12 +323,12 @@ pub fn verify_chain(conn: &Connection) -> Result<(usize, Vec<Break>)> {
         Entry::COLUMNS.replace("origin_hash", "NULL AS origin_hash")
     };
     let mut stmt = conn.prepare(&format!("SELECT {columns} FROM history ORDER BY id"))?;
-    let mut rows = stmt.query([])?;
+    let mut rows = stmt.query(())?;
     let mut expected_prev = GENESIS.to_string();
     let mut count = 0;
     let mut breaks = Vec::new();
     while let Some(row) = rows.next()? {
-        let entry = Entry::from_row(row)?;
+        let entry = Entry::from_row(&row)?;
         count += 1;
         if entry.prev_hash != expected_prev {
             breaks.push(Break {

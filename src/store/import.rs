@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 
+use super::sql::{Connection, OptionalExtension, params};
 use anyhow::Result;
-use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -1112,11 +1112,12 @@ fn scan_rfc4180(input: impl Read, delimiter: u8) -> Result<Scan> {
 /// Starts an import: one `import` row that every imported row points at.
 pub fn begin(conn: &Connection, actor: &Actor, entity: Kind, file_name: &str) -> Result<(i64, String)> {
     let uuid = super::record::new_uuid();
-    conn.execute(
-        "INSERT INTO import (uuid, entity, file_name, sha256, analyst, imported_at) VALUES (?1, ?2, ?3, '', ?4, ?5)",
+    let id = conn.query_row(
+        "INSERT INTO import (uuid, entity, file_name, sha256, analyst, imported_at) VALUES (?1, ?2, ?3, '', ?4, ?5) RETURNING id",
         params![uuid, entity.plural(), file_name, actor.analyst, actor.at],
+        |r| r.get(0),
     )?;
-    Ok((conn.last_insert_rowid(), uuid))
+    Ok((id, uuid))
 }
 
 /// The id of the last row of the kind's table, 0 for none: the rows an
@@ -1124,7 +1125,7 @@ pub fn begin(conn: &Connection, actor: &Actor, entity: Kind, file_name: &str) ->
 fn last_id(conn: &Connection, entity: Kind) -> Result<i64> {
     let table = entity.table();
     let sql = super::record::statement_text(table, "last id", || format!("SELECT coalesce(max(id), 0) FROM {table}"));
-    Ok(conn.query_row(sql, [], |r| r.get(0))?)
+    Ok(conn.query_row(sql, (), |r| r.get(0))?)
 }
 
 /// Imports one row: creates it, or with `update` changes the row with the same

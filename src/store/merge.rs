@@ -35,8 +35,9 @@ use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+use super::sql::{Connection, OptionalExtension, params};
 use anyhow::{Context, Result};
-use rusqlite::{Connection, MAIN_DB, OpenFlags, OptionalExtension, params};
+use rusqlite::OpenFlags;
 use serde_json::{Map, Value, json};
 
 use super::capture::capture_handle;
@@ -178,8 +179,11 @@ impl Case {
     pub fn merge(&mut self, path: &Path, options: Options, analyst: &str, each: &mut dyn FnMut(&Change) -> Result<()>) -> Result<Outcome> {
         let other = Other::open(path, Some(self.path()))?;
         // Each kind's statements, on both sides, stay prepared.
-        self.conn().set_prepared_statement_cache_capacity(128);
-        other.conn.set_prepared_statement_cache_capacity(128);
+        for conn in [self.conn(), &other.conn] {
+            if let Some(lite) = conn.sqlite() {
+                lite.set_prepared_statement_cache_capacity(128);
+            }
+        }
         other.conn.execute_batch("BEGIN DEFERRED")?;
         let result = (|| {
             let findings = verify::check(&other.conn)?;
@@ -261,10 +265,10 @@ fn compare_histories(conn: &Connection, other: &Other, findings: &mut Findings) 
         .conn
         .prepare(&format!("SELECT {} FROM history WHERE uuid = ?1", Entry::COLUMNS))?;
     let mut stmt = conn.prepare(&format!("SELECT {} FROM history ORDER BY id", Entry::COLUMNS))?;
-    let mut rows = stmt.query([])?;
+    let mut rows = stmt.query(())?;
     let (mut shared, mut confirmed, mut elsewhere) = (0, 0, 0);
     while let Some(row) = rows.next()? {
-        let ours = Entry::from_row(row)?;
+        let ours = Entry::from_row(&row)?;
         let Some(there) = theirs.query_row([&ours.uuid], Entry::from_row).optional()? else {
             if ours.origin_hash.is_some() {
                 elsewhere += 1;
@@ -380,20 +384,21 @@ impl Other {
         // reader does.
         let beside = |suffix: &str| PathBuf::from(format!("{}{suffix}", path.display())).exists();
         let (conn, watch) = if beside("-wal") || beside("-journal") {
-            (Connection::open_with_flags(path, flags), None)
+            (rusqlite::Connection::open_with_flags(path, flags), None)
         } else {
             (
-                Connection::open_with_flags(super::db::immutable_uri(path), flags),
+                rusqlite::Connection::open_with_flags(super::db::immutable_uri(path), flags),
                 Some((path.to_path_buf(), stamp(path)?)),
             )
         };
         let conn = conn.with_context(|| format!("cannot open {}", path.display()))?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
-        let read = || -> rusqlite::Result<(i64, i64)> {
-            let version = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let conn = Connection::from(conn);
+        let read = || -> super::sql::Result<(i64, i64)> {
+            let version = conn.query_row("PRAGMA user_version", (), |r| r.get(0))?;
             let tables = conn.query_row(
                 "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('history', 'party', 'claim', 'source')",
-                [],
+                (),
                 |r| r.get(0),
             )?;
             Ok((version, tables))
@@ -423,8 +428,9 @@ impl Other {
             // them: a copy made with SQLite's backup and migrated.
             let copy = TempCopy::new();
             {
-                let mut target = Connection::open(&copy.0).with_context(|| format!("cannot create {}", copy.0.display()))?;
-                rusqlite::backup::Backup::new(&other.conn, &mut target)?.run_to_completion(1024, std::time::Duration::ZERO, None)?;
+                let mut target = rusqlite::Connection::open(&copy.0).with_context(|| format!("cannot create {}", copy.0.display()))?;
+                let from = other.conn.sqlite().context("a case of an older schema is a file")?;
+                rusqlite::backup::Backup::new(from, &mut target)?.run_to_completion(1024, std::time::Duration::ZERO, None)?;
             }
             other.unchanged()?;
             let (mut conn, _) = super::db::open(&copy.0)?;
@@ -536,7 +542,7 @@ impl Trail {
 
     /// Adds an entry, read from a row of `action, before, after, analyst,
     /// at, reason`.
-    fn add(&mut self, r: &rusqlite::Row<'_>, shared: bool) -> rusqlite::Result<()> {
+    fn add(&mut self, r: &super::sql::Row<'_>, shared: bool) -> super::sql::Result<()> {
         let (action, before, after): (String, Option<String>, Option<String>) = (r.get(0)?, r.get(1)?, r.get(2)?);
         let (analyst, at, reason): (String, String, String) = (r.get(3)?, r.get(4)?, r.get(5)?);
         let (before, after) = (before.as_deref(), after.as_deref());
@@ -604,7 +610,7 @@ impl Merge<'_, '_> {
         )?;
         let head = self
             .conn
-            .query_row("SELECT coalesce(max(id), 0) FROM history", [], |r| r.get::<_, i64>(0))?;
+            .query_row("SELECT coalesce(max(id), 0) FROM history", (), |r| r.get::<_, i64>(0))?;
         self.imports()?;
         for kind in Kind::ALL {
             crate::with_record!(kind, R => self.records::<R>())?;
@@ -644,7 +650,7 @@ impl Merge<'_, '_> {
         let mut here = self.conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM history WHERE uuid = ?1)")?;
         let mut keep = self.other.prepare("INSERT INTO temp.merge_own (id) VALUES (?1)")?;
         let mut stmt = self.other.prepare("SELECT id, uuid FROM history ORDER BY id")?;
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query(())?;
         let mut count = 0u64;
         while let Some(row) = rows.next()? {
             let (id, uuid): (i64, String) = (row.get(0)?, row.get(1)?);
@@ -664,7 +670,7 @@ impl Merge<'_, '_> {
         let mut stmt = other.prepare(
             "SELECT id, uuid, entity, file_name, sha256, inserted, updated, rejected, analyst, imported_at FROM import ORDER BY id",
         )?;
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query(())?;
         while let Some(r) = rows.next()? {
             let (id, uuid): (i64, String) = (r.get(0)?, r.get(1)?);
             let here: Option<i64> = self
@@ -679,12 +685,12 @@ impl Merge<'_, '_> {
             let (entity, file_name, sha256): (String, String, String) = (r.get(2)?, r.get(3)?, r.get(4)?);
             let (inserted, updated, rejected): (i64, i64, i64) = (r.get(5)?, r.get(6)?, r.get(7)?);
             let (analyst, imported_at): (String, String) = (r.get(8)?, r.get(9)?);
-            self.conn.execute(
+            let here: i64 = self.conn.query_row(
                 "INSERT INTO import (uuid, entity, file_name, sha256, inserted, updated, rejected, analyst, imported_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
                 params![uuid, entity, file_name, sha256, inserted, updated, rejected, analyst, imported_at],
+                |r| r.get(0),
             )?;
-            let here = self.conn.last_insert_rowid();
             self.imports.insert(id, (here, true));
             self.other.execute("INSERT INTO temp.merge_import (id) VALUES (?1)", [id])?;
             self.outcome.count("import").new += 1;
@@ -766,7 +772,7 @@ impl Merge<'_, '_> {
             )?;
             let mut rows = stmt.query([&row.uuid])?;
             while let Some(r) = rows.next()? {
-                trail_theirs.add(r, r.get(6)?)?;
+                trail_theirs.add(&r, r.get(6)?)?;
             }
         }
         match handle::by_uuid(self.conn, R::KIND, &row.uuid)? {
@@ -785,7 +791,7 @@ impl Merge<'_, '_> {
         let mut rows = stmt.query([uuid])?;
         while let Some(r) = rows.next()? {
             let entry: String = r.get(6)?;
-            trail.add(r, there.query_row([&entry], |r| r.get::<_, bool>(0))?)?;
+            trail.add(&r, there.query_row([&entry], |r| r.get::<_, bool>(0))?)?;
         }
         Ok(trail)
     }
@@ -1106,7 +1112,7 @@ impl Merge<'_, '_> {
                     (SELECT count(*) FROM capture o WHERE o.source_id = c.source_id AND o.id <= c.id), s.id
              FROM capture c JOIN source s ON s.id = c.source_id ORDER BY c.id",
         )?;
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query(())?;
         while let Some(r) = rows.next()? {
             let (id, uuid, source_uuid, sha256): (i64, String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
             let exists: bool = self
@@ -1127,16 +1133,16 @@ impl Merge<'_, '_> {
             );
             let source_id = handle::by_uuid(self.conn, Kind::Source, &source_uuid)?
                 .ok_or_else(|| anyhow::anyhow!("{name}: its source {source_uuid} is not in this case"))?;
-            self.conn.execute(
-                "INSERT INTO capture (uuid, source_id, sha256, size, media_type, file_name, content, attached_by, attached_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, zeroblob(?4), ?7, ?8)",
+            let here = super::capture::new_capture(
+                self.conn,
                 params![uuid, source_id, sha256, size, media_type, file_name, attached_by, attached_at],
             )?;
-            let here = self.conn.last_insert_rowid();
             let (actual, written) = {
-                let mut from = self.other.blob_open(MAIN_DB, "capture", "content", id, true)?;
-                let mut to = self.conn.blob_open(MAIN_DB, "capture", "content", here, false)?;
-                super::capture::stream(&mut from, |chunk| Ok(to.write_all(chunk)?))?
+                let mut from = super::capture::content_reader(self.other, id)?;
+                let mut to = super::capture::content_writer(self.conn, here)?;
+                let streamed = super::capture::stream(&mut from, |chunk| Ok(to.write_all(chunk)?))?;
+                to.flush()?;
+                streamed
             };
             if actual != sha256 || written != size as u64 {
                 return Err(UserError::Usage(format!(
@@ -1171,9 +1177,9 @@ impl Merge<'_, '_> {
             "SELECT {} FROM history h WHERE h.id IN (SELECT id FROM temp.merge_own) ORDER BY h.id",
             Entry::COLUMNS.split(", ").map(|c| format!("h.{c}")).collect::<Vec<_>>().join(", ")
         ))?;
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query(())?;
         while let Some(row) = rows.next()? {
-            let entry = Entry::from_row(row)?;
+            let entry = Entry::from_row(&row)?;
             let handle = self.local_handle(&entry)?;
             history::append_copy(self.conn, &entry, &handle)?;
         }
@@ -1206,7 +1212,7 @@ impl Merge<'_, '_> {
         let mut stmt = self
             .conn
             .prepare("SELECT entity, entity_uuid, handle, claim_uuid, before, after, reason FROM temp.merge_pending ORDER BY rowid")?;
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query(())?;
         while let Some(r) = rows.next()? {
             let (entity, entity_uuid, handle): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
             let claim_uuid: Option<String> = r.get(3)?;
@@ -1298,7 +1304,7 @@ impl Merge<'_, '_> {
     fn merge_entry(&mut self) -> Result<()> {
         let substantive: i64 = self.other.query_row(
             "SELECT count(*) FROM history h JOIN temp.merge_own o ON o.id = h.id WHERE NOT (h.action = 'merge' AND h.entity = 'case')",
-            [],
+            (),
             |r| r.get(0),
         )?;
         if substantive == 0 {

@@ -12,12 +12,14 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use rusqlite::{Connection, Transaction};
+use sql::{Connection, Transaction};
 
 pub mod ach;
 pub mod backup;
 pub mod capture;
 pub mod db;
+pub mod dialect;
+pub mod export;
 pub mod handle;
 pub mod history;
 pub mod import;
@@ -30,6 +32,7 @@ pub mod reading;
 pub mod record;
 pub mod records;
 pub mod search;
+pub mod sql;
 pub mod verify;
 
 pub use history::{Actor, Entry};
@@ -146,9 +149,9 @@ impl Case {
         if self.schema.current() {
             return Ok(None);
         }
-        if self.conn.is_readonly(rusqlite::MAIN_DB)? {
+        if self.conn.is_readonly()? {
             // The same refusal every write gets.
-            db::write(&mut self.conn, &self.path)?;
+            db::write(&self.conn, &self.path)?;
         }
         let actor = Actor {
             analyst: analyst.to_string(),
@@ -168,7 +171,7 @@ impl Case {
 
     /// Starts the one transaction a writing command runs in, as `analyst`.
     pub fn write(&mut self, analyst: &str) -> Result<Writer<'_>> {
-        let tx = db::write(&mut self.conn, &self.path)?;
+        let tx = db::write(&self.conn, &self.path)?;
         let actor = Actor {
             analyst: analyst.to_string(),
             at: db::now(&tx)?,
@@ -178,10 +181,10 @@ impl Case {
 
     /// Runs `read` on one consistent view of the case, while others write.
     pub fn snapshot<T>(&self, read: impl FnOnce(&Case) -> Result<T>) -> Result<T> {
-        self.conn.execute_batch("BEGIN DEFERRED")?;
+        let tx = self.conn.begin(false)?;
         let result = read(self);
         // Nothing was written: ending the read transaction either way is the same.
-        let ended = self.conn.execute_batch("ROLLBACK");
+        let ended = tx.rollback();
         let value = result?;
         ended?;
         Ok(value)
@@ -450,7 +453,7 @@ mod tests {
         let failed = db::with_bulk_writes(conn, || -> Result<()> { anyhow::bail!("a bad row") });
         assert!(failed.is_err());
         assert!(!db::checks_ignored(conn).unwrap(), "restored after an error too");
-        let refused = conn.execute("UPDATE claim SET status = 'true' WHERE id = 1", []);
+        let refused = conn.execute("UPDATE claim SET status = 'true' WHERE id = 1", ());
         assert!(refused.unwrap_err().to_string().contains("CHECK constraint failed"));
     }
 

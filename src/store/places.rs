@@ -158,7 +158,7 @@ impl Case {
             .prepare_cached("SELECT id, slug FROM place WHERE part_of_id = ?1 AND retracted = '' ORDER BY id")?;
         let rows = stmt
             .query_map([place], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<super::sql::Result<_>>()?;
         Ok(rows)
     }
 }

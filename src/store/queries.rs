@@ -3,8 +3,8 @@
 //! report, the history. Retracted records are left out of every one unless
 //! the caller asks for them.
 
+use super::sql::{Connection, OptionalExtension, params};
 use anyhow::Result;
-use rusqlite::{Connection, OptionalExtension, params};
 
 use super::handle;
 use super::history::Entry;
@@ -179,14 +179,16 @@ fn strings(conn: &Connection, sql: &str, id: i64) -> Result<Vec<Vec<String>>> {
     let count = stmt.column_count();
     let rows = stmt
         .query_map([id], |r| {
-            (0..count).map(|i| value_text(r.get_ref(i)?)).collect::<rusqlite::Result<Vec<_>>>()
+            (0..count)
+                .map(|i| value_text((&r.value(i)?).into()))
+                .collect::<super::sql::Result<Vec<_>>>()
         })?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
 /// Any SQLite value as display text.
-fn value_text(value: rusqlite::types::ValueRef<'_>) -> rusqlite::Result<String> {
+fn value_text(value: rusqlite::types::ValueRef<'_>) -> super::sql::Result<String> {
     use rusqlite::types::ValueRef;
     Ok(match value {
         ValueRef::Null => String::new(),
@@ -254,7 +256,7 @@ impl Case {
     pub fn claim_count(&self) -> Result<i64> {
         Ok(self
             .conn()
-            .query_row("SELECT count(*) FROM claim WHERE retracted = ''", [], |r| r.get(0))?)
+            .query_row("SELECT count(*) FROM claim WHERE retracted = ''", (), |r| r.get(0))?)
     }
 
     /// A claim's statements, for `claim show`: statement, party, stance,
@@ -408,7 +410,7 @@ impl Case {
         ))?;
         let mut rows = stmt.query(params![uuid, is_claim, is_source, is_hypothesis, is_place, limit])?;
         while let Some(row) = rows.next()? {
-            each(Entry::from_row(row)?)?;
+            each(Entry::from_row(&row)?)?;
         }
         Ok(())
     }
@@ -442,7 +444,7 @@ impl Case {
             .query_map([serde_json::to_string(claims)?], |r| {
                 Ok((r.get(0)?, r.get::<_, i64>(1)? as usize, r.get::<_, i64>(2)? as usize))
             })?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<super::sql::Result<_>>()?;
         Ok(rows)
     }
 
@@ -478,7 +480,7 @@ impl Case {
 
     fn ids(&self, sql: &str, params: &[&dyn rusqlite::ToSql]) -> Result<Vec<i64>> {
         let mut stmt = self.conn().prepare(sql)?;
-        let ids = stmt.query_map(params, |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+        let ids = stmt.query_map(params, |r| r.get(0))?.collect::<super::sql::Result<Vec<i64>>>()?;
         Ok(ids)
     }
 
@@ -529,7 +531,7 @@ impl Case {
                     uuid: r.get(18)?,
                 })
             })?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<super::sql::Result<_>>()?;
         Ok(rows)
     }
 
@@ -553,7 +555,7 @@ impl Case {
                     id: r.get(1)?,
                 })
             })?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<super::sql::Result<_>>()?;
         Ok(parties)
     }
 
@@ -587,7 +589,7 @@ impl Case {
         )?;
         let rows = stmt
             .query_map([claim], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<super::sql::Result<_>>()?;
         Ok(rows)
     }
 

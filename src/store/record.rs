@@ -2,10 +2,10 @@
 //! importer and the seed all create and change records, so that every value
 //! is checked by the same code whichever way it came in.
 
+use super::sql::{Connection, Row, params_from_iter};
 use anyhow::Context;
 use anyhow::Result;
 use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef};
-use rusqlite::{Connection, Row, params_from_iter};
 use serde_json::{Map, Value};
 
 use super::history::{self, Actor, Change};
@@ -97,7 +97,7 @@ pub trait Record: Sized {
     const COLUMNS: &'static [&'static str];
     fn values(&self) -> Vec<ToSqlOutput<'_>>;
     /// Reads a row of `SELECT uuid, COLUMNS...`.
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self>;
+    fn from_row(row: &Row<'_>) -> super::sql::Result<Self>;
     /// What a UNIQUE violation is about, for the error: ("claim slug", "x").
     fn unique_key(&self) -> (&'static str, String);
     /// A live record that says the same thing, for kinds where a second copy
@@ -156,7 +156,7 @@ pub trait Record: Sized {
         let mut rows = stmt.query(&all[..])?;
         let id_column = Self::COLUMNS.len() + 1;
         while let Some(row) = rows.next()? {
-            each(row.get(id_column)?, Self::from_row(row)?)?;
+            each(row.get(id_column)?, Self::from_row(&row)?)?;
         }
         Ok(())
     }
@@ -166,7 +166,7 @@ pub trait Record: Sized {
         let sql = statement_text(Self::KIND.table(), "insert", || {
             let placeholders: Vec<String> = (1..=Self::COLUMNS.len() + 4).map(|i| format!("?{i}")).collect();
             format!(
-                "INSERT INTO {} (uuid, {}, import_id, created_at, updated_at) VALUES ({})",
+                "INSERT INTO {} (uuid, {}, import_id, created_at, updated_at) VALUES ({}) RETURNING id",
                 Self::KIND.table(),
                 Self::COLUMNS.join(", "),
                 placeholders.join(", ")
@@ -178,10 +178,10 @@ pub trait Record: Sized {
         let import = ToSqlOutput::Owned(import_id.map_or(SqlValue::Null, SqlValue::Integer));
         let now = ToSqlOutput::Borrowed(ValueRef::Text(now.as_bytes()));
         let row = std::iter::once(&uuid).chain(&values).chain([&import, &now, &now]);
-        conn.prepare_cached(sql)?
-            .execute(params_from_iter(row))
+        let id: i64 = conn
+            .prepare_cached(sql)?
+            .query_row(params_from_iter(row), |r| r.get(0))
             .map_err(|e| self.unique_violation(e))?;
-        let id = conn.last_insert_rowid();
         // The search index is kept in step here, where every write passes;
         // an import indexes its rows in one statement when they are all in
         // (search::index_import), which costs half as much as a row at a time.
@@ -242,12 +242,9 @@ pub trait Record: Sized {
     }
 
     /// Turns a UNIQUE constraint failure into an error that names the value.
-    fn unique_violation(&self, err: rusqlite::Error) -> anyhow::Error {
-        if let rusqlite::Error::SqliteFailure(e, message) = &err
-            && e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
-        {
-            // SQLite names the column: "UNIQUE constraint failed: claim.uuid".
-            if message.as_deref().is_some_and(|m| m.ends_with(".uuid")) {
+    fn unique_violation(&self, err: super::sql::Error) -> anyhow::Error {
+        if let Some(column) = err.unique_column() {
+            if column == "uuid" {
                 return UserError::DuplicateUuid {
                     table: Self::KIND.table(),
                     uuid: self.uuid().to_string(),
@@ -273,7 +270,7 @@ pub trait Record: Sized {
 /// here the import and its time are bound once. Of an import of 20,000
 /// sources that was 392 million instructions of 1,190 million, and is 253.
 pub struct Inserter<'c, R: Record> {
-    statement: rusqlite::Statement<'c>,
+    statement: super::sql::Statement<'c>,
     kind: std::marker::PhantomData<R>,
 }
 
@@ -288,8 +285,10 @@ impl<'c, R: Record> Inserter<'c, R> {
             own.join(", ")
         );
         let mut statement = conn.prepare(&sql)?;
-        statement.raw_bind_parameter(1, import_id)?;
-        statement.raw_bind_parameter(2, now)?;
+        if let Some(statement) = statement.sqlite() {
+            statement.raw_bind_parameter(1, import_id)?;
+            statement.raw_bind_parameter(2, now)?;
+        }
         Ok(Inserter {
             statement,
             kind: std::marker::PhantomData,
@@ -299,12 +298,18 @@ impl<'c, R: Record> Inserter<'c, R> {
     /// Writes a checked record, as `Record::insert` does for an import.
     /// Returns false, having written nothing, when a constraint refuses it
     /// (its UUID or slug taken): `Record::insert` then says why.
+    ///
+    /// On PostgreSQL a refused row would end the transaction, so every row
+    /// takes `Record::insert`'s path there.
     pub fn insert(&mut self, record: &R) -> Result<bool> {
-        self.statement.raw_bind_parameter(3, record.uuid())?;
+        let Some(statement) = self.statement.sqlite() else {
+            return Ok(false);
+        };
+        statement.raw_bind_parameter(3, record.uuid())?;
         for (i, value) in record.values().iter().enumerate() {
-            self.statement.raw_bind_parameter(4 + i, value)?;
+            statement.raw_bind_parameter(4 + i, value)?;
         }
-        match self.statement.raw_execute() {
+        match statement.raw_execute() {
             Ok(_) => Ok(true),
             Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => Ok(false),
             Err(e) => Err(e.into()),

@@ -1,8 +1,8 @@
 //! The kinds of record, each mapped to and from its table in one place.
 
+use super::sql::{Connection, OptionalExtension, Row};
 use anyhow::Result;
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
-use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::handle;
 pub use super::handle::reference;
@@ -138,9 +138,9 @@ fn real(n: Option<f64>) -> ToSqlOutput<'static> {
 /// A word read back from the database. A value the schema's CHECK should
 /// have kept out (written around crosscheck) is an error, never silently
 /// replaced by another word that an edit would then write back.
-fn stored<T>(r: &Row<'_>, index: usize, parse: fn(&str) -> Result<T, UserError>) -> rusqlite::Result<T> {
+fn stored<T>(r: &Row<'_>, index: usize, parse: fn(&str) -> Result<T, UserError>) -> super::sql::Result<T> {
     let text: String = r.get(index)?;
-    parse(&text).map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e)))
+    parse(&text).map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e)).into())
 }
 
 fn figure_text(figure: &Option<Figure>) -> String {
@@ -247,7 +247,7 @@ impl Record for Party {
         Ok(None)
     }
 
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(r: &Row<'_>) -> super::sql::Result<Self> {
         Ok(Party {
             uuid: r.get(0)?,
             code: r.get(1)?,
@@ -378,7 +378,7 @@ impl Record for Source {
         Ok(None)
     }
 
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(r: &Row<'_>) -> super::sql::Result<Self> {
         Ok(Source {
             uuid: r.get(0)?,
             slug: r.get(1)?,
@@ -531,7 +531,7 @@ impl Record for Claim {
         Ok(Some(self.uuid.clone()))
     }
 
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(r: &Row<'_>) -> super::sql::Result<Self> {
         Ok(Claim {
             uuid: r.get(0)?,
             slug: r.get(1)?,
@@ -738,7 +738,7 @@ impl Record for Statement {
         claim_uuid_of(conn, self.claim_id)
     }
 
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(r: &Row<'_>) -> super::sql::Result<Self> {
         Ok(Statement {
             uuid: r.get(0)?,
             claim_id: r.get(1)?,
@@ -883,7 +883,7 @@ impl Record for Evidence {
         claim_uuid_of(conn, self.claim_id)
     }
 
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(r: &Row<'_>) -> super::sql::Result<Self> {
         Ok(Evidence {
             uuid: r.get(0)?,
             claim_id: r.get(1)?,
@@ -920,7 +920,7 @@ fn ratings_stay_with(conn: &Connection, kind: Kind, id: i64, claim_id: i64) -> R
         .prepare_cached(sql)?
         .query_map([id, claim_id], |r| r.get(0))?
         .map(|id| id.map(|id| super::kind::handle(Kind::Rating, id)))
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<super::sql::Result<_>>()?;
     if ratings.is_empty() {
         return Ok(());
     }
@@ -1012,7 +1012,7 @@ impl Record for Hypothesis {
         claim_uuid_of(conn, self.claim_id)
     }
 
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(r: &Row<'_>) -> super::sql::Result<Self> {
         Ok(Hypothesis {
             uuid: r.get(0)?,
             claim_id: r.get(1)?,
@@ -1251,7 +1251,7 @@ impl Record for Rating {
         claim_uuid_of(conn, Hypothesis::load(conn, self.hypothesis_id)?.claim_id)
     }
 
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(r: &Row<'_>) -> super::sql::Result<Self> {
         let evidence: Option<i64> = r.get(2)?;
         let statement: Option<i64> = r.get(3)?;
         let item = match (evidence, statement) {
@@ -1262,7 +1262,8 @@ impl Record for Rating {
                     2,
                     rusqlite::types::Type::Null,
                     "a rating rates neither an evidence item nor a statement".into(),
-                ));
+                )
+                .into());
             }
         };
         Ok(Rating {
@@ -1366,7 +1367,7 @@ impl Record for Place {
         Ok(None)
     }
 
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(r: &Row<'_>) -> super::sql::Result<Self> {
         Ok(Place {
             uuid: r.get(0)?,
             slug: r.get(1)?,
@@ -1617,7 +1618,7 @@ impl Record for Name {
         Ok(None)
     }
 
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(r: &Row<'_>) -> super::sql::Result<Self> {
         let used_by: String = r.get(5)?;
         Ok(Name {
             uuid: r.get(0)?,
@@ -1625,8 +1626,13 @@ impl Record for Name {
             text: r.get(2)?,
             // 3 is the folded text, which follows from the text.
             language: r.get(4)?,
-            used_by: serde_json::from_str(&used_by)
-                .map_err(|e| rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e)))?,
+            used_by: serde_json::from_str(&used_by).map_err(|e| {
+                super::sql::Error::from(rusqlite::Error::FromSqlConversionFailure(
+                    5,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                ))
+            })?,
             reference: r.get::<_, i64>(6)? != 0,
             source_id: r.get(7)?,
             notes: r.get(8)?,

@@ -24,9 +24,10 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
+use super::sql::{Connection, params};
 use anyhow::{Context, Result};
+use rusqlite::ffi;
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
-use rusqlite::{Connection, ffi, params};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -173,7 +174,7 @@ const RANK_ACROSS_NAMES: &str = "cc_rank(search_index, 2.0, 1.0)";
 /// wrong besides: a record that says Dokdo would outrank one that says
 /// Takeshima only because Dokdo is rarer in the case. So such queries are
 /// ranked by term frequency and length alone, as bm25 ranks a one-word query.
-pub fn add_rank_function(conn: &Connection) -> Result<()> {
+pub fn add_rank_function(conn: &rusqlite::Connection) -> Result<()> {
     use std::ffi::c_void;
     let mut api: *mut ffi::fts5_api = std::ptr::null_mut();
     let pointer = ToSqlOutput::Pointer((&mut api as *mut *mut ffi::fts5_api as *const c_void, c"fts5_api_ptr", None));
@@ -341,24 +342,24 @@ pub fn rebuild(conn: &Connection) -> Result<usize> {
         .or_else(|_| drop_damaged(conn))
         .context("cannot remove the damaged search index")?;
     conn.execute_batch(CREATE_INDEX)?;
-    Ok(conn.execute(FILL_INDEX, [])?)
+    Ok(conn.execute(FILL_INDEX, ())?)
 }
 
 /// Removes an index so damaged that FTS5 cannot open it to drop it: its
 /// shadow tables, then its entry in the schema.
-fn drop_damaged(conn: &Connection) -> rusqlite::Result<()> {
+fn drop_damaged(conn: &Connection) -> super::sql::Result<()> {
     for shadow in ["data", "idx", "docsize", "config", "content"] {
         conn.execute_batch(&format!("DROP TABLE IF EXISTS search_index_{shadow}"))?;
     }
     conn.pragma_update(None, "writable_schema", true)?;
-    let removed = conn.execute("DELETE FROM sqlite_schema WHERE name = 'search_index'", []);
+    let removed = conn.execute("DELETE FROM sqlite_schema WHERE name = 'search_index'", ());
     conn.pragma_update(None, "writable_schema", false)?;
     removed.map(drop)
 }
 
 /// Adds the way out to an error that comes from a damaged index.
-fn damaged(err: rusqlite::Error) -> anyhow::Error {
-    let corrupt = matches!(&err, rusqlite::Error::SqliteFailure(e, _)
+fn damaged(err: super::sql::Error) -> anyhow::Error {
+    let corrupt = matches!(&err, super::sql::Error::Sqlite(rusqlite::Error::SqliteFailure(e, _))
         if e.code == rusqlite::ErrorCode::DatabaseCorrupt);
     let no_table = err.to_string().contains("search_index");
     if corrupt || no_table {
@@ -521,7 +522,7 @@ impl Query {
                 if key.is_empty() {
                     continue;
                 }
-                let places: Vec<i64> = lookup.query_map([&key], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+                let places: Vec<i64> = lookup.query_map([&key], |r| r.get(0))?.collect::<super::sql::Result<_>>()?;
                 if !places.is_empty() {
                     found = Some((len, places));
                     break;
@@ -1043,9 +1044,9 @@ mod tests {
         let conn = case.conn();
         let mut view = conn.prepare("SELECT kind, id, key, main, more FROM search_text").unwrap();
         let rows: Vec<(String, i64, i64, String, String)> = view
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .query_map((), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
             .unwrap()
-            .collect::<rusqlite::Result<_>>()
+            .collect::<crate::store::sql::Result<_>>()
             .unwrap();
         assert!(rows.len() > 100);
         for (kind, id, key, main, more) in rows {

@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
+use super::sql::{Connection, OptionalExtension};
 use anyhow::Result;
-use rusqlite::{Connection, OptionalExtension};
 
 use super::Case;
 use super::history;
@@ -78,7 +78,7 @@ pub fn check(conn: &Connection) -> Result<Findings> {
     foreign_keys(conn, &mut findings)?;
     triggers(conn, &mut findings)?;
     chain(conn, &mut findings)?;
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let version: i64 = conn.query_row("PRAGMA user_version", (), |r| r.get(0))?;
     if version < super::db::latest_version() {
         findings.checked.push(format!(
             "{:<13}not checked: schema version {version} is older than this crosscheck's ({}); records, captures and imports are checked once the case is upgraded",
@@ -103,8 +103,8 @@ fn names(conn: &Connection, findings: &mut Findings) -> Result<()> {
     let before = findings.problems.len();
     let mut stmt = conn.prepare("SELECT id, text, folded, used_by FROM name ORDER BY id")?;
     let rows: Vec<(i64, String, String, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+        .query_map((), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<super::sql::Result<_>>()?;
     let mut party = conn.prepare("SELECT EXISTS (SELECT 1 FROM party WHERE id = ?1)")?;
     for (id, text, folded, used_by) in &rows {
         let name = format!("name {}", format_handle(Kind::Name, *id));
@@ -145,7 +145,7 @@ fn names(conn: &Connection, findings: &mut Findings) -> Result<()> {
 fn integrity(conn: &Connection, findings: &mut Findings) -> Result<()> {
     let before = findings.problems.len();
     let mut stmt = conn.prepare("PRAGMA integrity_check")?;
-    let rows: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let rows: Vec<String> = stmt.query_map((), |r| r.get(0))?.collect::<super::sql::Result<_>>()?;
     for row in rows.into_iter().filter(|r| r != "ok") {
         findings.problems.push(format!("SQLite integrity check: {row}"));
     }
@@ -157,8 +157,8 @@ fn foreign_keys(conn: &Connection, findings: &mut Findings) -> Result<()> {
     let before = findings.problems.len();
     let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
     let rows: Vec<(String, Option<i64>, String, i64)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+        .query_map((), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<super::sql::Result<_>>()?;
     for (table, rowid, parent, fk) in rows {
         let column = foreign_key_column(conn, &table, fk).unwrap_or_default();
         let value = match (rowid, column.is_empty()) {
@@ -190,7 +190,7 @@ fn foreign_keys(conn: &Connection, findings: &mut Findings) -> Result<()> {
 /// The column of a table's foreign key number `fk`.
 fn foreign_key_column(conn: &Connection, table: &str, fk: i64) -> Result<String> {
     let mut stmt = conn.prepare(&format!("PRAGMA foreign_key_list({})", quoted(table)))?;
-    let mut rows = stmt.query([])?;
+    let mut rows = stmt.query(())?;
     while let Some(row) = rows.next()? {
         if row.get::<_, i64>(0)? == fk {
             return Ok(row.get(3)?);
@@ -243,7 +243,7 @@ fn chain(conn: &Connection, findings: &mut Findings) -> Result<()> {
     breaks.sort_by_key(|b| b.id);
     findings.problems.extend(breaks.into_iter().map(|b| b.problem));
     let head: Option<(i64, String)> = conn
-        .query_row("SELECT id, hash FROM history ORDER BY id DESC LIMIT 1", [], |r| {
+        .query_row("SELECT id, hash FROM history ORDER BY id DESC LIMIT 1", (), |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
         .ok();
@@ -333,7 +333,7 @@ impl Trails<'_> {
         let mut stmt = self
             .0
             .prepare("SELECT entity_uuid, entity, handle, min(id) FROM history GROUP BY entity_uuid ORDER BY entity_uuid")?;
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query(())?;
         while let Some(r) = rows.next()? {
             let (uuid, entity, handle, first): (String, String, String, i64) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
             each(&uuid, &entity, &handle, first)?;
@@ -351,7 +351,7 @@ fn captures(conn: &Connection, trails: &Trails<'_>, findings: &mut Findings) -> 
     )?;
     type Row = (i64, String, i64, String, String, i64, String, String, String, String, i64);
     let rows: Vec<Row> = stmt
-        .query_map([], |r| {
+        .query_map((), |r| {
             Ok((
                 r.get(0)?,
                 r.get(1)?,
@@ -366,7 +366,7 @@ fn captures(conn: &Connection, trails: &Trails<'_>, findings: &mut Findings) -> 
                 r.get(10)?,
             ))
         })?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<super::sql::Result<_>>()?;
     let mut bytes: i64 = 0;
     for (id, uuid, source_id, source_uuid, sha256, size, media_type, file_name, attached_by, attached_at, number) in &rows {
         let name = format!(
@@ -496,7 +496,7 @@ fn compare_with_history<R: Record>(conn: &Connection, trails: &Trails<'_>, findi
         "SELECT t.id, t.uuid, t.import_id IS NOT NULL, {built_in}, t.created_at, t.updated_at, i.imported_at
          FROM {table} t LEFT JOIN import i ON i.id = t.import_id ORDER BY t.id"
     ))?;
-    let mut rows = stmt.query([])?;
+    let mut rows = stmt.query(())?;
     let mut count = 0;
     while let Some(row) = rows.next()? {
         let (id, uuid, imported, built_in): (i64, String, bool, bool) = (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
@@ -562,15 +562,15 @@ fn imports(conn: &Connection, trails: &Trails<'_>, findings: &mut Findings) -> R
             "SELECT import_id, count(*) FROM {} WHERE import_id IS NOT NULL GROUP BY import_id",
             kind.table()
         ))?;
-        for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
+        for row in stmt.query_map((), |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
             let (import, n) = row?;
             *rows_per_import.entry(import).or_default() += n;
         }
     }
     let mut stmt = conn.prepare("SELECT id, uuid, file_name, inserted FROM import ORDER BY id")?;
     let imports: Vec<(i64, String, String, i64)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+        .query_map((), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<super::sql::Result<_>>()?;
     for (id, uuid, file_name, inserted) in &imports {
         let name = format!("import {id} ({})", crate::output::inert(file_name));
         match trails.get(uuid)? {
