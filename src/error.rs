@@ -20,6 +20,11 @@ pub enum UserError {
         "no case file at {0}: create one with `crosscheck init` (or `crosscheck init --seed` for the sample case), or choose another with --db or CROSSCHECK_DB"
     )]
     NoDatabase(String),
+    /// The PostgreSQL database holds no case yet.
+    #[error(
+        "no case in {0} yet: the database is empty; `crosscheck --db {0} init` makes one there (add --seed for the sample case)"
+    )]
+    NoCase(String),
     /// A record that already exists.
     #[error("{0}")]
     Conflict(String),
@@ -116,7 +121,7 @@ pub fn exit_code(err: &anyhow::Error) -> ExitCode {
     for cause in err.chain() {
         if let Some(user) = cause.downcast_ref::<UserError>() {
             return ExitCode::from(match user {
-                UserError::NotFound { .. } | UserError::NoDatabase(_) => exit::NOT_FOUND,
+                UserError::NotFound { .. } | UserError::NoDatabase(_) | UserError::NoCase(_) => exit::NOT_FOUND,
                 _ => exit::INVALID,
             });
         }

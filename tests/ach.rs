@@ -143,7 +143,7 @@ fn two_places(n: f64) -> String {
     format!("{n:.2}")
 }
 
-#[test]
+both_engines! {
 fn scores_weights_diagnosticity_and_order_match_a_hand_computation() {
     let case = example();
     let m = matrix(&case, "airspace");
@@ -233,8 +233,9 @@ fn scores_weights_diagnosticity_and_order_match_a_hand_computation() {
         assert_eq!(cell(&m, item, "critical"), "", "{item}");
     }
 }
+}
 
-#[test]
+both_engines! {
 fn the_table_marks_rows_without_diagnosticity_and_reads_out_the_sensitivity() {
     let case = example();
     let out = case.ok(&["ach", "airspace"]);
@@ -261,8 +262,9 @@ fn the_table_marks_rows_without_diagnosticity_and_reads_out_the_sensitivity() {
     let e5 = json.as_array().unwrap().iter().find(|r| r["item"] == "E5").unwrap();
     assert_eq!(e5["diagnosticity"].as_f64(), Some(0.0));
 }
+}
 
-#[test]
+both_engines! {
 fn a_ranking_carried_by_weak_sources_or_one_source_is_flagged() {
     let case = Case::new();
     case.ok(&["claim", "add", "The drills were held", "--slug", "drills"]);
@@ -339,8 +341,9 @@ fn a_ranking_carried_by_weak_sources_or_one_source_is_flagged() {
         "{out}"
     );
 }
+}
 
-#[test]
+both_engines! {
 fn rating_again_replaces_the_rating_and_the_history_keeps_every_one() {
     let case = example();
     let before = case.count("SELECT count(*) FROM rating");
@@ -400,8 +403,9 @@ fn rating_again_replaces_the_rating_and_the_history_keeps_every_one() {
     assert_eq!(&listed[1][6..9], ["II", "medium", ""]);
     case.ok(&["verify"]);
 }
+}
 
-#[test]
+both_engines! {
 fn bad_ratings_are_refused_with_the_reason_and_change_nothing() {
     let case = example();
     case.ok(&["claim", "add", "Another claim", "--slug", "other"]);
@@ -448,8 +452,9 @@ fn bad_ratings_are_refused_with_the_reason_and_change_nothing() {
     );
     assert_eq!(case.sql("SELECT * FROM rating ORDER BY id"), ratings);
 }
+}
 
-#[test]
+both_engines! {
 fn the_matrix_needs_two_hypotheses() {
     let case = example();
     case.ok(&["claim", "add", "One explanation only", "--slug", "single"]);
@@ -472,8 +477,9 @@ fn the_matrix_needs_two_hypotheses() {
     let err = case.fails(3, &["ach", "nothing"]);
     assert!(err.contains("no claim \"nothing\""), "{err}");
 }
+}
 
-#[test]
+both_engines! {
 fn retracted_ratings_items_and_hypotheses_leave_the_matrix() {
     let case = example();
     case.ok(&["retract", "E3", "--reason", "Second-hand"]);
@@ -504,8 +510,9 @@ fn retracted_ratings_items_and_hypotheses_leave_the_matrix() {
     assert_eq!(&matrix(&case, "airspace")[0][8..10], ["H1", "H3"]);
     case.ok(&["verify"]);
 }
+}
 
-#[test]
+both_engines! {
 fn a_rated_item_or_hypothesis_cannot_move_to_another_claim() {
     let case = example();
     case.ok(&["claim", "add", "Another claim", "--slug", "other"]);
@@ -527,8 +534,9 @@ fn a_rated_item_or_hypothesis_cannot_move_to_another_claim() {
     assert!(err.contains("E1 bears on claim other, but H1 explains claim airspace"), "{err}");
     case.ok(&["verify"]);
 }
+}
 
-#[test]
+both_engines! {
 fn hypotheses_are_edited_searched_reported_and_imported_like_every_record() {
     let case = example();
     let run = case.run(&["hypothesis", "add", "airspace", "It entered deliberately"]);
@@ -585,8 +593,9 @@ fn hypotheses_are_edited_searched_reported_and_imported_like_every_record() {
     fresh.ok(&["verify"]);
     case.ok(&["verify"]);
 }
+}
 
-#[test]
+both_engines! {
 fn the_shipped_case_weighs_the_airspace_incident_and_its_html_report_shows_the_matrix() {
     let case = Case::seeded();
     let m = matrix(&case, "air-patrol-2019-airspace-violated");
@@ -641,10 +650,11 @@ fn the_shipped_case_weighs_the_airspace_incident_and_its_html_report_shows_the_m
     assert!(md.contains("#### Competing hypotheses"), "the Markdown report has it too");
     case.ok(&["verify"]);
 }
+}
 
+both_engines! {
 /// The README's worked example: its commands, run as written, print the
 /// matrix the README shows.
-#[test]
 fn the_readme_worked_example_is_what_ach_prints() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let start = readme.find("<!-- ach worked example").expect("the README marks its worked example");
@@ -675,8 +685,9 @@ fn the_readme_worked_example_is_what_ach_prints() {
     let printed = &stdout[stdout.find("C1 airspace:").expect("ach's output")..];
     assert_eq!(printed, expected, "the README's matrix differs from what ach prints");
 }
+}
 
-#[test]
+both_engines! {
 fn imported_ratings_are_checked_like_typed_ones() {
     let case = example();
     let file = case.write(
@@ -699,4 +710,5 @@ fn imported_ratings_are_checked_like_typed_ones() {
         "{err}"
     );
     assert_eq!(case.count("SELECT count(*) FROM rating"), 21);
+}
 }

@@ -7,7 +7,7 @@ use std::process::Stdio;
 
 use common::{Case, csv_records, snapshot};
 
-#[test]
+both_engines! {
 fn init_creates_a_case_file_and_running_it_again_changes_nothing() {
     let case = Case::empty();
     let run = case.run(&["init"]);
@@ -27,8 +27,9 @@ fn init_creates_a_case_file_and_running_it_again_changes_nothing() {
     assert_eq!(case.count("PRAGMA user_version"), migrations as i64, "every migration applied");
     assert_eq!(case.sql("PRAGMA journal_mode")[0][0], "wal");
 }
+}
 
-#[test]
+both_engines! {
 fn init_seed_twice_loads_the_case_once() {
     let case = Case::seeded();
     let before = snapshot(&case);
@@ -37,18 +38,20 @@ fn init_seed_twice_loads_the_case_once() {
     assert!(run.stderr.contains("already loaded"), "{}", run.stderr);
     assert_eq!(snapshot(&case), before);
 }
+}
 
-#[test]
+both_engines! {
 fn a_command_on_a_missing_case_file_says_how_to_create_one_and_creates_nothing() {
     let case = Case::empty();
     let err = case.fails(3, &["claim", "list"]);
     assert!(err.contains("no case file at") && err.contains("crosscheck init"), "{err}");
     assert!(!case.db().exists(), "a missing case file must not be created silently");
 }
+}
 
+both_engines! {
 /// A fact-checker's session: sources, a claim, four parties' accounts,
 /// evidence, a verdict, then everything read back.
-#[test]
 fn a_scripted_session_works_end_to_end() {
     let case = Case::new();
     let s1 = case.ok(&[
@@ -257,8 +260,9 @@ fn a_scripted_session_works_end_to_end() {
         "the table fits the terminal width:\n{table}"
     );
 }
+}
 
-#[test]
+both_engines! {
 fn every_list_writes_every_format() {
     let case = Case::seeded();
     let lists: [&[&str]; 6] = [
@@ -299,8 +303,9 @@ fn every_list_writes_every_format() {
         assert!(table.contains('│'), "{list:?}: a table by default");
     }
 }
+}
 
-#[test]
+both_engines! {
 fn list_filters_select_rows() {
     let case = Case::seeded();
     let disputed = csv_records(&case.ok(&["claim", "list", "--status", "disputed", "--format", "csv"]));
@@ -317,8 +322,9 @@ fn list_filters_select_rows() {
     let err = case.fails(2, &["claim", "list", "--status", "true"]);
     assert!(err.contains("\"true\"") && err.contains("allowed: unverified, in-review"), "{err}");
 }
+}
 
-#[test]
+both_engines! {
 fn bad_values_name_the_value_list_what_is_allowed_and_change_nothing() {
     let case = Case::new();
     case.ok(&["claim", "add", "A claim", "--slug", "a-claim"]);
@@ -410,8 +416,9 @@ fn bad_values_name_the_value_list_what_is_allowed_and_change_nothing() {
         assert_eq!(snapshot(&case), before, "{args:?} changed the case file");
     }
 }
+}
 
-#[test]
+both_engines! {
 fn text_in_every_script_round_trips_through_every_format() {
     let case = Case::new();
     let text = "Россия, 中国 \"and\" 日本, 대한민국: «кавычки», 'quotes'\nsecond line";
@@ -434,8 +441,9 @@ fn text_in_every_script_round_trips_through_every_format() {
     assert_eq!(jsonl["text"], text);
     assert_eq!(case.sql("SELECT text FROM claim")[0][0], text);
 }
+}
 
-#[test]
+both_engines! {
 fn a_closed_pipe_ends_the_listing_quietly() {
     let case = Case::new();
     // More than a pipe holds, so that the writer meets the closed pipe.
@@ -457,8 +465,9 @@ fn a_closed_pipe_ends_the_listing_quietly() {
     assert!(status.success(), "exit {status}: {stderr}");
     assert!(stderr.is_empty(), "{stderr}");
 }
+}
 
-#[test]
+both_engines! {
 fn the_history_refuses_changes_even_from_sqlite_directly() {
     let case = Case::new();
     case.ok(&["claim", "add", "A claim"]);
@@ -472,8 +481,9 @@ fn the_history_refuses_changes_even_from_sqlite_directly() {
     assert!(delete.contains("history is append-only"), "{delete}");
     assert_eq!(case.sql("SELECT analyst FROM history")[0][0], "tester");
 }
+}
 
-#[test]
+both_engines! {
 fn edits_keep_the_old_values_in_the_history() {
     let case = Case::new();
     case.ok(&["source", "add", "A report", "--reliability", "C"]);
@@ -498,8 +508,9 @@ fn edits_keep_the_old_values_in_the_history() {
     let nothing = case.fails(2, &["claim", "edit", "C1", "--reason", "nothing"]);
     assert!(nothing.contains("no claim") || nothing.contains("nothing to change"), "{nothing}");
 }
+}
 
-#[test]
+both_engines! {
 fn the_analyst_comes_from_as_then_the_environment() {
     let case = Case::new();
     case.ok(&["claim", "add", "One"]);
@@ -507,8 +518,9 @@ fn the_analyst_comes_from_as_then_the_environment() {
     let who = case.sql("SELECT analyst FROM history ORDER BY id");
     assert_eq!(who, [["tester"], ["Named Analyst"]]);
 }
+}
 
-#[test]
+both_engines! {
 fn as_is_offered_by_the_commands_that_write_and_refused_by_those_that_read() {
     let case = Case::new();
     case.ok(&["claim", "add", "One", "--slug", "one"]);
@@ -527,8 +539,9 @@ fn as_is_offered_by_the_commands_that_write_and_refused_by_those_that_read() {
     assert!(err.contains("--as NAME goes after a command that writes"), "{err}");
     assert_eq!(case.count("SELECT count(*) FROM history"), 3, "a refused command writes nothing");
 }
+}
 
-#[test]
+both_engines! {
 fn the_seed_is_whole_and_every_verdict_has_a_reason() {
     let case = Case::seeded();
     assert!(case.sql("PRAGMA foreign_key_check").is_empty());
@@ -600,8 +613,9 @@ fn the_seed_is_whole_and_every_verdict_has_a_reason() {
     let opinions = case.count("SELECT count(*) FROM claim WHERE topic = 'outlook' AND status = 'unverifiable'");
     assert!(opinions >= 5, "the article's opinions are claims marked unverifiable");
 }
+}
 
-#[test]
+both_engines! {
 fn demo_shows_the_four_accounts_of_the_airspace_incident_and_writes_nothing() {
     let case = Case::empty();
     // Wide enough that no name is wrapped across lines.
@@ -623,8 +637,9 @@ fn demo_shows_the_four_accounts_of_the_airspace_incident_and_writes_nothing() {
     }
     assert!(std::fs::read_dir(case.dir.path()).unwrap().next().is_none(), "demo writes no file");
 }
+}
 
-#[test]
+both_engines! {
 fn table_output_shows_control_characters_inert() {
     let case = Case::new();
     case.ok(&["claim", "add", "clear\u{1b}[2J screen \u{202e}reversed"]);
@@ -636,6 +651,7 @@ fn table_output_shows_control_characters_inert() {
         json[0]["text"], "clear\u{1b}[2J screen \u{202e}reversed",
         "JSON keeps the text exactly"
     );
+}
 }
 
 /// The subcommand names listed under "Commands:" in a help text.
@@ -651,7 +667,7 @@ fn subcommands(help: &str) -> Vec<String> {
         .collect()
 }
 
-#[test]
+both_engines! {
 fn every_command_has_help_with_an_example_that_fits_80_columns() {
     let case = Case::empty();
     let mut pending: Vec<Vec<String>> = vec![vec![]];
@@ -710,8 +726,9 @@ fn every_command_has_help_with_an_example_that_fits_80_columns() {
     // commands would mean the "Commands:" parsing broke, not that help is fine.
     assert!(seen > 50, "walked only {seen} commands");
 }
+}
 
-#[test]
+both_engines! {
 fn a_sources_history_includes_its_captures() {
     let case = Case::new();
     case.ok(&["source", "add", "A report"]);
@@ -721,8 +738,9 @@ fn a_sources_history_includes_its_captures() {
     let actions: Vec<(&str, &str)> = history[1..].iter().map(|r| (r[3].as_str(), r[4].as_str())).collect();
     assert_eq!(actions, [("create", "source"), ("attach", "capture")]);
 }
+}
 
-#[test]
+both_engines! {
 fn a_slug_or_code_names_one_record_across_kinds() {
     let case = Case::new();
     case.ok(&["claim", "add", "A thing happened", "--slug", "dup-x", "--topic", "t"]);
@@ -754,4 +772,5 @@ fn a_slug_or_code_names_one_record_across_kinds() {
         "{err}"
     );
     case.ok(&["history", "S1"]);
+}
 }

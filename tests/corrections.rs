@@ -42,7 +42,7 @@ fn small_case() -> Case {
     case
 }
 
-#[test]
+both_engines! {
 fn a_statement_entered_by_mistake_is_corrected_with_its_reason_in_the_history() {
     let case = small_case();
     let run = case.run(&["statement", "edit", "ST2", "--stance", "disputes", "--party", "CN"]);
@@ -72,8 +72,9 @@ fn a_statement_entered_by_mistake_is_corrected_with_its_reason_in_the_history() 
     assert_eq!(last[8], "Entered under the wrong party");
     case.ok(&["verify"]);
 }
+}
 
-#[test]
+both_engines! {
 fn evidence_and_parties_are_corrected_like_sources_and_claims() {
     let case = small_case();
     case.ok(&["evidence", "edit", "E1", "--credibility", "3", "--reason", "One outlet only"]);
@@ -104,8 +105,9 @@ fn evidence_and_parties_are_corrected_like_sources_and_claims() {
     assert!(bad.contains("invalid --credibility \"9\""), "{bad}");
     case.ok(&["verify"]);
 }
+}
 
-#[test]
+both_engines! {
 fn a_retracted_statement_leaves_every_view_but_stays_in_the_file_and_history() {
     let case = small_case();
     let before_compare = case.ok(&["compare", "airspace", "--format", "csv"]);
@@ -156,8 +158,9 @@ fn a_retracted_statement_leaves_every_view_but_stays_in_the_file_and_history() {
     assert!(not.contains("not retracted"), "{not}");
     case.ok(&["verify"]);
 }
+}
 
-#[test]
+both_engines! {
 fn retracting_a_claim_names_what_depends_on_it_and_retracts_nothing_else() {
     let case = small_case();
     case.ok(&["mark", "airspace", "supported", "--reason", "Radar tracks"]);
@@ -180,8 +183,9 @@ fn retracting_a_claim_names_what_depends_on_it_and_retracts_nothing_else() {
     let show = case.ok(&["claim", "show", "C1"]);
     assert!(show.contains("yes: Not a claim the article makes"), "{show}");
 }
+}
 
-#[test]
+both_engines! {
 fn identical_evidence_and_statements_are_refused_unless_forced() {
     let case = small_case();
     let err = case.fails(
@@ -240,8 +244,9 @@ fn identical_evidence_and_statements_are_refused_unless_forced() {
     ]);
     assert_eq!(case.count("SELECT count(*) FROM evidence"), 4);
 }
+}
 
-#[test]
+both_engines! {
 fn imported_twins_are_unchanged_when_equal_and_refused_when_not() {
     let case = small_case();
     let file = case.write(
@@ -266,6 +271,7 @@ fn imported_twins_are_unchanged_when_equal_and_refused_when_not() {
     assert_eq!(case.count("SELECT count(*) FROM evidence"), 2);
     case.ok(&["verify"]);
 }
+}
 
 /// Runs SQL on the case file around crosscheck, as someone with the sqlite3 shell could.
 fn tamper(case: &Case, sql: &str) {
@@ -273,7 +279,7 @@ fn tamper(case: &Case, sql: &str) {
     conn.execute_batch(sql).unwrap();
 }
 
-#[test]
+both_engines! {
 fn verify_catches_every_field_that_history_records() {
     let case = small_case();
     let page = case.write("page.html", "<html>statement</html>");
@@ -334,8 +340,9 @@ fn verify_catches_every_field_that_history_records() {
         assert!(stderr.contains(expected), "{what}: expected {expected:?} in\n{stderr}");
     }
 }
+}
 
-#[test]
+both_engines! {
 fn a_closed_pipe_is_not_an_error_and_the_write_is_kept() {
     let case = Case::new();
     let (reader, writer) = std::io::pipe().unwrap();
@@ -355,8 +362,9 @@ fn a_closed_pipe_is_not_an_error_and_the_write_is_kept() {
         assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     }
 }
+}
 
-#[test]
+both_engines! {
 fn new_records_get_time_ordered_uuids() {
     let case = Case::new();
     case.ok(&["claim", "add", "One"]);
@@ -376,4 +384,5 @@ fn new_records_get_time_ordered_uuids() {
         case.count("SELECT count(*) FROM claim WHERE uuid = '0b5e3f6a-6f7d-4c1e-9a37-2c9d1f1f8a10'"),
         1
     );
+}
 }

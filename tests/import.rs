@@ -15,7 +15,7 @@ over two lines\",supported,Two sources agree
 ,c-four,Fourth claim,refuted,
 ";
 
-#[test]
+both_engines! {
 fn one_bad_row_stops_the_import_and_nothing_is_written() {
     let case = Case::new();
     case.write("claims.csv", BAD_CLAIMS);
@@ -42,8 +42,9 @@ fn one_bad_row_stops_the_import_and_nothing_is_written() {
     );
     assert_eq!(snapshot(&case), before);
 }
+}
 
-#[test]
+both_engines! {
 fn skip_invalid_imports_the_good_rows_and_writes_the_rejected_ones_with_why() {
     let case = Case::new();
     case.write("claims.csv", BAD_CLAIMS);
@@ -109,8 +110,9 @@ fn skip_invalid_imports_the_good_rows_and_writes_the_rejected_ones_with_why() {
     );
     assert_eq!(case.count("SELECT count(*) FROM claim"), 4);
 }
+}
 
-#[test]
+both_engines! {
 fn dry_run_checks_every_row_and_writes_nothing() {
     let case = Case::new();
     case.write("good.csv", "slug,text\nc-one,First claim\nc-two,Second claim\n");
@@ -151,8 +153,9 @@ fn dry_run_checks_every_row_and_writes_nothing() {
     assert!(!case.path("rejects.csv").exists(), "a dry run writes no file either");
     assert_eq!(snapshot(&case), before);
 }
+}
 
-#[test]
+both_engines! {
 fn map_takes_columns_by_name_or_number() {
     let case = Case::new();
     case.write(
@@ -242,10 +245,11 @@ fn map_takes_columns_by_name_or_number() {
         "{err}"
     );
 }
+}
 
+both_engines! {
 /// Real-world TSV often has no quoting: a field may begin with a quote mark
 /// and hold more. Such a file imports row for row, never merging lines.
-#[test]
 fn unquoted_tsv_with_quote_marks_imports_row_for_row() {
     let case = Case::new();
     let tsv = "title\tpublisher\tnotes\n\
@@ -290,8 +294,9 @@ fn unquoted_tsv_with_quote_marks_imports_row_for_row() {
         [["Tab\there", "two\nlines, \"quoted\""]]
     );
 }
+}
 
-#[test]
+both_engines! {
 fn rows_already_in_the_case_change_only_with_update() {
     let case = Case::seeded();
     case.ok(&["report", "parties", "--output", "parties.csv"]);
@@ -343,8 +348,9 @@ fn rows_already_in_the_case_change_only_with_update() {
     );
     case.ok(&["verify"]);
 }
+}
 
-#[test]
+both_engines! {
 fn json_and_json_lines_import_and_errors_name_the_line() {
     let case = Case::seeded();
     let json = r#"[
@@ -397,10 +403,11 @@ fn json_and_json_lines_import_and_errors_name_the_line() {
     assert!(err.contains("a JSON file must hold one array of objects"), "{err}");
     assert_eq!(snapshot(&case), before);
 }
+}
 
+both_engines! {
 /// Every import leaves one history entry with the file's name and SHA-256,
 /// the counts, who and when; every imported row records the import.
-#[test]
 fn every_import_is_on_record() {
     let case = Case::new();
     let text = "slug,text\nc-one,First claim\nc-two,Second claim\n";
@@ -424,8 +431,9 @@ fn every_import_is_on_record() {
         2
     );
 }
+}
 
-#[test]
+both_engines! {
 fn formula_escapes_come_off_unless_the_cells_are_raw() {
     let case = Case::new();
     case.write("claims.csv", "slug,text\nc-one,'=1+1\nc-two,'-5 km\nc-three,'plain\n");
@@ -439,10 +447,11 @@ fn formula_escapes_come_off_unless_the_cells_are_raw() {
     case.ok(&["import", "claims.json", "--into", "claims"]);
     assert_eq!(case.sql("SELECT text FROM claim WHERE slug = 'c-five'"), [["'=1+1"]]);
 }
+}
 
+both_engines! {
 /// A large file on a terminal gets a progress bar; anywhere else stderr has
 /// the notes and the summary and nothing more.
-#[test]
 fn no_progress_bar_when_stderr_is_not_a_terminal() {
     let case = Case::new();
     let notes = "x".repeat(2000);
@@ -459,10 +468,11 @@ fn no_progress_bar_when_stderr_is_not_a_terminal() {
         "imported sources.csv into sources: 2200 rows: 2200 new, 0 updated, 0 unchanged\n"
     );
 }
+}
 
+both_engines! {
 /// Handles such as C2 name different claims in different case files; a
 /// statement exchanged between cases follows its claim's UUID.
-#[test]
 fn references_follow_uuids_between_case_files() {
     let a = Case::new();
     a.ok(&["claim", "add", "first"]);
@@ -490,8 +500,9 @@ fn references_follow_uuids_between_case_files() {
     );
     assert_eq!(on, [["second", "A source"], ["second", "A source"]]);
 }
+}
 
-#[test]
+both_engines! {
 fn records_without_a_slug_import_side_by_side_and_a_taken_slug_is_refused() {
     let case = Case::new();
     // Schema version 10 indexes only the slugs that are given: any number
@@ -556,8 +567,9 @@ fn records_without_a_slug_import_side_by_side_and_a_taken_slug_is_refused() {
     }
     case.ok(&["verify"]);
 }
+}
 
-#[test]
+both_engines! {
 fn each_import_indexes_its_own_rows_for_search_once() {
     let case = Case::new();
     case.write(
@@ -575,4 +587,5 @@ fn each_import_indexes_its_own_rows_for_search_once() {
     assert_eq!(case.found("учений"), ["S2"]);
     assert_eq!(case.found("領空"), ["S5"]);
     assert_eq!(case.found("防衛"), ["S5"]);
+}
 }

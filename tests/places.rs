@@ -30,7 +30,7 @@ const ROCKS: [&str; 23] = [
     "ST50", "ST51", "ST54", "ST55",
 ];
 
-#[test]
+both_engines! {
 fn every_name_of_the_liancourt_rocks_finds_the_same_records_in_the_shipped_case() {
     let case = Case::seeded();
     let names = ["Liancourt Rocks", "Dokdo", "독도", "Tokdo", "Takeshima", "竹島"];
@@ -54,8 +54,9 @@ fn every_name_of_the_liancourt_rocks_finds_the_same_records_in_the_shipped_case(
     union.dedup();
     assert_eq!(union, ROCKS);
 }
+}
 
-#[test]
+both_engines! {
 fn exact_searches_only_the_words_given_and_finds_fewer() {
     let case = Case::seeded();
     assert_eq!(
@@ -72,8 +73,9 @@ fn exact_searches_only_the_words_given_and_finds_fewer() {
     let (_, stderr) = search(&case, &["Takeshima", "--exact"]);
     assert!(!stderr.contains("is a name of"), "{stderr}");
 }
+}
 
-#[test]
+both_engines! {
 fn each_result_says_which_name_it_matched() {
     let case = Case::seeded();
     let records = csv_records(&case.ok(&["search", "Takeshima", "--all", "--limit", "1000", "--format", "csv"]));
@@ -90,8 +92,9 @@ fn each_result_says_which_name_it_matched() {
     let table = case.ok(&["search", "Takeshima", "--kind", "source", "--limit", "50"]);
     assert!(table.contains("violated ROK airspace over [Dokdo]"), "{table}");
 }
+}
 
-#[test]
+both_engines! {
 fn names_expand_inside_larger_queries() {
     let case = Case::seeded();
     let airspace = ["C13", "C37", "E51", "E58", "H1", "H2", "H3", "S39", "ST36", "ST50"];
@@ -105,8 +108,9 @@ fn names_expand_inside_larger_queries() {
     assert_eq!(kurils, ["C23", "C24", "E87", "E92", "E94", "S71", "ST63", "ST66"]);
     assert!(stderr.contains("PL4 southern-kurils"), "{stderr}");
 }
+}
 
-#[test]
+both_engines! {
 fn two_names_of_one_place_in_a_query_are_searched_as_typed() {
     let case = Case::seeded();
     let (handles, stderr) = search(&case, &["Dokdo Takeshima"]);
@@ -116,8 +120,9 @@ fn two_names_of_one_place_in_a_query_are_searched_as_typed() {
         "{stderr}"
     );
 }
+}
 
-#[test]
+both_engines! {
 fn a_name_shared_by_two_places_expands_to_both_and_search_says_so() {
     let case = Case::new();
     case.ok(&["place", "add", "north-island"]);
@@ -140,8 +145,9 @@ fn a_name_shared_by_two_places_expands_to_both_and_search_says_so() {
     // Nordinsel is a name of one place only.
     assert_eq!(found(&case, &["Nordinsel"]), ["C1"]);
 }
+}
 
-#[test]
+both_engines! {
 fn a_name_given_twice_to_one_place_is_refused_and_nothing_is_written() {
     let case = Case::seeded();
     let before = snapshot(&case);
@@ -160,8 +166,9 @@ fn a_name_given_twice_to_one_place_is_refused_and_nothing_is_written() {
     let err = case.fails(2, &["restore", "N4", "--reason", "Back"]);
     assert!(err.contains("already has the name \"Tokdo\" (N24)"), "{err}");
 }
+}
 
-#[test]
+both_engines! {
 fn a_language_that_is_not_iso_639_1_is_refused_with_the_form() {
     let case = Case::seeded();
     case.ok(&["place", "add", "test-place"]);
@@ -183,8 +190,9 @@ fn a_language_that_is_not_iso_639_1_is_refused_with_the_form() {
     }
     assert_eq!(case.count("SELECT count(*) FROM name WHERE place_id = 9"), 5);
 }
+}
 
-#[test]
+both_engines! {
 fn places_and_names_are_added_edited_retracted_and_kept_in_the_history() {
     let case = Case::new();
     assert_eq!(case.ok(&["place", "add", "kuril-islands"]).trim(), "PL1");
@@ -311,8 +319,9 @@ fn places_and_names_are_added_edited_retracted_and_kept_in_the_history() {
     assert!(shown.contains("South Kuril Islands ┆ en       ┆ RU, JP"), "{shown}");
     case.ok(&["verify"]);
 }
+}
 
-#[test]
+both_engines! {
 fn places_and_names_import_back_from_their_reports() {
     let case = Case::seeded();
     for what in ["parties", "sources", "places", "names"] {
@@ -338,8 +347,9 @@ fn places_and_names_import_back_from_their_reports() {
     assert_eq!(copy.count("SELECT count(*) FROM name"), 23);
     copy.ok(&["verify"]);
 }
+}
 
-#[test]
+both_engines! {
 fn claim_show_lists_each_partys_name_and_the_names_each_statement_uses() {
     let case = Case::seeded();
     let shown = case.ok(&["claim", "show", "air-patrol-2019-airspace-violated"]);
@@ -367,8 +377,9 @@ fn claim_show_lists_each_partys_name_and_the_names_each_statement_uses() {
     let plain = case.ok(&["claim", "show", "vostok-2018-troops"]);
     assert!(!plain.contains("Places the claim") && !plain.contains("names used"), "{plain}");
 }
+}
 
-#[test]
+both_engines! {
 fn compare_names_adds_a_row_with_each_partys_name() {
     let case = Case::seeded();
     let plain = csv_records(&case.ok(&["compare", "air-patrol-2019-ru-cn-rejection", "--format", "csv"]));
@@ -400,8 +411,9 @@ fn compare_names_adds_a_row_with_each_partys_name() {
         ]
     );
 }
+}
 
-#[test]
+both_engines! {
 fn the_claims_report_gives_the_names_too() {
     let case = Case::seeded();
     let md = case.ok(&["report", "claims", "--format", "md"]);
@@ -417,8 +429,9 @@ fn the_claims_report_gives_the_names_too() {
         "the Russian column of the names row"
     );
 }
+}
 
-#[test]
+both_engines! {
 fn verify_catches_a_name_changed_outside_crosscheck() {
     let case = Case::seeded();
     let out = case.ok(&["verify"]);
@@ -442,8 +455,9 @@ fn verify_catches_a_name_changed_outside_crosscheck() {
         "{err}"
     );
 }
+}
 
-#[test]
+both_engines! {
 fn across_the_names_of_a_place_no_name_outranks_another_for_being_rarer() {
     let case = Case::new();
     case.ok(&["place", "add", "islets"]);
@@ -464,4 +478,5 @@ fn across_the_names_of_a_place_no_name_outranks_another_for_being_rarer() {
     assert_eq!(ranked(&["Alpha"]), ["C5", "C4", "C3", "C2", "C1"]);
     // As typed, only the name given.
     assert_eq!(ranked(&["Alpha", "--exact"]), ["C1"]);
+}
 }

@@ -101,9 +101,9 @@ fn report(case: &Case, entity: &str, format: &str) -> String {
     case.ok(&["report", entity, "--format", format])
 }
 
+both_engines! {
 /// Every record reported from one case, imported into a fresh one in order,
 /// and reported again: the same bytes, in CSV, TSV, JSON and JSON lines.
-#[test]
 fn every_report_imports_back_into_a_fresh_case_byte_for_byte() {
     let source = awkward_case();
     for format in ["csv", "json", "tsv", "jsonl"] {
@@ -137,10 +137,11 @@ fn every_report_imports_back_into_a_fresh_case_byte_for_byte() {
         "한국어 \"인용\"\r\n두 번째 줄"
     );
 }
+}
 
+both_engines! {
 /// A report of records is the listing itself: the same query, the same
 /// columns, the same bytes.
-#[test]
 fn record_reports_have_the_columns_of_their_listing() {
     let case = awkward_case();
     for (entity, list) in [
@@ -189,8 +190,9 @@ fn record_reports_have_the_columns_of_their_listing() {
         assert_eq!(&r[..l.len()], &l[..]);
     }
 }
+}
 
-#[test]
+both_engines! {
 fn the_claims_report_counts_evidence_and_gives_each_partys_stance() {
     let case = Case::seeded();
     let rows = csv_records(&report(&case, "claims", "csv"));
@@ -240,10 +242,11 @@ fn the_claims_report_counts_evidence_and_gives_each_partys_stance() {
         "{err}"
     );
 }
+}
 
+both_engines! {
 /// OWASP CSV injection: a cell that begins with = + - @, a tab or a carriage
 /// return gets a leading ' in CSV and TSV, unless --raw-cells; JSON is exact.
-#[test]
 fn csv_and_tsv_cells_cannot_become_formulas() {
     let case = Case::new();
     for (i, text) in ["=1+1", "+7", "-5", "@SUM(A1)", "\tx", "\rx", "'=x", "plain"].iter().enumerate() {
@@ -274,8 +277,9 @@ fn csv_and_tsv_cells_cannot_become_formulas() {
         ["=1+1", "+7", "-5", "@SUM(A1)", "\tx", "\rx", "'=x", "plain"]
     );
 }
+}
 
-#[test]
+both_engines! {
 fn every_format_is_written() {
     let case = awkward_case();
     let csv = csv_records(&report(&case, "sources", "csv"));
@@ -319,11 +323,12 @@ fn every_format_is_written() {
     let err = case.fails(2, &["report", "sources", "--output", "s.txt"]);
     assert!(err.contains("cannot tell the format") && err.contains("--format"), "{err}");
 }
+}
 
+both_engines! {
 /// The HTML report is one self-contained page that prints well, with the
 /// comparison, the timeline and each claim in detail, and every piece of
 /// text escaped.
-#[test]
 fn the_html_report_is_self_contained_and_escapes_all_text() {
     let case = awkward_case();
     case.ok(&[
@@ -414,8 +419,9 @@ fn the_html_report_is_self_contained_and_escapes_all_text() {
     assert!(comparison.contains("air-patrol-2019-airspace-violated") && comparison.contains("<th>KR</th>"));
     assert!(comparison.contains("spread: 50,000 to 300,000 (6×)"), "figures side by side");
 }
+}
 
-#[test]
+both_engines! {
 fn the_markdown_report_tells_the_same_story_as_plain_text() {
     let case = awkward_case();
     case.ok(&["claim", "add", "a | b *c* <b>d</b> [e](javascript:x)", "--slug", "md-claim"]);
@@ -444,10 +450,11 @@ fn the_markdown_report_tells_the_same_story_as_plain_text() {
     ));
     assert!(md.contains("<https://tass.com/politics/1070039>"));
 }
+}
 
+both_engines! {
 /// --output writes a temporary file in the same folder and renames it: the
 /// target is replaced whole or not at all, and no temporary file stays.
-#[test]
 fn output_is_written_atomically() {
     let case = Case::seeded();
     let files = |case: &Case| {
@@ -489,8 +496,9 @@ fn output_is_written_atomically() {
     assert_eq!(files(&case), ["claims.csv", "out"]);
     assert_eq!(std::fs::read_dir(case.path("out")).unwrap().count(), 0);
 }
+}
 
-#[test]
+both_engines! {
 fn claimreview_export_gives_google_what_it_requires() {
     let case = Case::seeded();
     case.ok(&["claim", "add", "</script><b>x</b> & more", "--slug", "tricky"]);
@@ -595,4 +603,5 @@ fn claimreview_export_gives_google_what_it_requires() {
         ],
     );
     assert!(err.contains("publisher-name is required"), "{err}");
+}
 }

@@ -85,7 +85,7 @@ fn sorted(mut handles: Vec<String>) -> Vec<String> {
     handles
 }
 
-#[test]
+both_engines! {
 fn cyrillic_is_found_with_case_folded_and_by_prefix() {
     let case = multilingual();
     assert_eq!(found(&case, &["учения"]), ["S1"]);
@@ -94,8 +94,9 @@ fn cyrillic_is_found_with_case_folded_and_by_prefix() {
     assert_eq!(found(&case, &["обороны"]), ["S1"]);
     assert!(found(&case, &["учени"]).is_empty(), "a word without * is a whole word");
 }
+}
 
-#[test]
+both_engines! {
 fn two_character_korean_japanese_and_chinese_words_are_found_inside_sentences() {
     let case = multilingual();
     assert_eq!(found(&case, &["독도"]), ["ST1"]);
@@ -112,8 +113,9 @@ fn two_character_korean_japanese_and_chinese_words_are_found_inside_sentences() 
     // A speaker is searched too.
     assert_eq!(found(&case, &["합동참모본부"]), ["ST1"]);
 }
+}
 
-#[test]
+both_engines! {
 fn latin_words_and_phrases_are_found_without_regard_to_case_or_accents() {
     let case = multilingual();
     assert_eq!(found(&case, &["liancourt"]), ["C1"]);
@@ -123,8 +125,9 @@ fn latin_words_and_phrases_are_found_without_regard_to_case_or_accents() {
     assert_eq!(found(&case, &["joint", "Xinhua"]), ["S2"], "every word must appear");
     assert_eq!(found(&case, &["air-patrol-2019"]), ["C1"], "topics are searched");
 }
+}
 
-#[test]
+both_engines! {
 fn results_are_ranked_and_the_snippet_marks_matches_only_in_the_table() {
     let case = Case::new();
     case.ok(&[
@@ -149,8 +152,9 @@ fn results_are_ranked_and_the_snippet_marks_matches_only_in_the_table() {
     assert!(score(&records[1]) > score(&records[2]) && score(&records[2]) > 0.0, "{records:?}");
     assert_eq!(records[1][4], case.sql("SELECT uuid FROM source WHERE id = 2")[0][0]);
 }
+}
 
-#[test]
+both_engines! {
 fn long_text_is_cut_around_the_first_match() {
     let case = Case::new();
     let long = format!(
@@ -165,8 +169,9 @@ fn long_text_is_cut_around_the_first_match() {
     assert!(snippet.contains("the decisive passage"), "{snippet}");
     assert!(snippet.chars().count() < 100, "{snippet}");
 }
+}
 
-#[test]
+both_engines! {
 fn kind_narrows_the_search_and_a_wrong_kind_is_refused() {
     let case = multilingual();
     assert_eq!(sorted(found(&case, &["演习"])), ["E1", "S2"]);
@@ -179,8 +184,9 @@ fn kind_narrows_the_search_and_a_wrong_kind_is_refused() {
         "{err}"
     );
 }
+}
 
-#[test]
+both_engines! {
 fn limit_keeps_the_best_results() {
     let case = Case::new();
     for i in 0..5 {
@@ -190,8 +196,9 @@ fn limit_keeps_the_best_results() {
     assert_eq!(found(&case, &["exercise", "--limit", "2"]).len(), 2);
     case.fails(2, &["search", "exercise", "--limit", "0"]);
 }
+}
 
-#[test]
+both_engines! {
 fn query_text_is_never_search_syntax() {
     let case = multilingual();
     for query in [
@@ -214,8 +221,9 @@ fn query_text_is_never_search_syntax() {
     let err = case.fails(2, &["search", "*** ?"]);
     assert!(err.contains("invalid query") && err.contains("at least one word"), "{err}");
 }
+}
 
-#[test]
+both_engines! {
 fn edits_keep_the_index_in_step() {
     let case = multilingual();
     case.ok(&[
@@ -237,8 +245,9 @@ fn edits_keep_the_index_in_step() {
     case.ok(&["mark", "C2", "disputed", "--reason", "competing accounts"]);
     assert_eq!(found(&case, &["独島"]), ["C2"]);
 }
+}
 
-#[test]
+both_engines! {
 fn imported_records_are_searchable() {
     // The seed goes through the importer.
     let case = Case::seeded();
@@ -248,8 +257,9 @@ fn imported_records_are_searchable() {
     let records = case.count("SELECT count(*) FROM search_text");
     assert_eq!(indexed, records, "every imported record is in the index");
 }
+}
 
-#[test]
+both_engines! {
 fn rebuild_repairs_an_emptied_or_damaged_index() {
     let case = multilingual();
     let conn = rusqlite::Connection::open(case.db()).unwrap();
@@ -269,8 +279,9 @@ fn rebuild_repairs_an_emptied_or_damaged_index() {
     assert_eq!(found(&case, &["--rebuild", "독도"]), ["ST1"]);
     assert_eq!(found(&case, &["учения"]), ["S1"]);
 }
+}
 
-#[test]
+both_engines! {
 fn every_format_carries_the_plain_snippet() {
     let case = multilingual();
     let json: serde_json::Value = serde_json::from_str(&case.ok(&["search", "독도", "--format", "json"])).unwrap();
@@ -293,8 +304,9 @@ fn every_format_carries_the_plain_snippet() {
     assert_eq!((run.code, run.stdout.as_str()), (1, ""));
     assert!(run.stderr.contains("no record matches \"nowhere\""), "{}", run.stderr);
 }
+}
 
-#[test]
+both_engines! {
 fn the_import_command_keeps_the_index_in_step() {
     let case = Case::new();
     let uuid = "0b5e3f6a-6f7d-4c1e-9a37-2c9d1f1f8a10";
@@ -315,10 +327,11 @@ fn the_import_command_keeps_the_index_in_step() {
     assert_eq!(found(&case, &["竹島"]), ["S1"]);
     assert_eq!(case.count("SELECT count(*) FROM search_index"), 2);
 }
+}
 
+both_engines! {
 /// A query that matches more than 5,000 records ranks the newest 5,000 and
 /// says so; --all ranks every match.
-#[test]
 fn a_broad_query_ranks_the_newest_matches_unless_all() {
     let case = Case::new();
     let mut csv = String::from("title,notes\n");
@@ -341,4 +354,5 @@ fn a_broad_query_ranks_the_newest_matches_unless_all() {
     let all = case.run(&["search", "harbour", "--limit", "1", "--format", "csv", "--all"]);
     assert!(all.stderr.is_empty(), "{}", all.stderr);
     assert_eq!(common::csv_records(&all.stdout)[1][0], "S1", "--all ranks every match");
+}
 }

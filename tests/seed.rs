@@ -33,7 +33,7 @@ const REPORTING: &[&str] = &[
     "によると",
 ];
 
-#[test]
+both_engines! {
 fn every_direct_quote_has_a_speaker_and_is_no_source_narration() {
     let case = Case::seeded();
     let statements = records(&case.ok(&["statement", "list", "--format", "csv"]));
@@ -67,8 +67,9 @@ fn every_direct_quote_has_a_speaker_and_is_no_source_narration() {
         "the case keeps the speakers' own words where the notes give them: {direct}"
     );
 }
+}
 
-#[test]
+both_engines! {
 fn the_rows_the_audit_named_are_reported_speech_or_the_speakers_own_words() {
     let case = Case::seeded();
     let statements = records(&case.ok(&["statement", "list", "--format", "csv"]));
@@ -99,8 +100,9 @@ fn the_rows_the_audit_named_are_reported_speech_or_the_speakers_own_words() {
     // Hua Chunying spoke of the ADIZ, not of a Russian plane in the airspace.
     assert_ne!(by_prefix("5e70613c")["claim"], "air-patrol-2019-airspace-violated");
 }
+}
 
-#[test]
+both_engines! {
 fn the_verdicts_the_audit_named_follow_the_evidence() {
     let case = Case::seeded();
     let claims = records(&case.ok(&["claim", "list", "--format", "csv"]));
@@ -122,8 +124,9 @@ fn the_verdicts_the_audit_named_follow_the_evidence() {
         }
     }
 }
+}
 
-#[test]
+both_engines! {
 fn the_shipped_verdicts_keep_their_own_dates_in_claimreview() {
     let case = Case::seeded();
     let claims = records(&case.ok(&["claim", "list", "--format", "csv"]));
@@ -142,8 +145,9 @@ fn the_shipped_verdicts_keep_their_own_dates_in_claimreview() {
         assert_eq!(review["itemReviewed"]["author"]["name"], claim["claimant"].as_str(), "{slug}");
     }
 }
+}
 
-#[test]
+both_engines! {
 fn reports_show_reported_speech_as_the_sources_account() {
     let case = Case::seeded();
     case.ok(&["report", "claims", "--format", "html", "--output", "case.html"]);
@@ -174,4 +178,5 @@ fn reports_show_reported_speech_as_the_sources_account() {
         compare.contains("according to KBS World: Russia has expressed deep regret"),
         "{compare}"
     );
+}
 }

@@ -56,7 +56,7 @@ fn column<'a>(records: &'a [Vec<String>], name: &str) -> impl Iterator<Item = &'
     records[1..].iter().map(move |r| &r[i])
 }
 
-#[test]
+both_engines! {
 fn every_listing_fits_the_width_and_keeps_its_tokens_whole() {
     let case = Case::seeded();
     for (listing, tokens) in LISTINGS {
@@ -90,8 +90,9 @@ fn every_listing_fits_the_width_and_keeps_its_tokens_whole() {
         }
     }
 }
+}
 
-#[test]
+both_engines! {
 fn at_eighty_columns_listings_of_long_slugs_are_blocks_and_far_shorter() {
     let case = Case::seeded();
     let table = at_width(&case, 80, &["statement", "list"]);
@@ -121,8 +122,9 @@ fn at_eighty_columns_listings_of_long_slugs_are_blocks_and_far_shorter() {
     // 1,775 lines when every column had an equal share of the width.
     assert!(table.lines().count() < 900, "{} lines", table.lines().count());
 }
+}
 
-#[test]
+both_engines! {
 fn a_wide_terminal_gets_a_table_with_one_width_per_column() {
     let case = Case::seeded();
     let table = at_width(&case, 200, &["claim", "list"]);
@@ -142,8 +144,9 @@ fn a_wide_terminal_gets_a_table_with_one_width_per_column() {
     let slug_column = lines[0].split('┬').nth(1).unwrap().chars().count();
     assert_eq!(slug_column, longest + 2, "{}", lines[0]);
 }
+}
 
-#[test]
+both_engines! {
 fn expanded_gives_one_block_per_record_at_any_width() {
     let case = Case::seeded();
     let records = csv_records(&case.ok(&["party", "list", "--format", "csv"]));
@@ -169,8 +172,9 @@ fn expanded_gives_one_block_per_record_at_any_width() {
         assert_eq!(blocks, expected);
     }
 }
+}
 
-#[test]
+both_engines! {
 fn a_listing_longer_than_a_chunk_keeps_its_widths_and_starts_anew_for_a_wider_slug() {
     let case = Case::new();
     let mut csv = String::from("slug,title,kind\n");
@@ -215,8 +219,9 @@ fn a_listing_longer_than_a_chunk_keeps_its_widths_and_starts_anew_for_a_wider_sl
     assert_eq!(table.lines().filter(|l| l.starts_with('└')).count(), 1);
     assert!(table.lines().all(|l| l.width() == table.lines().next().unwrap().width()));
 }
+}
 
-#[test]
+both_engines! {
 fn a_cell_with_no_space_is_never_wrapped_and_prose_wraps_between_words() {
     let case = Case::new();
     let slug = "a-sixty-character-slug-that-has-no-space-in-it-at-all-000000";
@@ -251,4 +256,5 @@ fn a_cell_with_no_space_is_never_wrapped_and_prose_wraps_between_words() {
         "A title long enough that at eighty columns it has to wrap over several lines of its column",
         "the title wraps between its words:\n{table}"
     );
+}
 }

@@ -93,7 +93,7 @@ fn entry_id(case: &Case, action: &str) -> i64 {
     case.count(&format!("SELECT max(id) FROM history WHERE action = '{action}'"))
 }
 
-#[test]
+both_engines! {
 fn every_change_writes_a_history_entry() {
     let case = worked_case();
     let path = case.write("page.html", "<!doctype html><p>report</p>");
@@ -124,8 +124,9 @@ fn every_change_writes_a_history_entry() {
     assert_eq!(seeded.count("SELECT count(*) FROM history WHERE action = 'import'"), files as i64);
     verify_passes(&seeded);
 }
+}
 
-#[test]
+both_engines! {
 fn verify_reports_what_it_checked_on_a_sound_case() {
     let case = worked_case();
     let path = case.write("report.pdf", "%PDF-1.4 report");
@@ -149,8 +150,9 @@ fn verify_reports_what_it_checked_on_a_sound_case() {
         ],
     );
 }
+}
 
-#[test]
+both_engines! {
 fn verify_names_a_history_entry_whose_content_was_altered() {
     let case = worked_case();
     let mark = entry_id(&case, "mark");
@@ -172,8 +174,9 @@ fn verify_names_a_history_entry_whose_content_was_altered() {
         "{stderr}"
     );
 }
+}
 
-#[test]
+both_engines! {
 fn verify_names_the_place_where_a_history_entry_was_deleted() {
     let case = worked_case();
     {
@@ -198,8 +201,9 @@ fn verify_names_the_place_where_a_history_entry_was_deleted() {
     assert!(stderr.contains("claim C1 ("), "{stderr}");
     assert!(stderr.contains("no history entry records its creation"), "{stderr}");
 }
+}
 
-#[test]
+both_engines! {
 fn verify_catches_the_newest_entry_deleted_through_the_record_it_changed() {
     // Removing the last entries leaves a chain that links; the record they
     // changed no longer matches its history.
@@ -215,8 +219,9 @@ fn verify_catches_the_newest_entry_deleted_through_the_record_it_changed() {
         "{stderr}"
     );
 }
+}
 
-#[test]
+both_engines! {
 fn verify_catches_entries_reordered() {
     let case = worked_case();
     raw(&case)
@@ -235,6 +240,7 @@ fn verify_catches_entries_reordered() {
         );
     }
     assert!(stderr.contains("deleted, inserted or reordered"), "{stderr}");
+}
 }
 
 /// The hash crosscheck gives an entry (src/history.rs), recomputed here as a
@@ -255,7 +261,7 @@ fn forged_hash(
     sha256_hex(content.to_string().as_bytes())
 }
 
-#[test]
+both_engines! {
 fn verify_catches_an_entry_inserted_with_a_valid_hash() {
     let case = worked_case();
     let conn = raw(&case);
@@ -288,8 +294,9 @@ fn verify_catches_an_entry_inserted_with_a_valid_hash() {
         "{stderr}"
     );
 }
+}
 
-#[test]
+both_engines! {
 fn verify_catches_records_changed_added_or_deleted_outside_crosscheck() {
     let case = worked_case();
     raw(&case)
@@ -312,8 +319,9 @@ fn verify_catches_records_changed_added_or_deleted_outside_crosscheck() {
         ],
     );
 }
+}
 
-#[test]
+both_engines! {
 fn verify_checks_foreign_keys_and_sqlite_integrity() {
     let case = worked_case();
     raw(&case)
@@ -348,12 +356,13 @@ fn verify_checks_foreign_keys_and_sqlite_integrity() {
     assert!(out.stderr.contains("SQLite integrity check: row"), "{}", out.stderr);
     assert!(out.stderr.contains("missing from index claim_topic"), "{}", out.stderr);
 }
+}
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-#[test]
+both_engines! {
 fn attach_and_extract_keep_a_capture_byte_for_byte() {
     let case = Case::new();
     case.ok(&["source", "add", "Ministry statement"]);
@@ -428,8 +437,9 @@ fn attach_and_extract_keep_a_capture_byte_for_byte() {
     assert!(attach[10].contains(&format!("\"sha256\":\"{sha}\"")), "{attach:?}");
     verify_passes(&case);
 }
+}
 
-#[test]
+both_engines! {
 fn attach_guesses_the_media_type_and_keeps_an_empty_file() {
     let case = Case::new();
     case.ok(&["source", "add", "Scan"]);
@@ -464,8 +474,9 @@ fn attach_guesses_the_media_type_and_keeps_an_empty_file() {
     assert!(out.status.success() && out.stdout.is_empty());
     verify_passes(&case);
 }
+}
 
-#[test]
+both_engines! {
 fn attach_refuses_what_it_cannot_keep_and_changes_nothing() {
     let case = Case::new();
     case.ok(&["source", "add", "Report"]);
@@ -497,8 +508,9 @@ fn attach_refuses_what_it_cannot_keep_and_changes_nothing() {
     assert_eq!(snapshot(&case), before);
     assert_eq!(case.sql("SELECT * FROM capture"), captures);
 }
+}
 
-#[test]
+both_engines! {
 fn extract_picks_a_capture_by_number_or_hash_prefix() {
     let case = Case::new();
     case.ok(&["source", "add", "Report"]);
@@ -532,8 +544,9 @@ fn extract_picks_a_capture_by_number_or_hash_prefix() {
         "{stderr}"
     );
 }
+}
 
-#[test]
+both_engines! {
 fn verify_and_extract_catch_an_altered_capture() {
     let case = Case::new();
     case.ok(&["source", "add", "Report"]);
@@ -590,6 +603,7 @@ fn verify_and_extract_catch_an_altered_capture() {
         "{stderr}"
     );
 }
+}
 
 /// Runs `count` commands made by `args(i)` one after another.
 fn run_many(case: &Case, count: usize, args: impl Fn(usize) -> Vec<String>) -> Vec<String> {
@@ -604,7 +618,7 @@ fn run_many(case: &Case, count: usize, args: impl Fn(usize) -> Vec<String>) -> V
     failures
 }
 
-#[test]
+both_engines! {
 fn several_processes_writing_at_once_lose_nothing() {
     const WRITERS: usize = 4;
     const EACH: usize = 50;
@@ -642,8 +656,9 @@ fn several_processes_writing_at_once_lose_nothing() {
     );
     verify_passes(&case);
 }
+}
 
-#[test]
+both_engines! {
 fn backup_under_concurrent_writes_passes_verify() {
     let case = Arc::new(Case::seeded());
     let writers: Vec<_> = (0..2)
@@ -690,8 +705,9 @@ fn backup_under_concurrent_writes_passes_verify() {
     }
     assert_eq!(case.count("SELECT count(*) FROM source"), seeded_sources + 80);
 }
+}
 
-#[test]
+both_engines! {
 fn backup_refuses_to_overwrite_and_restores_a_case() {
     let case = Case::seeded();
     let copy = case.path("copy.db");
@@ -716,6 +732,7 @@ fn backup_refuses_to_overwrite_and_restores_a_case() {
     assert_eq!(snapshot(&case), kept);
     verify_passes(&case);
 }
+}
 
 /// Starts a command, waits until its uncommitted work has reached the
 /// write-ahead log, and kills it. Returns false when it finished first.
@@ -737,7 +754,7 @@ fn kill_midway(case: &Case, args: &[&str], wal_bytes: u64) -> bool {
     }
 }
 
-#[test]
+both_engines! {
 fn a_killed_attach_leaves_none_of_it() {
     let case = Case::new();
     case.ok(&["source", "add", "Long video"]);
@@ -759,6 +776,7 @@ fn a_killed_attach_leaves_none_of_it() {
     }
     let out = case.command(&["source", "extract", "S1"]).output().unwrap();
     assert!(out.stdout == bytes);
+}
 }
 
 /// A tmpfs mounted on a directory, unmounted when dropped. Mounting needs
@@ -900,7 +918,7 @@ fn a_full_disk_fails_clearly_and_keeps_the_case_whole() {
 
 const ESCAPES: &str = "\u{1b}[2J\u{1b}[31mred\u{1b}]0;title\u{7}\u{202e}desrever\r\u{8}end";
 
-#[test]
+both_engines! {
 fn hostile_text_is_stored_exactly_and_shown_inert() {
     let case = Case::new();
     let sql = "x'); DROP TABLE claim; --";
@@ -976,8 +994,9 @@ fn hostile_text_is_stored_exactly_and_shown_inert() {
     assert_eq!(first["quote"], format!("Quote {ESCAPES}"));
     verify_passes(&case);
 }
+}
 
-#[test]
+both_engines! {
 fn invalid_utf8_on_the_command_line_is_a_clear_error() {
     use std::os::unix::ffi::OsStrExt;
     let case = Case::new();
@@ -989,8 +1008,9 @@ fn invalid_utf8_on_the_command_line_is_a_clear_error() {
     assert!(stderr.contains("invalid UTF-8"), "{stderr}");
     assert_eq!(snapshot(&case), before);
 }
+}
 
-#[test]
+both_engines! {
 fn a_killed_import_leaves_none_or_all_of_it() {
     const ROWS: usize = 60_000;
     let case = Case::new();
@@ -1018,8 +1038,9 @@ fn a_killed_import_leaves_none_or_all_of_it() {
         verify_passes(&case);
     }
 }
+}
 
-#[test]
+both_engines! {
 fn imported_files_with_nul_bytes_long_fields_or_bad_utf8() {
     let case = Case::new();
     let long = "Ж".repeat(500_000); // 1 MB of UTF-8
@@ -1048,11 +1069,12 @@ fn imported_files_with_nul_bytes_long_fields_or_bad_utf8() {
     assert!(stderr.contains("line 3") && stderr.contains("UTF-8"), "{stderr}");
     assert_eq!(snapshot(&case), before);
 }
+}
 
+both_engines! {
 /// Imports skip the schema's CHECK constraints (their values pass the same
 /// checks as `add`), so verify must test them: a value no command could
 /// write, put in around crosscheck, is named.
-#[test]
 fn verify_tests_the_check_constraints_an_import_skips() {
     let case = Case::seeded();
     raw(&case)
@@ -1060,4 +1082,5 @@ fn verify_tests_the_check_constraints_an_import_skips() {
         .unwrap();
     let stderr = verify_fails(&case);
     assert!(stderr.contains("CHECK constraint failed in source"), "{stderr}");
+}
 }

@@ -592,3 +592,14 @@ INSERT INTO party (uuid, code, name, kind, created_at, updated_at) VALUES
     ('761a229b-44d6-5e35-b3f3-22ed41b8174a', 'ZA', 'South Africa', 'state', '1970-01-01T00:00:00.000Z', '1970-01-01T00:00:00.000Z'),
     ('418aeba1-4e95-5d2f-8210-b690df136921', 'ZM', 'Zambia', 'state', '1970-01-01T00:00:00.000Z', '1970-01-01T00:00:00.000Z'),
     ('c19da558-8d40-5ccd-b0c8-0be0fcc17294', 'ZW', 'Zimbabwe', 'state', '1970-01-01T00:00:00.000Z', '1970-01-01T00:00:00.000Z');
+
+-- SQLite's JSON functions as crosscheck's queries use them, so that one
+-- statement serves both engines: json_each over an array (its elements as
+-- text, key the position from 0) and json_extract with a '$.a.b' path.
+CREATE FUNCTION json_each(doc text) RETURNS TABLE (key bigint, value text)
+    LANGUAGE sql IMMUTABLE STRICT
+    AS $$ SELECT t.n - 1, t.v FROM jsonb_array_elements_text(doc::jsonb) WITH ORDINALITY AS t(v, n) $$;
+
+CREATE FUNCTION json_extract(doc text, path text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT
+    AS $$ SELECT doc::jsonb #>> string_to_array(substr(path, 3), '.') $$;

@@ -25,6 +25,15 @@ pub struct Args {
 }
 
 pub fn run(args: Args, case: &mut Case, ctx: &Ctx) -> Result<()> {
+    if crate::store::server::is_url(&args.file) {
+        return Err(crate::error::UserError::Usage(format!(
+            "backup writes a case file, not a PostgreSQL database; to bring this case into one, make an empty case there with `crosscheck --db {} init` and merge this file into it with `crosscheck --db {} merge {}`",
+            crate::output::inert(&crate::store::server::redact(args.file.clone()).display().to_string()),
+            crate::output::inert(&crate::store::server::redact(args.file.clone()).display().to_string()),
+            crate::output::inert(&ctx.db.display().to_string())
+        ))
+        .into());
+    }
     let (target, findings) = copy_case(case, &ctx.db, "backup", &args.file, args.force)?;
     for line in &findings.checked {
         crate::say!("  {line}");

@@ -79,7 +79,8 @@ impl Ctx {
 
 pub fn run(cli: Cli) -> Result<()> {
     let ctx = Ctx {
-        db: cli.db,
+        // A password in a connection string is kept apart from here on.
+        db: store::server::redact(cli.db),
         analyst: cli.analyst,
     };
     match cli.command {

@@ -15,7 +15,9 @@ pub const WRITER_LOCK: i64 = 0x7863_686B;
 /// A statement written for SQLite, in PostgreSQL's dialect:
 /// - `?N` becomes `$N` (and a bare `?` the next number);
 /// - `LIKE` becomes `ILIKE`: SQLite's LIKE ignores the case of ASCII letters;
-/// - `instr(a, b)` becomes `strpos(a, b)`.
+/// - `instr(a, b)` becomes `strpos(a, b)`, `char(n)` becomes `chr(n)`;
+/// - `a IS b` and `a IS NOT b`, SQLite's comparisons that treat NULL as a
+///   value, become `IS NOT DISTINCT FROM` and `IS DISTINCT FROM`.
 ///
 /// String literals and quoted names pass unchanged. What cannot be
 /// translated word by word is written for each engine where it is used
@@ -65,7 +67,32 @@ pub fn postgres(sql: &str) -> String {
                 let prior = out.trim_end().chars().last();
                 match word.to_ascii_lowercase().as_str() {
                     "like" if prior != Some('.') => out.push_str("ILIKE"),
+                    "is" => {
+                        let rest = sql[end..].trim_start();
+                        let (negated, operand) = match next_word(rest) {
+                            Some(w) if w.eq_ignore_ascii_case("not") => (true, rest[3..].trim_start()),
+                            _ => (false, rest),
+                        };
+                        let keyword = next_word(operand)
+                            .is_some_and(|w| ["null", "true", "false", "distinct", "unknown"].contains(&w.to_ascii_lowercase().as_str()));
+                        if keyword {
+                            out.push_str(word);
+                        } else {
+                            out.push_str(if negated { "IS DISTINCT FROM" } else { "IS NOT DISTINCT FROM" });
+                            if negated {
+                                // Skip NOT: it is part of what was written.
+                                while let Some(&(j, _)) = chars.peek() {
+                                    if j >= sql.len() - operand.len() {
+                                        break;
+                                    }
+                                    chars.next();
+                                }
+                                out.push(' ');
+                            }
+                        }
+                    }
                     "instr" if chars.peek().is_some_and(|&(_, d)| d == '(') => out.push_str("strpos"),
+                    "char" if chars.peek().is_some_and(|&(_, d)| d == '(') => out.push_str("chr"),
                     _ => out.push_str(word),
                 }
             }
@@ -73,6 +100,12 @@ pub fn postgres(sql: &str) -> String {
         }
     }
     out
+}
+
+/// The word `text` starts with, if it starts with one.
+fn next_word(text: &str) -> Option<&str> {
+    let end = text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(text.len());
+    (end > 0).then(|| &text[..end])
 }
 
 /// A column's value read from PostgreSQL as SQLite would store it.
@@ -196,6 +229,9 @@ impl postgres::types::ToSql for Bound {
             (Value::Text(s), &Type::FLOAT8) => out.put_f64(s.trim().parse()?),
             (Value::Text(s), &Type::BOOL) => out.put_u8(u8::from(!matches!(s.trim(), "" | "0" | "false"))),
             (Value::Text(s), &Type::BYTEA) => out.put_slice(s.as_bytes()),
+            (Value::Text(s), _) if s.contains('\0') => {
+                return Err("PostgreSQL cannot store the NUL character (U+0000) in text; remove it from the value".into());
+            }
             (Value::Text(s), _) => text(out, s),
             (Value::Blob(b), &Type::BYTEA) => out.put_slice(b),
             (Value::Blob(b), _) => text(out, std::str::from_utf8(b)?),
@@ -240,6 +276,10 @@ mod tests {
             "SELECT id FROM t WHERE a ILIKE $1 || '%' AND b = '?2 like' AND c = $1 AND d = $2"
         );
         assert_eq!(postgres("instr(lower(t.x), lower(?3)) > 0"), "strpos(lower(t.x), lower($3)) > 0");
+        assert_eq!(
+            postgres("a IS ?1 AND b IS NOT ?2 AND c IS NULL AND d IS NOT NULL AND e IS t.x"),
+            "a IS NOT DISTINCT FROM $1 AND b IS DISTINCT FROM $2 AND c IS NULL AND d IS NOT NULL AND e IS NOT DISTINCT FROM t.x"
+        );
         assert_eq!(postgres("SELECT \"like\", x.instr FROM y"), "SELECT \"like\", x.instr FROM y");
     }
 }

@@ -313,7 +313,11 @@ pub fn verify_chain(conn: &Connection) -> Result<(usize, Vec<Break>)> {
     // A case of a schema before merges (a backup of an older case) has no
     // origin_hash column: its entries have none.
     let has_origin: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('history') WHERE name = 'origin_hash')",
+        conn.pick(
+            "SELECT EXISTS (SELECT 1 FROM pragma_table_info('history') WHERE name = 'origin_hash')",
+            "SELECT EXISTS (SELECT 1 FROM information_schema.columns
+             WHERE table_schema = current_schema() AND table_name = 'history' AND column_name = 'origin_hash')",
+        ),
         (),
         |r| r.get(0),
     )?;

@@ -1180,8 +1180,15 @@ fn import_one<R: Record>(conn: &Connection, actor: &Actor, import_id: i64, optio
         return Err(record::duplicate::<R>(twin).into());
     }
     // Insert first and look for the row only when its UUID is taken: one
-    // probe of the UUID index a row instead of two.
-    let existing = match record::insert_new(conn, actor, &record, Some(import_id)) {
+    // probe of the UUID index a row instead of two. On PostgreSQL a refused
+    // insert ends the transaction, so the row is looked for first there.
+    let found = if conn.is_postgres() {
+        handle::by_uuid(conn, R::KIND, record.uuid())?
+    } else {
+        None
+    };
+    let existing = match found.map(Ok).unwrap_or_else(|| record::insert_new(conn, actor, &record, Some(import_id))) {
+        Ok(id) if found.is_some() => id,
         Ok(id) => {
             // Only a claim that arrives with a verdict has one to record.
             if R::KIND == Kind::Claim && !matches!(fields.get("status").trim(), "" | "unverified") {

@@ -39,7 +39,7 @@ fn date_condition(column: &str, dates: &Dates, params: &mut Vec<Value>) -> Strin
             params.len()
         ));
     }
-    if parts.is_empty() { "1".into() } else { parts.join(" AND ") }
+    if parts.is_empty() { "TRUE".into() } else { parts.join(" AND ") }
 }
 
 /// `column IN (?n, ?n+1...)` for a list of words; no condition for none.
@@ -50,7 +50,7 @@ fn one_of<'w>(column: &str, words: impl IntoIterator<Item = &'w str>, params: &m
         marks.push(format!("?{}", params.len()));
     }
     if marks.is_empty() {
-        "1".into()
+        "TRUE".into()
     } else {
         format!("{column} IN ({})", marks.join(", "))
     }
@@ -58,7 +58,7 @@ fn one_of<'w>(column: &str, words: impl IntoIterator<Item = &'w str>, params: &m
 
 pub(super) fn equals(column: &str, value: Option<Value>, params: &mut Vec<Value>) -> String {
     match value {
-        None => "1".into(),
+        None => "TRUE".into(),
         Some(v) => {
             params.push(v);
             format!("{column} = ?{}", params.len())
@@ -69,7 +69,7 @@ pub(super) fn equals(column: &str, value: Option<Value>, params: &mut Vec<Value>
 /// A party and, for a state, its bodies: `column` is a party id.
 pub(super) fn party_or_body(column: &str, party: Option<i64>, params: &mut Vec<Value>) -> String {
     match party {
-        None => "1".into(),
+        None => "TRUE".into(),
         Some(id) => {
             params.push(Value::Integer(id));
             let n = params.len();
@@ -129,7 +129,7 @@ fn order<R: Record>(scope: &Scope) -> Result<String> {
 
 impl Scope {
     pub(super) fn condition(&self) -> &'static str {
-        if self.include_retracted { "1" } else { LIVE }
+        if self.include_retracted { "TRUE" } else { LIVE }
     }
 }
 
@@ -214,7 +214,7 @@ impl ClaimFilter {
         parts.push(date_condition("t.claimed_on", &self.claimed, params));
         if let Some(ids) = &self.only {
             params.push(Value::Text(serde_json::to_string(ids)?));
-            parts.push(format!("t.id IN (SELECT value FROM json_each(?{}))", params.len()));
+            parts.push(format!("t.id IN (SELECT CAST(value AS INTEGER) FROM json_each(?{}))", params.len()));
         }
         Ok(parts.join(" AND "))
     }
@@ -260,7 +260,7 @@ impl Case {
         let kind = equals("t.kind", filter.kind.map(|k| Value::Text(k.as_str().into())), &mut params);
         // States come with the schema: by default only those in use show.
         let in_use = if filter.all {
-            "1"
+            "TRUE"
         } else {
             "(t.kind <> 'state' OR EXISTS (SELECT 1 FROM statement s WHERE s.party_id = t.id)
               OR EXISTS (SELECT 1 FROM party c WHERE c.parent_id = t.id))"

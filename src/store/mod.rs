@@ -32,7 +32,9 @@ pub mod reading;
 pub mod record;
 pub mod records;
 pub mod search;
+pub mod server;
 pub mod sql;
+mod tls;
 pub mod verify;
 
 pub use history::{Actor, Entry};
@@ -101,7 +103,11 @@ impl Case {
     /// and refuses a file that is not a case. A case of an older schema is
     /// opened as it is: `schema` says so, and `upgrade` brings it up to date.
     pub fn open(path: &Path) -> Result<Case> {
-        let (conn, schema) = db::open(path)?;
+        let (conn, schema) = if server::is_url(path) {
+            server::open(path)?
+        } else {
+            db::open(path)?
+        };
         Ok(Case {
             conn,
             path: path.to_path_buf(),
@@ -113,7 +119,11 @@ impl Case {
     /// database; opens an existing case as `open` does. Returns true when
     /// it made one.
     pub fn create(path: &Path) -> Result<(Case, bool)> {
-        let (conn, schema, created) = db::create(path)?;
+        let (conn, schema, created) = if server::is_url(path) {
+            server::create(path)?
+        } else {
+            db::create(path)?
+        };
         Ok((
             Case {
                 conn,
@@ -157,7 +167,11 @@ impl Case {
             analyst: analyst.to_string(),
             at: db::now(&self.conn)?,
         };
-        let upgraded = db::migrate(&mut self.conn, &self.path, Some(&actor))?;
+        let upgraded = if self.conn.is_postgres() {
+            server::migrate(&self.conn, &self.path, Some(&actor))?
+        } else {
+            db::migrate(&mut self.conn, &self.path, Some(&actor))?
+        };
         self.schema = db::Schema {
             version: db::latest_version(),
             marked: true,

@@ -80,7 +80,7 @@ impl Case {
         let mut parts = vec![scope.condition().to_string()];
         parts.push(equals("t.place_id", place.map(Value::Integer), &mut params));
         if party.is_some() {
-            let by = party_or_body("j.value", party, &mut params);
+            let by = party_or_body("CAST(j.value AS INTEGER)", party, &mut params);
             parts.push(format!("EXISTS (SELECT 1 FROM json_each(t.used_by) j WHERE {by})"));
         }
         if let Some(language) = &filter.language {

@@ -390,7 +390,7 @@ impl Case {
                 })?,
         };
         let direction = if scope.descending { "DESC" } else { "ASC" };
-        let limit = scope.limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        let limit = scope.limit.map_or(i64::MAX, |n| i64::try_from(n).unwrap_or(i64::MAX));
         let (uuid, kind) = match record {
             None => (None, None),
             Some((kind, id)) => (Some(self.uuid_of(kind, id)?), Some(kind)),
@@ -399,7 +399,7 @@ impl Case {
         let (is_hypothesis, is_place) = (kind == Some(Kind::Hypothesis), kind == Some(Kind::Place));
         let mut stmt = self.conn().prepare(&format!(
             "SELECT {} FROM history
-             WHERE ?1 IS NULL OR entity_uuid = ?1 OR (?2 AND claim_uuid = ?1)
+             WHERE CAST(?1 AS TEXT) IS NULL OR entity_uuid = ?1 OR (?2 AND claim_uuid = ?1)
                 OR (?3 AND entity = 'capture' AND json_extract(after, '$.source_uuid') = ?1)
                 OR (?4 AND entity = 'rating' AND entity_uuid IN
                     (SELECT r.uuid FROM rating r JOIN hypothesis h ON h.id = r.hypothesis_id WHERE h.uuid = ?1))
@@ -424,7 +424,9 @@ impl Case {
     /// Those of these claims that are contested, in the order given.
     pub fn contested_among(&self, claims: &[i64]) -> Result<Vec<i64>> {
         self.ids(
-            &format!("SELECT claim.id FROM json_each(?1) j JOIN claim ON claim.id = j.value WHERE {CONTESTED} ORDER BY j.key"),
+            &format!(
+                "SELECT claim.id FROM json_each(?1) j JOIN claim ON claim.id = CAST(j.value AS INTEGER) WHERE {CONTESTED} ORDER BY j.key"
+            ),
             &[&serde_json::to_string(claims)?],
         )
     }
@@ -436,7 +438,7 @@ impl Case {
     pub fn speaking_states(&self, claims: &[i64]) -> Result<Vec<(Option<String>, usize, usize)>> {
         let mut stmt = self.conn().prepare(
             "SELECT CASE WHEN coalesce(pp.kind, p.kind) = 'state' THEN coalesce(pp.code, p.code) END, count(*), min(j.key)
-             FROM json_each(?1) j JOIN statement s ON s.claim_id = j.value AND s.retracted = ''
+             FROM json_each(?1) j JOIN statement s ON s.claim_id = CAST(j.value AS INTEGER) AND s.retracted = ''
              JOIN party p ON p.id = s.party_id LEFT JOIN party pp ON pp.id = p.parent_id
              GROUP BY 1",
         )?;
@@ -451,8 +453,8 @@ impl Case {
     /// Whether any of these claims, or any live statement on them, carries a figure.
     pub fn any_figure(&self, claims: &[i64]) -> Result<bool> {
         Ok(self.conn().query_row(
-            "SELECT EXISTS (SELECT 1 FROM json_each(?1) j JOIN claim c ON c.id = j.value WHERE c.figure_low IS NOT NULL)
-                 OR EXISTS (SELECT 1 FROM json_each(?1) j JOIN statement s ON s.claim_id = j.value
+            "SELECT EXISTS (SELECT 1 FROM json_each(?1) j JOIN claim c ON c.id = CAST(j.value AS INTEGER) WHERE c.figure_low IS NOT NULL)
+                 OR EXISTS (SELECT 1 FROM json_each(?1) j JOIN statement s ON s.claim_id = CAST(j.value AS INTEGER)
                             WHERE s.retracted = '' AND s.figure_low IS NOT NULL)",
             [serde_json::to_string(claims)?],
             |r| r.get(0),
@@ -546,7 +548,7 @@ impl Case {
              FROM statement s JOIN party p ON p.id = s.party_id LEFT JOIN party pp ON pp.id = p.parent_id
              JOIN claim t ON t.id = s.claim_id
              WHERE s.retracted = '' AND {condition}
-             GROUP BY 2 ORDER BY 3 DESC, 1"
+             GROUP BY 1, 2 ORDER BY 3 DESC, 1"
         ))?;
         let parties = stmt
             .query_map(&params[..], |r| {
@@ -624,8 +626,8 @@ impl Case {
         let ids = serde_json::to_string(claims)?;
         let mut stmt = self.conn().prepare(
             "SELECT coalesce(slug, 'S' || id), title, publisher, published, language, kind, reliability, url, copy_url FROM source
-             WHERE id IN (SELECT source_id FROM evidence WHERE retracted = '' AND claim_id IN (SELECT value FROM json_each(?1))
-                          UNION SELECT source_id FROM statement WHERE retracted = '' AND claim_id IN (SELECT value FROM json_each(?1)))
+             WHERE id IN (SELECT source_id FROM evidence WHERE retracted = '' AND claim_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?1))
+                          UNION SELECT source_id FROM statement WHERE retracted = '' AND claim_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?1)))
              ORDER BY id",
         )?;
         let mut rows = stmt.query([ids])?;

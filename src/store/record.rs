@@ -149,7 +149,7 @@ pub trait Record: Sized {
             Self::KIND.table(),
             params.len() + 1
         );
-        let limit: i64 = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        let limit: i64 = limit.map_or(i64::MAX, |n| i64::try_from(n).unwrap_or(i64::MAX));
         let mut all: Vec<&dyn rusqlite::ToSql> = params.to_vec();
         all.push(&limit);
         let mut stmt = conn.prepare_cached(&sql)?;
@@ -185,7 +185,7 @@ pub trait Record: Sized {
         // The search index is kept in step here, where every write passes;
         // an import indexes its rows in one statement when they are all in
         // (search::index_import), which costs half as much as a row at a time.
-        if import_id.is_none() {
+        if import_id.is_none() || conn.is_postgres() {
             super::search::index::<Self>(conn, &values, id)?;
         }
         Ok(id)

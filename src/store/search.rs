@@ -20,6 +20,14 @@
 //! two-character words, and a one-character one a prefix. The index is
 //! contentless: the transformed text is not readable, so it is not stored;
 //! snippets are cut from the records' own text (the `search_text` view).
+//!
+//! On PostgreSQL the index is a `tsvector` per record under a GIN index, made
+//! here from the same index text: its words as unicode61 finds them (runs of
+//! letters and digits), folded as it folds them (`fold`), with positions,
+//! so that a query matches the same records. A query is the same terms as a
+//! `tsquery`: phrases with `<->`, prefixes with `:*`. Ranking is
+//! PostgreSQL's `ts_rank` with the same weight for the main text, so scores
+//! differ from SQLite's bm25.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -136,6 +144,40 @@ pub fn index_text(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// The words of a text in index form (`index_text`, or a query's term) as
+/// the index holds them: runs of letters and digits, folded.
+fn lexemes(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            // PostgreSQL keeps words of up to 2,047 bytes: a longer one is
+            // cut, in the index and in queries alike.
+            let mut word = fold(w);
+            while word.len() > 2_000 {
+                word.pop();
+            }
+            word
+        })
+        .collect()
+}
+
+/// A word as a `tsvector` or `tsquery` lexeme: quoted, quotes and
+/// backslashes escaped.
+fn quoted_lexeme(word: &str) -> String {
+    format!("'{}'", word.replace('\\', "\\\\").replace('\'', "''"))
+}
+
+/// A text as a PostgreSQL `tsvector`: its words with their positions (the
+/// highest PostgreSQL keeps is 16,383).
+pub fn tsvector(text: &str) -> String {
+    lexemes(&index_text(text))
+        .iter()
+        .enumerate()
+        .map(|(i, w)| format!("{}:{}", quoted_lexeme(w), (i + 1).min(16_383)))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A record's searchable text, main and rest, taken from the values it was
@@ -276,6 +318,10 @@ pub fn reindex<R: Record>(conn: &Connection, old: &[ToSqlOutput<'_>], values: &[
     if before == after {
         return Ok(());
     }
+    if conn.is_postgres() {
+        // The new entry replaces the old one by its key.
+        return write::<R>(conn, values, id, "INSERT");
+    }
     let (code, main, more) = before;
     let sql = super::record::statement_text("search_index", "delete", || {
         "INSERT INTO search_index (search_index, rowid, main, more) VALUES ('delete', ?1, ?2, ?3)".to_string()
@@ -294,6 +340,14 @@ fn write<R: Record>(conn: &Connection, values: &[ToSqlOutput<'_>], id: i64, inse
     // VALUES, not INSERT ... SELECT: SQLite runs an INSERT into a virtual
     // table from a SELECT through a temporary table, which made importing
     // three times slower.
+    if conn.is_postgres() {
+        conn.execute(
+            "INSERT INTO search_index (rowid, doc) VALUES (?1, setweight(CAST(CAST(?2 AS text) AS tsvector), 'A') || setweight(CAST(CAST(?3 AS text) AS tsvector), 'B'))
+             ON CONFLICT (rowid) DO UPDATE SET doc = EXCLUDED.doc",
+            params![id * STRIDE + code, tsvector(&main), tsvector(&more)],
+        )?;
+        return Ok(());
+    }
     let sql = super::record::statement_text("search_index", insert, || {
         format!("{insert} INTO search_index (rowid, main, more) VALUES (?1, ?2, ?3)")
     });
@@ -313,6 +367,10 @@ pub fn index_import(conn: &Connection, kind: Kind, import_id: i64, after: i64) -
     let (Some(code), Some((main, more))) = (kind.search_code(), kind.spec().search) else {
         return Ok(());
     };
+    if conn.is_postgres() {
+        // There each row was indexed as it was written (`Record::insert`).
+        return Ok(());
+    }
     let join = |columns: &[&str]| {
         if columns.is_empty() {
             "''".to_string()
@@ -338,6 +396,20 @@ pub fn index_import(conn: &Connection, kind: Kind, import_id: i64, after: i64) -
 /// Makes the index anew from the records' text, whatever state it is in.
 /// Returns the number of records indexed.
 pub fn rebuild(conn: &Connection) -> Result<usize> {
+    if conn.is_postgres() {
+        conn.execute("DELETE FROM search_index", ())?;
+        let rows: Vec<(i64, String, String)> = conn
+            .prepare("SELECT key, main, more FROM search_text")?
+            .query_map((), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut insert = conn.prepare_cached(
+            "INSERT INTO search_index (rowid, doc) VALUES (?1, setweight(CAST(CAST(?2 AS text) AS tsvector), 'A') || setweight(CAST(CAST(?3 AS text) AS tsvector), 'B'))",
+        )?;
+        for (key, main, more) in &rows {
+            insert.execute(params![key, tsvector(main), tsvector(more)])?;
+        }
+        return Ok(rows.len());
+    }
     conn.execute_batch("DROP TABLE IF EXISTS search_index")
         .or_else(|_| drop_damaged(conn))
         .context("cannot remove the damaged search index")?;
@@ -488,6 +560,27 @@ impl Query {
             })
             .collect();
         clauses.join(" AND ")
+    }
+
+    /// The same expression as a PostgreSQL `tsquery`, over the words of
+    /// `tsvector`.
+    pub fn tsquery(&self) -> String {
+        let phrase = |t: &Term| {
+            let words = lexemes(&t.text);
+            let last = words.len().saturating_sub(1);
+            let parts: Vec<String> = words
+                .iter()
+                .enumerate()
+                .map(|(i, w)| format!("{}{}", quoted_lexeme(w), if t.prefix && i == last { ":*" } else { "" }))
+                .collect();
+            format!("({})", parts.join(" <-> "))
+        };
+        let clauses: Vec<String> = self
+            .clauses
+            .iter()
+            .map(|c| format!("({})", c.terms.iter().map(phrase).collect::<Vec<_>>().join(" | ")))
+            .collect();
+        clauses.join(" & ")
     }
 
     /// Where words of the query are a name of a place, searches every live
@@ -854,14 +947,25 @@ pub fn search(
     // temporary files when there are many) nor `ORDER BY bm25(...) LIMIT`
     // (which computed bm25 twice a match) did better.
     let rank = if query.expanded() { RANK_ACROSS_NAMES } else { RANK };
-    let mut found = conn.prepare_cached(&format!(
-        "SELECT rowid, {rank} FROM search_index
-         WHERE search_index MATCH ?1 AND (?2 >> (rowid % {STRIDE})) & 1 = 1
-         ORDER BY rowid DESC LIMIT ?3"
-    ))?;
+    let sql = if conn.is_postgres() {
+        // ts_rank is higher for better matches: negated, it sorts as bm25.
+        format!(
+            "SELECT rowid, -ts_rank('{{0, 0, 0.5, 1}}', doc, CAST(CAST(?1 AS text) AS tsquery)) FROM search_index
+             WHERE doc @@ CAST(CAST(?1 AS text) AS tsquery) AND (?2 >> CAST(rowid % {STRIDE} AS integer)) & 1 = 1
+             ORDER BY rowid DESC LIMIT ?3"
+        )
+    } else {
+        format!(
+            "SELECT rowid, {rank} FROM search_index
+             WHERE search_index MATCH ?1 AND (?2 >> (rowid % {STRIDE})) & 1 = 1
+             ORDER BY rowid DESC LIMIT ?3"
+        )
+    };
+    let mut found = conn.prepare_cached(&sql)?;
     let window = candidates.map_or(i64::MAX, |n| i64::from(n) + 1);
+    let expression = if conn.is_postgres() { query.tsquery() } else { query.expression() };
     let mut ranked: Vec<(i64, f64)> = found
-        .query_map(params![query.expression(), mask, window], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_map(params![expression, mask, window], |r| Ok((r.get(0)?, r.get(1)?)))
         .and_then(|rows| rows.collect())
         .map_err(damaged)
         .context("cannot search")?;

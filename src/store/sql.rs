@@ -42,7 +42,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Sqlite(e) => Some(e),
-            Error::Postgres(e) => Some(e),
+            // Its message says all of it (`server_message`).
             _ => None,
         }
     }

@@ -12,6 +12,101 @@ pub mod gen_corpus;
 
 pub struct Case {
     pub dir: tempfile::TempDir,
+    /// The case's PostgreSQL database, when the test runs on that engine.
+    pub server: Option<Server>,
+}
+
+/// The engine a test's cases use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+thread_local! {
+    static ENGINE: std::cell::Cell<Engine> = const { std::cell::Cell::new(Engine::Sqlite) };
+}
+
+/// Runs a test with its cases on `engine`.
+pub fn on(engine: Engine, test: impl FnOnce()) {
+    ENGINE.with(|e| e.set(engine));
+    test();
+}
+
+/// The engine of the test running on this thread.
+pub fn engine() -> Engine {
+    ENGINE.with(|e| e.get())
+}
+
+/// One test, run once on each engine: `sqlite` always, `postgres` where
+/// CROSSCHECK_TEST_POSTGRES held a server's URL when the tests were built.
+#[macro_export]
+macro_rules! both_engines {
+    ($(#[$meta:meta])* fn $name:ident() $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            fn body() $body
+            #[test]
+            $(#[$meta])*
+            fn sqlite() {
+                common::on(common::Engine::Sqlite, body)
+            }
+            #[test]
+            $(#[$meta])*
+            #[cfg_attr(
+                not(crosscheck_postgres),
+                ignore = "runs on PostgreSQL when CROSSCHECK_TEST_POSTGRES holds a server's URL (postgres://postgres@127.0.0.1/postgres)"
+            )]
+            fn postgres() {
+                common::on(common::Engine::Postgres, body)
+            }
+        }
+    };
+}
+
+/// A database of its own on the test server, dropped with the case.
+pub struct Server {
+    pub url: String,
+    admin: String,
+    name: String,
+}
+
+impl Server {
+    /// The server the tests use: CROSSCHECK_TEST_POSTGRES.
+    pub fn admin_url() -> String {
+        std::env::var("CROSSCHECK_TEST_POSTGRES")
+            .expect("CROSSCHECK_TEST_POSTGRES holds the URL of a PostgreSQL server, e.g. postgres://postgres@127.0.0.1/postgres")
+    }
+
+    pub fn new() -> Server {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let admin = Server::admin_url();
+        let name = format!(
+            "crosscheck_test_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        );
+        let mut client = postgres::Client::connect(&admin, postgres::NoTls).expect("the test server answers");
+        for statement in [format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"), format!("CREATE DATABASE {name}")] {
+            client.batch_execute(&statement).expect("a database for the test");
+        }
+        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+        let url = format!("{base}/{name}");
+        Server { url, admin, name }
+    }
+
+    pub fn client(&self) -> postgres::Client {
+        postgres::Client::connect(&self.url, postgres::NoTls).expect("the test database answers")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Ok(mut client) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        }
+    }
 }
 
 /// What a run printed and how it exited.
@@ -36,7 +131,21 @@ impl Case {
     pub fn empty() -> Case {
         Case {
             dir: tempfile::tempdir().expect("temporary directory"),
+            server: (engine() == Engine::Postgres).then(Server::new),
         }
+    }
+
+    /// A case on SQLite whatever engine the test runs on: a second case
+    /// file beside the first, say.
+    pub fn file() -> Case {
+        Case {
+            dir: tempfile::tempdir().expect("temporary directory"),
+            server: None,
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.server.is_some()
     }
 
     /// A new, empty case file.
@@ -71,8 +180,12 @@ impl Case {
         self.dir.path().join(name)
     }
 
+    /// The case: its file, or its database's URL.
     pub fn db(&self) -> PathBuf {
-        self.path("case.db")
+        match &self.server {
+            Some(server) => PathBuf::from(&server.url),
+            None => self.path("case.db"),
+        }
     }
 
     /// The command, run in the case's directory on its case file.
@@ -126,9 +239,30 @@ impl Case {
         run.stderr
     }
 
-    /// Runs a query on the case file directly, each value as text.
+    /// Runs a query on the case directly, each value as text (a boolean
+    /// as 1 or 0, as SQLite gives it).
     pub fn sql(&self, query: &str) -> Vec<Vec<String>> {
-        sql(&self.db(), query)
+        match &self.server {
+            None => sql(&self.db(), query),
+            Some(server) => {
+                let mut rows = Vec::new();
+                for message in server.client().simple_query(query).expect("query runs") {
+                    if let postgres::SimpleQueryMessage::Row(row) = message {
+                        rows.push(
+                            (0..row.len())
+                                .map(|i| match (row.get(i), row.columns()[i].name()) {
+                                    (None, _) => String::new(),
+                                    (Some("t"), _) => "1".to_string(),
+                                    (Some("f"), _) => "0".to_string(),
+                                    (Some(v), _) => v.to_string(),
+                                })
+                                .collect(),
+                        );
+                    }
+                }
+                rows
+            }
+        }
     }
 
     /// One number from a query.
