@@ -21,9 +21,7 @@ pub enum UserError {
     )]
     NoDatabase(String),
     /// The PostgreSQL database holds no case yet.
-    #[error(
-        "no case in {0} yet: the database is empty; `crosscheck --db {0} init` makes one there (add --seed for the sample case)"
-    )]
+    #[error("no case in {0} yet: the database is empty; `crosscheck --db {0} init` makes one there (add --seed for the sample case)")]
     NoCase(String),
     /// A record that already exists.
     #[error("{0}")]

@@ -279,7 +279,7 @@ fn tamper(case: &Case, sql: &str) {
     conn.execute_batch(sql).unwrap();
 }
 
-both_engines! {
+#[test]
 fn verify_catches_every_field_that_history_records() {
     let case = small_case();
     let page = case.write("page.html", "<html>statement</html>");
@@ -339,7 +339,6 @@ fn verify_catches_every_field_that_history_records() {
         let stderr = copy.fails(4, &["verify"]);
         assert!(stderr.contains(expected), "{what}: expected {expected:?} in\n{stderr}");
     }
-}
 }
 
 both_engines! {

@@ -431,7 +431,7 @@ fn the_claims_report_gives_the_names_too() {
 }
 }
 
-both_engines! {
+#[test]
 fn verify_catches_a_name_changed_outside_crosscheck() {
     let case = Case::seeded();
     let out = case.ok(&["verify"]);
@@ -454,7 +454,6 @@ fn verify_catches_a_name_changed_outside_crosscheck() {
         err.contains("name N6 lists party P99999 among those that use it, which is not in the case"),
         "{err}"
     );
-}
 }
 
 both_engines! {

@@ -325,10 +325,10 @@ fn every_format_is_written() {
 }
 }
 
-both_engines! {
 /// The HTML report is one self-contained page that prints well, with the
 /// comparison, the timeline and each claim in detail, and every piece of
 /// text escaped.
+#[test]
 fn the_html_report_is_self_contained_and_escapes_all_text() {
     let case = awkward_case();
     case.ok(&[
@@ -418,7 +418,6 @@ fn the_html_report_is_self_contained_and_escapes_all_text() {
     let comparison = &html[html.find("id=\"compare\"").unwrap()..html.find("id=\"timeline\"").unwrap()];
     assert!(comparison.contains("air-patrol-2019-airspace-violated") && comparison.contains("<th>KR</th>"));
     assert!(comparison.contains("spread: 50,000 to 300,000 (6×)"), "figures side by side");
-}
 }
 
 both_engines! {

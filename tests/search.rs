@@ -259,7 +259,7 @@ fn imported_records_are_searchable() {
 }
 }
 
-both_engines! {
+#[test]
 fn rebuild_repairs_an_emptied_or_damaged_index() {
     let case = multilingual();
     let conn = rusqlite::Connection::open(case.db()).unwrap();
@@ -278,7 +278,6 @@ fn rebuild_repairs_an_emptied_or_damaged_index() {
     assert!(err.contains("crosscheck search --rebuild"), "{err}");
     assert_eq!(found(&case, &["--rebuild", "독도"]), ["ST1"]);
     assert_eq!(found(&case, &["учения"]), ["S1"]);
-}
 }
 
 both_engines! {

@@ -603,3 +603,10 @@ CREATE FUNCTION json_each(doc text) RETURNS TABLE (key bigint, value text)
 CREATE FUNCTION json_extract(doc text, path text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT
     AS $$ SELECT doc::jsonb #>> string_to_array(substr(path, 3), '.') $$;
+
+-- SQLite's sum() of a comparison counts the rows where it holds.
+CREATE FUNCTION cc_count_true(bigint, boolean) RETURNS bigint
+    LANGUAGE sql IMMUTABLE
+    AS $$ SELECT coalesce($1, 0) + CASE WHEN $2 THEN 1 ELSE 0 END $$;
+
+CREATE AGGREGATE sum(boolean) (SFUNC = cc_count_true, STYPE = bigint);

@@ -15,7 +15,8 @@ pub const WRITER_LOCK: i64 = 0x7863_686B;
 /// A statement written for SQLite, in PostgreSQL's dialect:
 /// - `?N` becomes `$N` (and a bare `?` the next number);
 /// - `LIKE` becomes `ILIKE`: SQLite's LIKE ignores the case of ASCII letters;
-/// - `instr(a, b)` becomes `strpos(a, b)`, `char(n)` becomes `chr(n)`;
+/// - `instr(a, b)` becomes `strpos(a, b)`, `char(n)` becomes `chr(n)`,
+///   and `temp.t` (a temporary table) becomes `pg_temp.t`;
 /// - `a IS b` and `a IS NOT b`, SQLite's comparisons that treat NULL as a
 ///   value, become `IS NOT DISTINCT FROM` and `IS DISTINCT FROM`.
 ///
@@ -93,6 +94,7 @@ pub fn postgres(sql: &str) -> String {
                     }
                     "instr" if chars.peek().is_some_and(|&(_, d)| d == '(') => out.push_str("strpos"),
                     "char" if chars.peek().is_some_and(|&(_, d)| d == '(') => out.push_str("chr"),
+                    "temp" if chars.peek().is_some_and(|&(_, d)| d == '.') => out.push_str("pg_temp"),
                     _ => out.push_str(word),
                 }
             }

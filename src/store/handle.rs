@@ -156,7 +156,9 @@ fn by_key(conn: &Connection, kind: Kind, key: &str) -> Result<Option<i64>> {
     let (Some(column), table) = (kind.key_column(), kind.table()) else {
         return Ok(None);
     };
-    let sql = statement_text(table, "id by key", || format!("SELECT id FROM {table} WHERE {column} = ?1"));
+    let sql = statement_text(table, "id by key", || {
+        format!("SELECT id FROM {table} WHERE {column} COLLATE NOCASE = ?1")
+    });
     Ok(conn.prepare_cached(sql)?.query_row(params![key], |r| r.get(0)).optional()?)
 }
 
@@ -175,7 +177,7 @@ pub fn key_holders(conn: &Connection, key: &str, except: Option<Kind>) -> Result
             .filter(|(_, kind)| Some(**kind) != except)
             .filter_map(|(i, kind)| {
                 let column = kind.key_column()?;
-                Some(format!("SELECT {i}, id FROM {} WHERE {column} = ?1", kind.table()))
+                Some(format!("SELECT {i}, id FROM {} WHERE {column} COLLATE NOCASE = ?1", kind.table()))
             })
             .collect();
         parts.join(" UNION ALL ")

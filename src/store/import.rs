@@ -1187,7 +1187,10 @@ fn import_one<R: Record>(conn: &Connection, actor: &Actor, import_id: i64, optio
     } else {
         None
     };
-    let existing = match found.map(Ok).unwrap_or_else(|| record::insert_new(conn, actor, &record, Some(import_id))) {
+    let existing = match found
+        .map(Ok)
+        .unwrap_or_else(|| record::insert_new(conn, actor, &record, Some(import_id)))
+    {
         Ok(id) if found.is_some() => id,
         Ok(id) => {
             // Only a claim that arrives with a verdict has one to record.

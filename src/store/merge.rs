@@ -184,7 +184,9 @@ impl Case {
                 lite.set_prepared_statement_cache_capacity(128);
             }
         }
-        other.conn.execute_batch("BEGIN DEFERRED")?;
+        other
+            .conn
+            .execute_batch(other.conn.pick("BEGIN DEFERRED", "BEGIN ISOLATION LEVEL REPEATABLE READ"))?;
         let result = (|| {
             let findings = verify::check(&other.conn)?;
             if !findings.problems.is_empty() && !options.force_unverified {
@@ -233,7 +235,9 @@ impl Case {
     pub fn verify_other(&self, path: &Path) -> Result<Findings> {
         let other = Other::open(path, None)?;
         let mut findings = Findings::default();
-        other.conn.execute_batch("BEGIN DEFERRED")?;
+        other
+            .conn
+            .execute_batch(other.conn.pick("BEGIN DEFERRED", "BEGIN ISOLATION LEVEL REPEATABLE READ"))?;
         let counted = self.snapshot(|case| compare_histories(case.conn(), &other, &mut findings));
         let _ = other.conn.execute_batch("ROLLBACK");
         let (entries, shared, confirmed, elsewhere) = counted?;
@@ -346,6 +350,29 @@ impl Other {
     /// to date; the file itself is never written.
     fn open(path: &Path, refuse: Option<&Path>) -> Result<Other> {
         let shown = inert(&path.display().to_string());
+        if super::server::is_url(path) {
+            let shown = super::server::redact(path.to_path_buf()).display().to_string();
+            if refuse.is_some_and(|case| case.display().to_string() == shown) {
+                return Err(UserError::Usage(format!("{} is this case itself: give another case", inert(&shown))).into());
+            }
+            let (conn, schema) = super::server::open(path)?;
+            if !schema.readable() {
+                return Err(UserError::Usage(format!(
+                    "the case at {} has schema version {}; this crosscheck merges version {}: upgrade it with `crosscheck --db {} upgrade` first; nothing was merged",
+                    inert(&shown),
+                    schema.version,
+                    super::db::latest_version(),
+                    inert(&shown)
+                ))
+                .into());
+            }
+            return Ok(Other {
+                conn,
+                name: shown,
+                watch: None,
+                _copy: None,
+            });
+        }
         if !path.exists() {
             return Err(UserError::NotFound {
                 what: "case file",
@@ -602,12 +629,16 @@ impl Merge<'_, '_> {
         if !self.find_own_entries()? {
             return Ok(());
         }
-        self.conn.execute_batch(
-            "CREATE TEMP TABLE IF NOT EXISTS merge_pending (
+        self.conn.execute_batch(self.conn.pick(
+            "CREATE TEMP TABLE IF NOT EXISTS merge_pending (seq INTEGER PRIMARY KEY,
                  entity TEXT NOT NULL, entity_uuid TEXT NOT NULL, handle TEXT NOT NULL, claim_uuid TEXT,
                  before TEXT NOT NULL, after TEXT NOT NULL, reason TEXT NOT NULL);
              DELETE FROM temp.merge_pending;",
-        )?;
+            "CREATE TEMP TABLE IF NOT EXISTS merge_pending (seq BIGSERIAL PRIMARY KEY,
+                 entity TEXT NOT NULL, entity_uuid TEXT NOT NULL, handle TEXT NOT NULL, claim_uuid TEXT,
+                 before TEXT NOT NULL, after TEXT NOT NULL, reason TEXT NOT NULL);
+             DELETE FROM pg_temp.merge_pending;",
+        ))?;
         let head = self
             .conn
             .query_row("SELECT coalesce(max(id), 0) FROM history", (), |r| r.get::<_, i64>(0))?;
@@ -633,7 +664,8 @@ impl Merge<'_, '_> {
             )?;
         }
         self.merge_entry()?;
-        self.conn.execute_batch("DROP TABLE temp.merge_pending")?;
+        self.conn
+            .execute_batch(self.conn.pick("DROP TABLE temp.merge_pending", "DROP TABLE pg_temp.merge_pending"))?;
         Ok(())
     }
 
@@ -641,12 +673,16 @@ impl Merge<'_, '_> {
     /// not hold) and keeps their ids in a temporary table of the other
     /// file's connection. Returns whether there are any.
     fn find_own_entries(&mut self) -> Result<bool> {
-        self.other.execute_batch(
+        self.other.execute_batch(self.other.pick(
             "CREATE TEMP TABLE IF NOT EXISTS merge_own (id INTEGER PRIMARY KEY);
              DELETE FROM temp.merge_own;
              CREATE TEMP TABLE IF NOT EXISTS merge_import (id INTEGER PRIMARY KEY);
              DELETE FROM temp.merge_import;",
-        )?;
+            "CREATE TEMP TABLE IF NOT EXISTS merge_own (id BIGINT PRIMARY KEY);
+             DELETE FROM pg_temp.merge_own;
+             CREATE TEMP TABLE IF NOT EXISTS merge_import (id BIGINT PRIMARY KEY);
+             DELETE FROM pg_temp.merge_import;",
+        ))?;
         let mut here = self.conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM history WHERE uuid = ?1)")?;
         let mut keep = self.other.prepare("INSERT INTO temp.merge_own (id) VALUES (?1)")?;
         let mut stmt = self.other.prepare("SELECT id, uuid FROM history ORDER BY id")?;
@@ -1211,7 +1247,7 @@ impl Merge<'_, '_> {
     fn write_pending(&mut self) -> Result<()> {
         let mut stmt = self
             .conn
-            .prepare("SELECT entity, entity_uuid, handle, claim_uuid, before, after, reason FROM temp.merge_pending ORDER BY rowid")?;
+            .prepare("SELECT entity, entity_uuid, handle, claim_uuid, before, after, reason FROM temp.merge_pending ORDER BY seq")?;
         let mut rows = stmt.query(())?;
         while let Some(r) = rows.next()? {
             let (entity, entity_uuid, handle): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);

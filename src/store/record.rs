@@ -179,8 +179,7 @@ pub trait Record: Sized {
         let now = ToSqlOutput::Borrowed(ValueRef::Text(now.as_bytes()));
         let row = std::iter::once(&uuid).chain(&values).chain([&import, &now, &now]);
         let id: i64 = conn
-            .prepare_cached(sql)?
-            .query_row(params_from_iter(row), |r| r.get(0))
+            .statement(|| conn.prepare_cached(sql)?.query_row(params_from_iter(row), |r| r.get(0)))
             .map_err(|e| self.unique_violation(e))?;
         // The search index is kept in step here, where every write passes;
         // an import indexes its rows in one statement when they are all in
@@ -212,8 +211,7 @@ pub trait Record: Sized {
         let key = ToSqlOutput::Owned(SqlValue::Integer(id));
         let now = ToSqlOutput::Borrowed(ValueRef::Text(now.as_bytes()));
         let row = std::iter::once(&key).chain(&values).chain([&now]);
-        conn.prepare_cached(sql)?
-            .execute(params_from_iter(row))
+        conn.statement(|| conn.prepare_cached(sql)?.execute(params_from_iter(row)))
             .map_err(|e| self.unique_violation(e))?;
         super::search::reindex::<Self>(conn, &old.values(), &values, id)
     }

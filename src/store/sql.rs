@@ -115,6 +115,12 @@ pub fn server_message(e: &postgres::Error) -> String {
     }
     let mut text = e.to_string();
     let mut source = std::error::Error::source(e);
+    // A value PostgreSQL cannot take: what is wrong with it is the message.
+    if text.starts_with("error serializing parameter")
+        && let Some(inner) = source
+    {
+        return inner.to_string();
+    }
     while let Some(inner) = source {
         text = format!("{text}: {inner}");
         source = inner.source();
@@ -406,6 +412,25 @@ impl Connection {
             Engine::Sqlite(conn) => Ok(conn.pragma_update(schema, name, value)?),
             Engine::Postgres(_) => Ok(()),
         }
+    }
+
+    /// Runs one statement's work so that, if it fails, the transaction
+    /// goes on as if it had not run: SQLite undoes only the failed
+    /// statement, where PostgreSQL would refuse every later one until the
+    /// transaction ends. There it runs inside a savepoint.
+    pub fn statement<T>(&self, work: impl FnOnce() -> Result<T>) -> Result<T> {
+        let Some(server) = self.server() else {
+            return work();
+        };
+        server.client().batch_execute("SAVEPOINT cc_statement")?;
+        let result = work();
+        let end = if result.is_ok() {
+            "RELEASE SAVEPOINT cc_statement"
+        } else {
+            "ROLLBACK TO SAVEPOINT cc_statement; RELEASE SAVEPOINT cc_statement"
+        };
+        server.client().batch_execute(end)?;
+        result
     }
 
     /// True where this connection cannot write (a read-only case file).

@@ -88,7 +88,10 @@ impl Server {
             NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
         );
         let mut client = postgres::Client::connect(&admin, postgres::NoTls).expect("the test server answers");
-        for statement in [format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"), format!("CREATE DATABASE {name}")] {
+        for statement in [
+            format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            format!("CREATE DATABASE {name}"),
+        ] {
             client.batch_execute(&statement).expect("a database for the test");
         }
         let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
