@@ -5,7 +5,7 @@ mod common;
 
 use common::Case;
 
-#[test]
+both_engines! {
 fn a_report_written_to_a_file_says_what_it_wrote() {
     let case = Case::seeded();
     let claims = case.count("SELECT count(*) FROM claim WHERE retracted = ''");
@@ -22,8 +22,9 @@ fn a_report_written_to_a_file_says_what_it_wrote() {
     let run = case.run(&["report", "sources"]);
     assert_eq!(run.stderr, "");
 }
+}
 
-#[test]
+both_engines! {
 fn a_mistyped_slug_or_code_gets_the_nearest_names() {
     let case = Case::seeded();
     let err = case.fails(3, &["claim", "show", "vostok-2018-troop"]);
@@ -36,8 +37,9 @@ fn a_mistyped_slug_or_code_gets_the_nearest_names() {
     let err = case.fails(3, &["claim", "show", "nothing-like-any-slug"]);
     assert!(!err.contains("did you mean"), "no suggestion when nothing is near: {err}");
 }
+}
 
-#[test]
+both_engines! {
 fn errors_name_the_flag_the_user_typed() {
     let case = Case::new();
     let err = case.fails(2, &["claim", "add", "x", "--date", "26/03/2010"]);
@@ -56,8 +58,9 @@ fn errors_name_the_flag_the_user_typed() {
     let err = case.fails(2, &["source", "add", "T", "--copy-url", "ftp://x"]);
     assert!(err.contains("invalid --copy-url \"ftp://x\""), "{err}");
 }
+}
 
-#[test]
+both_engines! {
 fn every_listing_sorts_by_a_field_and_stops_at_a_limit() {
     let case = Case::seeded();
     let csv = case.ok(&["source", "list", "--sort", "published", "--desc", "--limit", "3", "--format", "csv"]);
@@ -102,6 +105,7 @@ fn every_listing_sorts_by_a_field_and_stops_at_a_limit() {
     assert_eq!(actions, sorted);
     let err = case.fails(2, &["history", "--sort", "who"]);
     assert!(err.contains("invalid --sort \"who\": allowed: entry, at, analyst"), "{err}");
+}
 }
 
 #[test]
@@ -148,7 +152,7 @@ fn verify_gives_scripts_one_row_a_check_with_stable_fields() {
     assert!(records["details"].as_str().unwrap().contains(&expected), "{records}");
 }
 
-#[test]
+both_engines! {
 fn compare_gives_scripts_structured_accounts() {
     let case = Case::seeded();
     let json: serde_json::Value = serde_json::from_str(&case.ok(&[
@@ -186,8 +190,9 @@ fn compare_gives_scripts_structured_accounts() {
         assert!(claim["parties"].is_object());
     }
 }
+}
 
-#[test]
+both_engines! {
 fn show_gives_scripts_one_object_with_stable_fields() {
     let case = Case::seeded();
     let claim: serde_json::Value =
@@ -221,8 +226,9 @@ fn show_gives_scripts_one_object_with_stable_fields() {
     let recorded = common::csv_records(&case.ok(&["statement", "list", "--source", "S39", "--format", "csv"]));
     assert_eq!(source["statements"].as_array().unwrap().len(), recorded.len() - 1);
 }
+}
 
-#[test]
+both_engines! {
 fn warnings_never_block_and_say_what_to_check() {
     let case = Case::new();
     let run = case.run(&["claim", "add", "A claim about next decade", "--date", "2099-01"]);
@@ -261,8 +267,9 @@ fn warnings_never_block_and_say_what_to_check() {
     ]);
     assert_eq!(run.stderr, "");
 }
+}
 
-#[test]
+both_engines! {
 fn compare_spreads_figures_only_within_one_unit_and_names_the_rest() {
     let case = Case::new();
     case.ok(&[
@@ -305,4 +312,5 @@ fn compare_spreads_figures_only_within_one_unit_and_names_the_rest() {
         "{figures}"
     );
     assert!(!figures.contains("1,000"), "no spread across units: {figures}");
+}
 }

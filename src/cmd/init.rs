@@ -14,13 +14,19 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let (mut case, created) = Case::create(&ctx.db)?;
+    // A case on a server is a case in a database, not a file.
+    let what = if crate::store::server::is_url(&ctx.db) {
+        "case in"
+    } else {
+        "case file"
+    };
     if created {
-        crate::say!("created case file {}", ctx.db.display());
+        crate::say!("created {what} {}", ctx.db.display());
     } else if case.schema().current() {
-        crate::say!("case file {} exists; schema is up to date", ctx.db.display());
+        crate::say!("{what} {} exists; schema is up to date", ctx.db.display());
     } else {
         super::ready_to_write(&mut case, ctx)?;
-        crate::say!("case file {} exists; schema is now up to date", ctx.db.display());
+        crate::say!("{what} {} exists; schema is now up to date", ctx.db.display());
     }
     if args.seed {
         let writer = case.write(&ctx.analyst()?)?;

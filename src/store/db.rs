@@ -325,15 +325,15 @@ pub fn use_wal(conn: &Connection, path: &Path) -> Result<()> {
 /// Says plainly that another process holds the case, where SQLite says
 /// "database is locked".
 pub fn busy(err: super::sql::Error, path: &Path) -> anyhow::Error {
-    match err.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => anyhow::anyhow!(
-            "another crosscheck (or another program) is writing case file {} and held it for {} second{}; nothing was changed: try again when it is done (CROSSCHECK_LOCK_WAIT sets how many seconds to wait)",
-            path.display(),
-            lock_wait().as_secs(),
-            if lock_wait().as_secs() == 1 { "" } else { "s" }
-        ),
-        _ => err.into(),
+    if !err.is_busy() {
+        return err.into();
     }
+    anyhow::anyhow!(
+        "another crosscheck (or another program) is writing case file {} and held it for {} second{}; nothing was changed: try again when it is done (CROSSCHECK_LOCK_WAIT sets how many seconds to wait)",
+        path.display(),
+        lock_wait().as_secs(),
+        if lock_wait().as_secs() == 1 { "" } else { "s" }
+    )
 }
 
 /// SQL functions crosscheck's own queries use. They exist only in crosscheck's
@@ -483,27 +483,32 @@ pub fn migrate(conn: &mut Connection, path: &Path, by: Option<&Actor>) -> Result
             was_marked: id == APPLICATION_ID,
         };
         if let Some(actor) = by {
-            let uuid = uuid::Uuid::now_v7().to_string();
-            history::append(
-                &tx,
-                actor,
-                history::Change {
-                    action: "upgrade",
-                    entity: "case",
-                    entity_uuid: &uuid,
-                    handle: "case",
-                    claim_uuid: None,
-                    before: Some(serde_json::json!({"schema_version": current, "marked": upgraded.was_marked})),
-                    after: Some(serde_json::json!({"schema_version": upgraded.to, "marked": true})),
-                    reason: "",
-                },
-            )?;
+            record_upgrade(&tx, actor, upgraded)?;
         }
         tx.commit()?;
         Ok(Some(upgraded))
     })();
     conn.pragma_update(None, "foreign_keys", true)?;
     result
+}
+
+/// Writes an upgrade of the case to its history, as `actor`'s.
+pub fn record_upgrade(conn: &Connection, actor: &Actor, upgraded: Upgraded) -> Result<()> {
+    let uuid = uuid::Uuid::now_v7().to_string();
+    history::append(
+        conn,
+        actor,
+        history::Change {
+            action: "upgrade",
+            entity: "case",
+            entity_uuid: &uuid,
+            handle: "case",
+            claim_uuid: None,
+            before: Some(serde_json::json!({"schema_version": upgraded.from, "marked": upgraded.was_marked})),
+            after: Some(serde_json::json!({"schema_version": upgraded.to, "marked": true})),
+            reason: "",
+        },
+    )
 }
 
 /// Starts the one transaction a writing command runs in. IMMEDIATE takes the

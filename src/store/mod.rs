@@ -1,13 +1,16 @@
 //! The data layer: every SQL statement, the row mapping and the
 //! transactions. Commands and reports call it with the product's types
-//! (Claim, Statement, Status, Figure...) and never see SQL or rusqlite.
+//! (Claim, Statement, Status, Figure...) and never see SQL or an engine.
 //!
-//! `Case` is an open case file; `Writer` is the one write transaction of a
-//! command, and every change to a record goes through its methods, which
-//! write the history entry with it (record.rs). The SQLite-only parts (FTS5
-//! in search.rs, PRAGMAs in db.rs, the online backup in backup.rs) sit
-//! behind named functions, so that a second engine can implement the same
-//! methods.
+//! `Case` is an open case, a SQLite file or a PostgreSQL database; `Writer`
+//! is the one write transaction of a command, and every change to a record
+//! goes through its methods, which write the history entry with it
+//! (record.rs). Statements are written once, in SQLite's dialect, and run
+//! on either engine through `sql::Connection` (dialect.rs translates them).
+//! What differs beyond the dialect sits behind named functions that take
+//! each engine's way: the search index (search.rs), PRAGMAs and migrations
+//! (db.rs, server.rs), capture content (capture.rs), and backup (backup.rs,
+//! export.rs).
 
 use std::path::{Path, PathBuf};
 

@@ -269,6 +269,9 @@ pub trait Record: Sized {
 /// sources that was 392 million instructions of 1,190 million, and is 253.
 pub struct Inserter<'c, R: Record> {
     statement: super::sql::Statement<'c>,
+    /// On PostgreSQL, the values bound on every row: the import and its time.
+    import_id: i64,
+    now: String,
     kind: std::marker::PhantomData<R>,
 }
 
@@ -282,6 +285,7 @@ impl<'c, R: Record> Inserter<'c, R> {
             R::COLUMNS.join(", "),
             own.join(", ")
         );
+        let sql = if conn.is_postgres() { postgres_insert::<R>(conn)? } else { sql };
         let mut statement = conn.prepare(&sql)?;
         if let Some(statement) = statement.sqlite() {
             statement.raw_bind_parameter(1, import_id)?;
@@ -289,6 +293,8 @@ impl<'c, R: Record> Inserter<'c, R> {
         }
         Ok(Inserter {
             statement,
+            import_id,
+            now: now.to_string(),
             kind: std::marker::PhantomData,
         })
     }
@@ -297,11 +303,23 @@ impl<'c, R: Record> Inserter<'c, R> {
     /// Returns false, having written nothing, when a constraint refuses it
     /// (its UUID or slug taken): `Record::insert` then says why.
     ///
-    /// On PostgreSQL a refused row would end the transaction, so every row
-    /// takes `Record::insert`'s path there.
+    /// On PostgreSQL, where a refused row would end the transaction, the
+    /// row is written only where no constraint refuses it (`ON CONFLICT DO
+    /// NOTHING`), with its search entry, in one statement.
     pub fn insert(&mut self, record: &R) -> Result<bool> {
         let Some(statement) = self.statement.sqlite() else {
-            return Ok(false);
+            let values = record.values();
+            let import = ToSqlOutput::Owned(SqlValue::Integer(self.import_id));
+            let now = ToSqlOutput::Borrowed(ValueRef::Text(self.now.as_bytes()));
+            let uuid = ToSqlOutput::Borrowed(ValueRef::Text(record.uuid().as_bytes()));
+            let (main, more) = super::search::documents::<R>(&values).unwrap_or_default();
+            let (main, more) = (ToSqlOutput::Owned(SqlValue::Text(main)), ToSqlOutput::Owned(SqlValue::Text(more)));
+            let searched = R::KIND.search_code().is_some().then_some([&main, &more]);
+            let row = [&import, &now, &uuid]
+                .into_iter()
+                .chain(&values)
+                .chain(searched.into_iter().flatten());
+            return Ok(self.statement.query(params_from_iter(row))?.next()?.is_some());
         };
         statement.raw_bind_parameter(3, record.uuid())?;
         for (i, value) in record.values().iter().enumerate() {
@@ -313,6 +331,41 @@ impl<'c, R: Record> Inserter<'c, R> {
             Err(e) => Err(e.into()),
         }
     }
+}
+
+/// The import's INSERT for PostgreSQL, with the same parameters: a row
+/// that a constraint would refuse is left out rather than ending the
+/// transaction, and a row written gets its search entry in the same
+/// statement. A row whose UUID is in the case is not tried at all, so that
+/// it takes no number from the table's sequence: ids, and so handles, come
+/// out as on SQLite.
+fn postgres_insert<R: Record>(conn: &Connection) -> Result<String> {
+    let table = R::KIND.table();
+    let types: std::collections::HashMap<String, String> = conn
+        .prepare("SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?1")?
+        .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let cast = |column: &str, n: usize| format!("CAST(?{n} AS {})", types.get(column).map_or("text", String::as_str));
+    let mut values = vec![cast("uuid", 3)];
+    values.extend(R::COLUMNS.iter().enumerate().map(|(i, c)| cast(c, i + 4)));
+    values.extend([cast("import_id", 1), cast("created_at", 2), cast("updated_at", 2)]);
+    let insert = format!(
+        "INSERT INTO {table} (uuid, {}, import_id, created_at, updated_at) SELECT {}
+         WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE uuid = ?3) ON CONFLICT DO NOTHING RETURNING id",
+        R::COLUMNS.join(", "),
+        values.join(", ")
+    );
+    let Some(code) = R::KIND.search_code() else {
+        return Ok(insert);
+    };
+    let (main, more) = (R::COLUMNS.len() + 4, R::COLUMNS.len() + 5);
+    Ok(format!(
+        "WITH written AS ({insert})
+         INSERT INTO search_index (rowid, doc)
+         SELECT id * {} + {code}, setweight(CAST(CAST(?{main} AS text) AS tsvector), 'A') || setweight(CAST(CAST(?{more} AS text) AS tsvector), 'B')
+         FROM written RETURNING rowid",
+        super::kind::STRIDE
+    ))
 }
 
 /// The text of an SQL statement built from table and column names (never

@@ -12,7 +12,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 use super::db::{APPLICATION_ID, Schema, latest_version};
-use super::history::{self, Actor};
+use super::history::Actor;
 use super::sql::{Connection, server_message};
 use crate::error::UserError;
 
@@ -210,6 +210,9 @@ pub fn migrate(conn: &Connection, db: &Path, by: Option<&Actor>) -> Result<Optio
             .map_err(|e| anyhow::anyhow!("migration {name} failed: {e}; nothing was changed"))?;
     }
     if current == 0 {
+        // The states, as every new case has them.
+        let states = super::db::MIGRATIONS.iter().find(|(name, _)| *name == "0002_states.sql");
+        tx.execute_batch(states.context("the migration of the states is missing")?.1)?;
         tx.execute_batch(&format!(
             "CREATE TABLE {MARK} (application_id BIGINT NOT NULL, version BIGINT NOT NULL);
              REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {MARK} FROM PUBLIC;"
@@ -227,21 +230,7 @@ pub fn migrate(conn: &Connection, db: &Path, by: Option<&Actor>) -> Result<Optio
         was_marked: true,
     };
     if let Some(actor) = by {
-        let uuid = uuid::Uuid::now_v7().to_string();
-        history::append(
-            &tx,
-            actor,
-            history::Change {
-                action: "upgrade",
-                entity: "case",
-                entity_uuid: &uuid,
-                handle: "case",
-                claim_uuid: None,
-                before: Some(serde_json::json!({"schema_version": current, "marked": true})),
-                after: Some(serde_json::json!({"schema_version": upgraded.to, "marked": true})),
-                reason: "",
-            },
-        )?;
+        super::db::record_upgrade(&tx, actor, upgraded)?;
     }
     tx.commit().context("cannot write the schema")?;
     Ok(Some(upgraded))

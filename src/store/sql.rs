@@ -83,6 +83,18 @@ impl Error {
         }
     }
 
+    /// Another writer held the case longer than the wait allows.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            Error::Sqlite(e) => matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            ),
+            Error::Postgres(e) => e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE),
+            _ => false,
+        }
+    }
+
     /// SQLite's primary result code, where SQLite failed.
     pub fn sqlite_error_code(&self) -> Option<rusqlite::ErrorCode> {
         match self {
@@ -394,8 +406,13 @@ impl Connection {
             Engine::Postgres(server) => {
                 let mut client = server.client.borrow_mut();
                 if write {
-                    client.batch_execute("BEGIN ISOLATION LEVEL READ COMMITTED")?;
-                    client.execute("SELECT pg_advisory_xact_lock($1)", &[&dialect::WRITER_LOCK])?;
+                    // As long as SQLite's busy timeout, then the same refusal (db::busy).
+                    let wait = super::db::lock_wait().as_millis();
+                    client.batch_execute(&format!("BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = {wait}"))?;
+                    if let Err(e) = client.execute("SELECT pg_advisory_xact_lock($1)", &[&dialect::WRITER_LOCK]) {
+                        let _ = client.batch_execute("ROLLBACK");
+                        return Err(e.into());
+                    }
                 } else {
                     client.batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
                 }
