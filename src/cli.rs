@@ -16,8 +16,15 @@ use crate::cmd;
     after_help = "Examples:\n  crosscheck demo\n  crosscheck init --seed\n  crosscheck claim list --status disputed\n  crosscheck compare air-patrol-2019-airspace-violated --parties RU,CN,JP,KR\n\nExit codes: 0 success, 1 failure (I/O, database), 2 invalid input, 3 not found, 4 verify found a problem."
 )]
 pub struct Cli {
-    /// The case file to use.
-    #[arg(long, global = true, env = "CROSSCHECK_DB", default_value = "crosscheck.db", value_name = "PATH")]
+    /// The case: a file, or a database on a PostgreSQL server (postgres://USER@HOST/DB).
+    #[arg(
+        long,
+        global = true,
+        env = "CROSSCHECK_DB",
+        hide_env_values = true,
+        default_value = "crosscheck.db",
+        value_name = "PATH|URL"
+    )]
     pub db: PathBuf,
 
     /// Who is making the change: `--as` on the writing command, read by
