@@ -103,7 +103,7 @@ pub fn connect(db: &Path) -> Result<Connection> {
     let shown = redact(db.to_path_buf()).display().to_string();
     let mut config: postgres::Config = shown
         .parse()
-        .map_err(|e| UserError::Usage(format!("{shown} is not a PostgreSQL connection string: {e}")))?;
+        .map_err(|e| UserError::Usage(format!("{shown} is not a PostgreSQL connection string: {}", server_message(&e))))?;
     if let Some(password) = PASSWORD.get().cloned().or_else(|| std::env::var("PGPASSWORD").ok()) {
         config.password(password);
     }
@@ -121,9 +121,15 @@ pub fn connect(db: &Path) -> Result<Connection> {
     Ok(Connection::postgres(client))
 }
 
-/// One line for a connection that failed, without the password.
+/// One line for a connection that failed, without the password, and what
+/// to do where that is clear.
 fn unreachable(shown: &str, e: &postgres::Error) -> anyhow::Error {
-    anyhow::anyhow!("cannot connect to {shown}: {}", server_message(e))
+    let next = if e.code() == Some(&postgres::error::SqlState::INVALID_CATALOG_NAME) {
+        format!("; create it first (`createdb NAME` on the server), then `crosscheck --db {shown} init`")
+    } else {
+        String::new()
+    };
+    anyhow::anyhow!("cannot connect to {shown}: {}{next}", server_message(e))
 }
 
 /// Opens the case in the database, changing nothing; refuses a database
