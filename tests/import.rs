@@ -593,3 +593,34 @@ fn each_import_indexes_its_own_rows_for_search_once() {
     assert_eq!(case.found("防衛"), ["S5"]);
 }
 }
+
+both_engines! {
+/// Rows that are new for certain may be written together (on PostgreSQL,
+/// in one COPY), and others one at a time: whichever way, the rows of a
+/// file get their handles in the order of the file.
+fn rows_get_handles_in_the_order_of_the_file_however_they_are_written() {
+    let case = Case::new();
+    let file = case.write(
+        "claims.csv",
+        "text,slug,status,reason\nFirst,,,\nSecond,,disputed,two accounts\nThird,,,\nFourth,fourth,,\nFifth,,,\n",
+    );
+    case.ok(&["import", file.to_str().unwrap(), "--into", "claims"]);
+    let rows = csv_records(&case.ok(&["claim", "list", "--format", "csv"]));
+    let handles: Vec<(String, String)> = rows[1..].iter().map(|r| (r[0].clone(), r[3].clone())).collect();
+    let expected: Vec<(String, String)> = ["First", "Second", "Third", "Fourth", "Fifth"]
+        .iter()
+        .enumerate()
+        .map(|(i, text)| (format!("C{}", i + 1), text.to_string()))
+        .collect();
+    assert_eq!(handles, expected, "{rows:?}");
+    assert_eq!(case.found("Fifth"), ["C5"]);
+    assert_eq!(case.found("Third"), ["C3"]);
+    // The same file again: its rows carry no UUID, so they are new rows,
+    // until the slug already taken stops the import; nothing of it stays.
+    let err = case.fails(2, &["import", file.to_str().unwrap(), "--into", "claims"]);
+    assert!(err.contains("line 5") && err.contains("fourth"), "{err}");
+    assert_eq!(case.count("SELECT count(*) FROM claim"), 5, "nothing of the failed import is left");
+    let run = case.run(&["verify"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+}

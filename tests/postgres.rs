@@ -164,7 +164,7 @@ fn a_connection_killed_mid_import_leaves_nothing_of_it() {
         let row = admin
             .query_opt(
                 "SELECT pid FROM pg_stat_activity
-                 WHERE datname = current_database() AND application_name = 'crosscheck' AND query LIKE '%INSERT INTO source%'",
+                 WHERE datname = current_database() AND application_name = 'crosscheck' AND (query LIKE 'COPY source%' OR query LIKE '%INSERT INTO source%')",
                 &[],
             )
             .unwrap();

@@ -341,6 +341,8 @@ fn import_rows(
             if plain_new_row(entity, &fields) {
                 new_rows.import(fields)
             } else {
+                // After the rows waiting to be written, as in the file.
+                new_rows.finish()?;
                 import_row(conn, actor, entity, import.0, options, fields)
             }
         };
@@ -372,6 +374,7 @@ fn import_rows(
             }
         }
     }
+    new_rows.finish()?;
     drop(new_rows);
     summary.sha256 = rows.finish()?;
     super::search::index_import(conn, entity, import.0, last_before)?;
@@ -394,6 +397,8 @@ fn import_rows(
 /// the way of any other row, `import_one`, which finds out which it is.
 trait NewRows {
     fn import(&mut self, fields: Fields) -> Result<Outcome>;
+    /// Writes what `import` kept to write with others; call it at the end.
+    fn finish(&mut self) -> Result<()>;
 }
 
 fn new_rows<'c, R: Record + 'c>(conn: &'c Connection, actor: &'c Actor, import_id: i64, options: Options) -> Result<Box<dyn NewRows + 'c>> {
@@ -424,6 +429,21 @@ struct Inserting<'c, R: Record> {
 impl<R: Record> NewRows for Inserting<'_, R> {
     fn import(&mut self, fields: Fields) -> Result<Outcome> {
         let record = R::from_fields(self.conn, &fields)?;
+        // New for certain: its UUID made here, no slug, and of a kind whose
+        // rows neither refer to each other nor can say the same thing.
+        // Such rows may wait to be written together (PostgreSQL's COPY);
+        // any other row is written in its turn, after those waiting. Not
+        // with --keep-going: there each row runs in a savepoint, and one
+        // that failed would take the rows written with it back too.
+        if !self.options.keep_going
+            && matches!(R::KIND, Kind::Source | Kind::Claim)
+            && fields.get("uuid").trim().is_empty()
+            && record.unique_key().1.is_empty()
+            && self.inserter.buffer(&record)?
+        {
+            return Ok(Outcome::Inserted);
+        }
+        self.inserter.flush()?;
         if record.duplicate_of(self.conn)?.is_none() {
             record.check_key_elsewhere(self.conn)?;
             if self.inserter.insert(&record)? {
@@ -431,6 +451,10 @@ impl<R: Record> NewRows for Inserting<'_, R> {
             }
         }
         import_one::<R>(self.conn, self.actor, self.import_id, self.options, &fields)
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        self.inserter.flush()
     }
 }
 
