@@ -274,9 +274,9 @@ pub struct Inserter<'c, R: Record> {
     import_id: i64,
     now: String,
     /// On PostgreSQL, rows that are new for certain, waiting to be sent in
-    /// one COPY (`buffer`): their lines, and their search entries'.
+    /// one COPY (`buffer`): their lines, and their search entries.
     rows: String,
-    documents: String,
+    documents: Vec<String>,
     waiting: usize,
     kind: std::marker::PhantomData<R>,
 }
@@ -330,16 +330,13 @@ impl<'c, R: Record> Inserter<'c, R> {
             statement.raw_bind_parameter(1, import_id)?;
             statement.raw_bind_parameter(2, now)?;
         }
-        if conn.is_postgres() && R::KIND.search_code().is_some() {
-            conn.execute_batch("CREATE TEMP TABLE IF NOT EXISTS cc_import_documents (uuid text, main text, more text)")?;
-        }
         Ok(Inserter {
             conn,
             statement,
             import_id,
             now: now.to_string(),
             rows: String::new(),
-            documents: String::new(),
+            documents: Vec::new(),
             waiting: 0,
             kind: std::marker::PhantomData,
         })
@@ -371,15 +368,10 @@ impl<'c, R: Record> Inserter<'c, R> {
             copy_field(line, value);
         }
         line.push_str(&format!("\t{}\t{now}\t{now}\n", self.import_id, now = self.now));
-        if let Some((main, more)) = super::search::documents::<R>(&values) {
-            let document = &mut self.documents;
-            for (i, text) in [record.uuid(), &main, &more].into_iter().enumerate() {
-                if i > 0 {
-                    document.push('\t');
-                }
-                copy_field(document, &ToSqlOutput::Borrowed(ValueRef::Text(text.as_bytes())));
-            }
-            document.push('\n');
+        if let Some(document) = super::search::document::<R>(&values) {
+            let mut field = String::new();
+            copy_field(&mut field, &ToSqlOutput::Borrowed(ValueRef::Text(document.as_bytes())));
+            self.documents.push(field);
         }
         self.waiting += 1;
         if self.waiting == COPY_BATCH {
@@ -401,16 +393,32 @@ impl<'c, R: Record> Inserter<'c, R> {
         std::io::Write::write_all(&mut rows, self.rows.as_bytes())?;
         rows.finish()?;
         if let Some(code) = R::KIND.search_code() {
-            let mut documents = client.copy_in("COPY pg_temp.cc_import_documents (uuid, main, more) FROM STDIN")?;
-            std::io::Write::write_all(&mut documents, self.documents.as_bytes())?;
+            // COPY took the rows' ids from the table's sequence in their
+            // order, one after another: no other writer runs meanwhile.
+            // That is checked before the ids are used.
+            let n = i64::try_from(self.waiting)?;
+            let last: i64 = client
+                .query_one(&format!("SELECT currval(pg_get_serial_sequence('{table}', 'id'))"), &[])?
+                .get(0);
+            let ours: i64 = client
+                .query_one(
+                    &format!("SELECT count(*) FROM {table} WHERE id > $1 AND id <= $2 AND import_id = $3"),
+                    &[&(last - n), &last, &self.import_id],
+                )?
+                .get(0);
+            if ours != n {
+                anyhow::bail!(
+                    "the rows just written to {table} did not get ids one after another; nothing was imported, import the file again"
+                );
+            }
+            let mut text = String::with_capacity(self.documents.iter().map(|d| d.len() + 24).sum());
+            for (k, document) in self.documents.iter().enumerate() {
+                let id = last - n + 1 + k as i64;
+                text.push_str(&format!("{}\t{document}\n", id * super::kind::STRIDE + code));
+            }
+            let mut documents = client.copy_in("COPY search_index (rowid, doc) FROM STDIN")?;
+            std::io::Write::write_all(&mut documents, text.as_bytes())?;
             documents.finish()?;
-            client.batch_execute(&format!(
-                "INSERT INTO search_index (rowid, doc)
-                 SELECT t.id * {} + {code}, setweight(CAST(d.main AS tsvector), 'A') || setweight(CAST(d.more AS tsvector), 'B')
-                 FROM pg_temp.cc_import_documents d JOIN {table} t ON t.uuid = d.uuid;
-                 TRUNCATE pg_temp.cc_import_documents",
-                super::kind::STRIDE
-            ))?;
         }
         self.rows.clear();
         self.documents.clear();

@@ -188,6 +188,25 @@ pub(crate) fn documents<R: Record>(values: &[ToSqlOutput<'_>]) -> Option<(String
     Some((tsvector(&main), tsvector(&more)))
 }
 
+/// A record's whole entry in PostgreSQL's index, as one `tsvector`
+/// literal: what `setweight(main, 'A') || setweight(more, 'B')` makes of
+/// `documents`, the rest's positions after the main text's.
+pub(crate) fn document<R: Record>(values: &[ToSqlOutput<'_>]) -> Option<String> {
+    let (_, main, more) = searched_text::<R>(values)?;
+    let main = lexemes(&index_text(&main));
+    let more = lexemes(&index_text(&more));
+    let shift = main.len().min(16_383);
+    let words = main.iter().enumerate().map(|(i, w)| (w, (i + 1).min(16_383), 'A'));
+    let rest = more.iter().enumerate().map(|(i, w)| (w, (shift + i + 1).min(16_383), 'B'));
+    Some(
+        words
+            .chain(rest)
+            .map(|(w, position, weight)| format!("{}:{position}{weight}", quoted_lexeme(w)))
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
 /// A record's searchable text, main and rest, taken from the values it was
 /// just written with (in the order of `R::COLUMNS`), so that indexing a
 /// record costs no read of what was just written.
