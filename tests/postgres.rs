@@ -293,3 +293,33 @@ fn a_case_moves_between_a_server_and_a_file_both_ways() {
     );
 }
 }
+
+on_server! {
+fn a_conflict_between_the_desk_and_a_file_stops_the_merge_until_it_is_settled() {
+    let desk = Case::seeded();
+    let field = desk.path("field.db");
+    desk.ok(&["backup", field.to_str().unwrap()]);
+    let field = field.to_str().unwrap();
+    desk.ok(&["claim", "edit", "C1", "--topic", "border-desk", "--reason", "desk", "--as", "A. Desk"]);
+    desk.ok(&["--db", field, "claim", "edit", "C1", "--topic", "border-field", "--reason", "field", "--as", "B. Field"]);
+    desk.ok(&["--db", field, "claim", "edit", "C5", "--topic", "only-field", "--reason", "field", "--as", "B. Field"]);
+    let before = common::snapshot(&desk);
+    let run = desk.run(&["merge", field, "--as", "A. Desk"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("conflict  claim C1 topic: base \"border\"; ours \"border-desk\"")
+            && run.stderr.contains("theirs \"border-field\""),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(common::snapshot(&desk), before, "nothing was written to the server");
+    let diff = common::csv_records(&desk.ok(&["diff", field, "--format", "csv"]));
+    assert_eq!(diff.len(), 3, "{diff:?}");
+    let run = desk.run(&["merge", field, "--prefer", "theirs", "--as", "A. Desk"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(desk.sql("SELECT topic FROM claim WHERE id = 1")[0][0], "border-field");
+    assert_eq!(desk.sql("SELECT topic FROM claim WHERE id = 5")[0][0], "only-field");
+    let run = desk.run(&["verify"]);
+    assert!(run.code == 0 && run.stderr.contains("every check passed"), "{}", run.stderr);
+}
+}
