@@ -272,6 +272,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn numerics_read_as_sqlite_stores_them() {
+        let words = |w: &[i16]| w.iter().flat_map(|x| x.to_be_bytes()).collect::<Vec<u8>>();
+        // 12345: two base-10000 digits, 1 and 2345; weight 1, no scale.
+        assert_eq!(numeric(&words(&[2, 1, 0, 0, 1, 2345])).unwrap(), Value::Integer(12345));
+        // -1.5: digits 1 and 5000, weight 0, negative, scale 1.
+        assert_eq!(numeric(&words(&[2, 0, 0x4000, 1, 1, 5000])).unwrap(), Value::Real(-1.5));
+        for n in [0i64, 7, 10_000, -123_456_789, 9_007_199_254_740] {
+            let mut out = BytesMut::new();
+            numeric_of(n, &mut out);
+            assert_eq!(numeric(&out).unwrap(), Value::Integer(n), "{n}");
+        }
+    }
+
+    #[test]
     fn parameters_and_like_are_translated_outside_literals() {
         assert_eq!(
             postgres("SELECT id FROM t WHERE a LIKE ?1 || '%' AND b = '?2 like' AND c = ? AND d = ?"),

@@ -279,8 +279,8 @@ enum Engine {
 pub struct Server {
     client: RefCell<postgres::Client>,
     prepared: RefCell<HashMap<String, postgres::Statement>>,
-    /// Savepoints and transactions opened, so that `Transaction` can nest.
-    depth: Cell<u32>,
+    /// A transaction is open (`begin` to its end).
+    open: Cell<bool>,
 }
 
 impl Server {
@@ -324,7 +324,7 @@ impl Connection {
         Connection(Engine::Postgres(Box::new(Server {
             client: RefCell::new(client),
             prepared: RefCell::new(HashMap::new()),
-            depth: Cell::new(0),
+            open: Cell::new(false),
         })))
     }
 
@@ -396,10 +396,11 @@ impl Connection {
         }
     }
 
-    /// Starts a transaction, or a savepoint inside one; `lock` serialises
-    /// writers (SQLite's IMMEDIATE; on PostgreSQL a transaction-wide lock
-    /// that every writer takes first, so that they append to the history
-    /// one after another).
+    /// Starts a transaction: one that will `write` takes the case's write
+    /// lock at once (SQLite's IMMEDIATE; on PostgreSQL a transaction-wide
+    /// lock that every writer takes first, so that writers append to the
+    /// history one after another); one that reads sees one moment of the
+    /// case throughout.
     pub fn begin(&self, write: bool) -> Result<Transaction<'_>> {
         match &self.0 {
             Engine::Sqlite(conn) => conn.execute_batch(if write { "BEGIN IMMEDIATE" } else { "BEGIN DEFERRED" })?,
@@ -416,7 +417,7 @@ impl Connection {
                 } else {
                     client.batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
                 }
-                server.depth.set(1);
+                server.open.set(true);
             }
         }
         Ok(Transaction { conn: self, open: true })
@@ -462,7 +463,7 @@ impl Connection {
     pub fn is_autocommit(&self) -> bool {
         match &self.0 {
             Engine::Sqlite(conn) => conn.is_autocommit(),
-            Engine::Postgres(server) => server.depth.get() == 0,
+            Engine::Postgres(server) => !server.open.get(),
         }
     }
 
@@ -470,7 +471,7 @@ impl Connection {
         match &self.0 {
             Engine::Sqlite(conn) => conn.execute_batch(if commit { "COMMIT" } else { "ROLLBACK" })?,
             Engine::Postgres(server) => {
-                server.depth.set(0);
+                server.open.set(false);
                 server
                     .client
                     .borrow_mut()
