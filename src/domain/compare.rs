@@ -7,7 +7,8 @@ use anyhow::Result;
 use crate::error::UserError;
 use crate::model::{Figure, QuoteKind};
 use crate::output::shorten;
-use crate::store::{Case, Kind};
+use crate::store::queries::{AccountRow, ClaimHead};
+use crate::store::{Case, Kind, format_handle};
 
 /// One statement, as the comparison needs it.
 #[derive(Debug, Clone)]
@@ -139,18 +140,27 @@ pub fn plan(case: &Case, claims: Claims<'_>, parties: Option<&str>) -> Result<Pl
 }
 
 impl Plan {
-    /// Reads each claim with its accounts, in order, and hands it on.
+    /// Reads each claim with its accounts, in order, and hands it on. The
+    /// claims are read `CHUNK` at a time, two statements a chunk: on a
+    /// server each statement is a round trip.
     pub fn each(&self, case: &Case, mut each: impl FnMut(Row) -> Result<()>) -> Result<()> {
-        for id in &self.ids {
-            each(self.row(case, *id)?)?;
+        const CHUNK: usize = 64;
+        for ids in self.ids.chunks(CHUNK) {
+            let mut heads = case.claim_heads(ids)?;
+            let mut accounts = case.accounts_of(ids)?;
+            for id in ids {
+                let head = heads
+                    .remove(id)
+                    .ok_or_else(|| anyhow::anyhow!("claim {} was not found", format_handle(Kind::Claim, *id)))?;
+                each(self.row(head, accounts.remove(id).unwrap_or_default()))?;
+            }
         }
         Ok(())
     }
 
-    fn row(&self, case: &Case, id: i64) -> Result<Row> {
-        let head = case.claim_head(id)?;
+    fn row(&self, head: ClaimHead, rows: Vec<AccountRow>) -> Row {
         let mut accounts = Vec::new();
-        for r in case.accounts(id)? {
+        for r in rows {
             let column = match &self.chosen {
                 Some(list) => match list.iter().find(|(_, pid)| *pid == r.party_id || *pid == r.root_id) {
                     Some((code, _)) => code.clone(),
@@ -180,15 +190,15 @@ impl Plan {
                 unit: r.unit,
             });
         }
-        Ok(Row {
-            claim_id: id,
+        Row {
+            claim_id: head.id,
             slug: head.slug,
             text: head.text,
             status: head.status,
             figure: head.figure,
             unit: head.unit,
             accounts,
-        })
+        }
     }
 }
 

@@ -3,6 +3,8 @@
 //! report, the history. Retracted records are left out of every one unless
 //! the caller asks for them.
 
+use std::collections::HashMap;
+
 use super::sql::{Connection, OptionalExtension, params};
 use anyhow::Result;
 
@@ -486,33 +488,63 @@ impl Case {
         Ok(ids)
     }
 
+    /// These claims as a comparison heads them, by id. One statement for
+    /// them all: on a server each statement is a round trip.
+    pub fn claim_heads(&self, ids: &[i64]) -> Result<HashMap<i64, ClaimHead>> {
+        let mut heads = HashMap::with_capacity(ids.len());
+        let list = serde_json::to_string(ids)?;
+        Claim::scan(
+            self.conn(),
+            "t.id IN (SELECT CAST(value AS INTEGER) FROM json_each(?1))",
+            &[&list],
+            |id, claim| {
+                heads.insert(
+                    id,
+                    ClaimHead {
+                        id,
+                        slug: claim.slug.unwrap_or_default(),
+                        text: claim.text,
+                        status: claim.status.to_string(),
+                        figure: claim.figure,
+                        unit: claim.unit,
+                    },
+                );
+                Ok(())
+            },
+        )?;
+        Ok(heads)
+    }
+
     pub fn claim_head(&self, id: i64) -> Result<ClaimHead> {
-        let claim = Claim::load(self.conn(), id)?;
-        Ok(ClaimHead {
-            id,
-            slug: claim.slug.unwrap_or_default(),
-            text: claim.text,
-            status: claim.status.to_string(),
-            figure: claim.figure,
-            unit: claim.unit,
-        })
+        self.claim_heads(&[id])?
+            .remove(&id)
+            .ok_or_else(|| anyhow::anyhow!("cannot read claim {}", super::format_handle(Kind::Claim, id)))
     }
 
     /// A claim's live statements, dated ones first in date order.
     pub fn accounts(&self, claim: i64) -> Result<Vec<AccountRow>> {
+        Ok(self.accounts_of(&[claim])?.remove(&claim).unwrap_or_default())
+    }
+
+    /// The live statements of these claims, by claim, each claim's as
+    /// `accounts` gives them, in one statement.
+    pub fn accounts_of(&self, claims: &[i64]) -> Result<HashMap<i64, Vec<AccountRow>>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT p.id, p.code, coalesce(pp.id, p.id), coalesce(pp.code, p.code), coalesce(pp.kind, p.kind),
                     s.stance, s.said_on, s.speaker, s.quote, s.quote_kind, s.summary, coalesce(src.slug, 'S' || src.id, ''),
                     coalesce('S' || src.id, ''), coalesce(src.publisher, ''), s.figure_low, s.figure_high, s.figure_unit,
-                    coalesce(src.title, ''), s.uuid
+                    coalesce(src.title, ''), s.uuid, s.claim_id
              FROM statement s JOIN party p ON p.id = s.party_id LEFT JOIN party pp ON pp.id = p.parent_id
              LEFT JOIN source src ON src.id = s.source_id
-             WHERE s.claim_id = ?1 AND s.retracted = '' ORDER BY s.said_on = '', s.said_on, s.id",
+             WHERE s.claim_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?1)) AND s.retracted = ''
+             ORDER BY s.claim_id, s.said_on = '', s.said_on, s.id",
         )?;
-        let rows = stmt
-            .query_map([claim], |r| {
-                let kind: String = r.get(9)?;
-                Ok(AccountRow {
+        let mut by_claim: HashMap<i64, Vec<AccountRow>> = HashMap::with_capacity(claims.len());
+        let rows = stmt.query_map([serde_json::to_string(claims)?], |r| {
+            let kind: String = r.get(9)?;
+            Ok((
+                r.get::<_, i64>(19)?,
+                AccountRow {
                     party_id: r.get(0)?,
                     party: r.get(1)?,
                     root_id: r.get(2)?,
@@ -531,10 +563,14 @@ impl Case {
                     unit: r.get(16)?,
                     source_title: r.get(17)?,
                     uuid: r.get(18)?,
-                })
-            })?
-            .collect::<super::sql::Result<_>>()?;
-        Ok(rows)
+                },
+            ))
+        })?;
+        for row in rows {
+            let (claim, account) = row?;
+            by_claim.entry(claim).or_default().push(account);
+        }
+        Ok(by_claim)
     }
 
     /// The parties that spoke on the claims a filter selects, each state

@@ -83,6 +83,11 @@ impl Error {
         }
     }
 
+    /// The statement named a table that does not exist.
+    pub fn is_undefined_table(&self) -> bool {
+        matches!(self, Error::Postgres(e) if e.code() == Some(&postgres::error::SqlState::UNDEFINED_TABLE))
+    }
+
     /// Another writer held the case longer than the wait allows.
     pub fn is_busy(&self) -> bool {
         match self {
@@ -435,9 +440,9 @@ impl Connection {
     /// Runs one statement's work so that, if it fails, the transaction
     /// goes on as if it had not run: SQLite undoes only the failed
     /// statement, where PostgreSQL would refuse every later one until the
-    /// transaction ends. There it runs inside a savepoint.
+    /// transaction ends. There, inside a transaction, it runs in a savepoint.
     pub fn statement<T>(&self, work: impl FnOnce() -> Result<T>) -> Result<T> {
-        let Some(server) = self.server() else {
+        let Some(server) = self.server().filter(|_| !self.is_autocommit()) else {
             return work();
         };
         server.client().batch_execute("SAVEPOINT cc_statement")?;
