@@ -7,7 +7,7 @@
 #   of title and publisher under the case's GIN index);
 # - search in that case, median of 5 runs;
 # - `claim list` and `compare` on the shipped case over loopback, median of
-#   10 runs each, beside the same commands on a case file.
+#   31 runs each, beside the same commands on a case file.
 #
 #     benches/postgres.sh                      # 100,000 sources
 #     SIZE=1000000 benches/postgres.sh
@@ -75,7 +75,7 @@ fresh cc_bench_seed --seed
 rm -f "$WORK/seed.db"; "$CC" --db "$WORK/seed.db" init --seed 2>/dev/null
 for command in "claim list" "compare"; do
     # shellcheck disable=SC2086
-    printf '%-12s on the shipped case   server %6.1f ms   file %6.1f ms (medians of 10)\n' "$command" \
-        "$(runs 10 "$CC" --db "$PG/cc_bench_seed" $command)" "$(runs 10 "$CC" --db "$WORK/seed.db" $command)"
+    printf '%-12s on the shipped case   server %6.1f ms   file %6.1f ms (medians of 31)\n' "$command" \
+        "$(runs 31 "$CC" --db "$PG/cc_bench_seed" $command)" "$(runs 31 "$CC" --db "$WORK/seed.db" $command)"
 done
 psql "$PG/postgres" -qc "DROP DATABASE cc_bench_import WITH (FORCE)" -c "DROP DATABASE cc_bench_copy WITH (FORCE)" -c "DROP DATABASE cc_bench_seed WITH (FORCE)" >/dev/null
