@@ -26,11 +26,15 @@ pub struct Args {
 
 pub fn run(args: Args, case: &mut Case, ctx: &Ctx) -> Result<()> {
     if crate::store::server::is_url(&args.file) {
-        return Err(crate::error::UserError::Usage(format!(
-            "backup writes a case file, not a PostgreSQL database; to bring this case into one, make an empty case there with `crosscheck --db {} init` and merge this file into it with `crosscheck --db {} merge {}`",
-            crate::output::inert(&crate::store::server::redact(args.file.clone()).display().to_string()),
-            crate::output::inert(&crate::store::server::redact(args.file.clone()).display().to_string()),
+        let target = crate::output::inert(&crate::store::server::redact(args.file.clone()).display().to_string());
+        // A case file to merge in: this one, or a backup of a server's case.
+        let file = if crate::store::server::is_url(&ctx.db) {
+            "FILE (a backup of this case)".to_string()
+        } else {
             crate::output::inert(&ctx.db.display().to_string())
+        };
+        return Err(crate::error::UserError::Usage(format!(
+            "backup writes a case file, not a PostgreSQL database: give the name of a file; to bring a case into a database, make an empty case there with `crosscheck --db {target} init` and merge a case file into it with `crosscheck --db {target} merge {file}`"
         ))
         .into());
     }
