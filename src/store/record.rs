@@ -439,13 +439,8 @@ impl<'c, R: Record> Inserter<'c, R> {
             let import = ToSqlOutput::Owned(SqlValue::Integer(self.import_id));
             let now = ToSqlOutput::Borrowed(ValueRef::Text(self.now.as_bytes()));
             let uuid = ToSqlOutput::Borrowed(ValueRef::Text(record.uuid().as_bytes()));
-            let (main, more) = super::search::documents::<R>(&values).unwrap_or_default();
-            let (main, more) = (ToSqlOutput::Owned(SqlValue::Text(main)), ToSqlOutput::Owned(SqlValue::Text(more)));
-            let searched = R::KIND.search_code().is_some().then_some([&main, &more]);
-            let row = [&import, &now, &uuid]
-                .into_iter()
-                .chain(&values)
-                .chain(searched.into_iter().flatten());
+            let document = super::search::document::<R>(&values).map(|d| ToSqlOutput::Owned(SqlValue::Text(d)));
+            let row = [&import, &now, &uuid].into_iter().chain(&values).chain(document.as_ref());
             return Ok(self.statement.query(params_from_iter(row))?.next()?.is_some());
         };
         statement.raw_bind_parameter(3, record.uuid())?;
@@ -485,11 +480,11 @@ fn postgres_insert<R: Record>(conn: &Connection) -> Result<String> {
     let Some(code) = R::KIND.search_code() else {
         return Ok(insert);
     };
-    let (main, more) = (R::COLUMNS.len() + 4, R::COLUMNS.len() + 5);
+    let document = R::COLUMNS.len() + 4;
     Ok(format!(
         "WITH written AS ({insert})
          INSERT INTO search_index (rowid, doc)
-         SELECT id * {} + {code}, setweight(CAST(CAST(?{main} AS text) AS tsvector), 'A') || setweight(CAST(CAST(?{more} AS text) AS tsvector), 'B')
+         SELECT id * {} + {code}, CAST(CAST(?{document} AS text) AS tsvector)
          FROM written RETURNING rowid",
         super::kind::STRIDE
     ))

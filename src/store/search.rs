@@ -169,43 +169,33 @@ fn quoted_lexeme(word: &str) -> String {
     format!("'{}'", word.replace('\\', "\\\\").replace('\'', "''"))
 }
 
-/// A text as a PostgreSQL `tsvector`: its words with their positions (the
-/// highest PostgreSQL keeps is 16,383).
-pub fn tsvector(text: &str) -> String {
-    lexemes(&index_text(text))
-        .iter()
-        .enumerate()
-        .map(|(i, w)| format!("{}:{}", quoted_lexeme(w), (i + 1).min(16_383)))
+/// A record's entry in PostgreSQL's index, from the values it is written
+/// with; None for a kind that is not searched.
+pub(crate) fn document<R: Record>(values: &[ToSqlOutput<'_>]) -> Option<String> {
+    let (_, main, more) = searched_text::<R>(values)?;
+    Some(document_of(&main, &more))
+}
+
+/// A `tsvector` literal of a record's main text (weight A) and the rest
+/// (weight B, its positions after the main text's): the words of their
+/// index text with their positions (the highest PostgreSQL keeps is 16,383).
+fn document_of(main: &str, more: &str) -> String {
+    let main = lexemes(&index_text(main));
+    let more = lexemes(&index_text(more));
+    let shift = main.len().min(16_383);
+    let words = main.iter().enumerate().map(|(i, w)| (w, (i + 1).min(16_383), 'A'));
+    let rest = more.iter().enumerate().map(|(i, w)| (w, (shift + i + 1).min(16_383), 'B'));
+    words
+        .chain(rest)
+        .map(|(w, position, weight)| format!("{}:{position}{weight}", quoted_lexeme(w)))
         .collect::<Vec<_>>()
         .join(" ")
 }
 
-/// A record's entry in PostgreSQL's index: its main text and the rest as
-/// `tsvector`s, from the values it is written with. None for a kind that
-/// is not searched.
-pub(crate) fn documents<R: Record>(values: &[ToSqlOutput<'_>]) -> Option<(String, String)> {
-    let (_, main, more) = searched_text::<R>(values)?;
-    Some((tsvector(&main), tsvector(&more)))
-}
-
-/// A record's whole entry in PostgreSQL's index, as one `tsvector`
-/// literal: what `setweight(main, 'A') || setweight(more, 'B')` makes of
-/// `documents`, the rest's positions after the main text's.
-pub(crate) fn document<R: Record>(values: &[ToSqlOutput<'_>]) -> Option<String> {
-    let (_, main, more) = searched_text::<R>(values)?;
-    let main = lexemes(&index_text(&main));
-    let more = lexemes(&index_text(&more));
-    let shift = main.len().min(16_383);
-    let words = main.iter().enumerate().map(|(i, w)| (w, (i + 1).min(16_383), 'A'));
-    let rest = more.iter().enumerate().map(|(i, w)| (w, (shift + i + 1).min(16_383), 'B'));
-    Some(
-        words
-            .chain(rest)
-            .map(|(w, position, weight)| format!("{}:{position}{weight}", quoted_lexeme(w)))
-            .collect::<Vec<_>>()
-            .join(" "),
-    )
-}
+/// Writes (or replaces) an entry of PostgreSQL's index: its key and its
+/// `document`.
+const POSTGRES_ENTRY: &str = "INSERT INTO search_index (rowid, doc) VALUES (?1, CAST(CAST(?2 AS text) AS tsvector))
+    ON CONFLICT (rowid) DO UPDATE SET doc = EXCLUDED.doc";
 
 /// A record's searchable text, main and rest, taken from the values it was
 /// just written with (in the order of `R::COLUMNS`), so that indexing a
@@ -368,11 +358,7 @@ fn write<R: Record>(conn: &Connection, values: &[ToSqlOutput<'_>], id: i64, inse
     // table from a SELECT through a temporary table, which made importing
     // three times slower.
     if conn.is_postgres() {
-        conn.execute(
-            "INSERT INTO search_index (rowid, doc) VALUES (?1, setweight(CAST(CAST(?2 AS text) AS tsvector), 'A') || setweight(CAST(CAST(?3 AS text) AS tsvector), 'B'))
-             ON CONFLICT (rowid) DO UPDATE SET doc = EXCLUDED.doc",
-            params![id * STRIDE + code, tsvector(&main), tsvector(&more)],
-        )?;
+        conn.execute(POSTGRES_ENTRY, params![id * STRIDE + code, document_of(&main, &more)])?;
         return Ok(());
     }
     let sql = super::record::statement_text("search_index", insert, || {
@@ -432,11 +418,9 @@ pub fn rebuild(conn: &Connection) -> Result<usize> {
             .prepare("SELECT key, main, more FROM search_text")?
             .query_map((), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<Result<_, _>>()?;
-        let mut insert = conn.prepare_cached(
-            "INSERT INTO search_index (rowid, doc) VALUES (?1, setweight(CAST(CAST(?2 AS text) AS tsvector), 'A') || setweight(CAST(CAST(?3 AS text) AS tsvector), 'B'))",
-        )?;
+        let mut insert = conn.prepare_cached(POSTGRES_ENTRY)?;
         for (key, main, more) in &rows {
-            insert.execute(params![key, tsvector(main), tsvector(more)])?;
+            insert.execute(params![key, document_of(main, more)])?;
         }
         return Ok(rows.len());
     }

@@ -173,21 +173,20 @@ fn identify(conn: &Connection, db: &Path) -> Result<Option<Schema>> {
     });
     let (id, version) = match marked {
         Ok(mark) => mark,
-        Err(e) if e.is_undefined_table() => (0, 0),
+        Err(e) if e.is_undefined_table() => {
+            let tables: i64 = conn.query_row("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()", (), |r| {
+                r.get(0)
+            })?;
+            if tables > 0 {
+                anyhow::bail!(
+                    "{} is not a crosscheck case: the database holds {tables} tables of another program. Nothing was changed; give an empty database",
+                    db.display()
+                );
+            }
+            return Ok(None);
+        }
         Err(e) => return Err(e.into()),
     };
-    if version == 0 {
-        let tables: i64 = conn.query_row("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()", (), |r| {
-            r.get(0)
-        })?;
-        if tables > 0 {
-            anyhow::bail!(
-                "{} is not a crosscheck case: the database holds {tables} tables of another program. Nothing was changed; give an empty database",
-                db.display()
-            );
-        }
-        return Ok(None);
-    }
     if id != i64::from(APPLICATION_ID) {
         anyhow::bail!(
             "{} is not a crosscheck case: its mark is {id:#010x}. Nothing was changed",
